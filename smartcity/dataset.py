@@ -1,0 +1,104 @@
+"""The dataset every report works on: scores in long format plus the catalogue."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from smartcity import catalogue, method
+from smartcity.paths import DATA_DIR
+
+SAMPLE_FILE = DATA_DIR / "scores.csv"
+SAMPLE_LABEL = {"de": "Beispieldaten", "en": "Sample data"}
+
+
+@dataclass
+class Dataset:
+    scores: pd.DataFrame
+    source: str
+    is_sample: bool
+    checksum: str
+    disagreements: list = field(default_factory=list)
+
+    @cached_property
+    def cities(self) -> pd.DataFrame:
+        return catalogue.load_cities()
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        return catalogue.load_indicators()
+
+    @cached_property
+    def editions(self) -> pd.DataFrame:
+        return catalogue.load_editions()
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.scores["year"].unique())
+
+    @property
+    def latest_year(self) -> int:
+        return self.years[-1]
+
+    @cached_property
+    def coverage(self) -> pd.DataFrame:
+        grouped = self.scores.groupby(["year", "level"])
+        return pd.DataFrame({
+            "n_cities": grouped["city"].nunique(),
+            "n_values": grouped["score"].count(),
+        }).reset_index()
+
+    def has_level(self, year: int, level: str) -> bool:
+        return bool(((self.scores["year"] == year) & (self.scores["level"] == level)).any())
+
+    def table(self, year: int, level: str, category: str | None = None, indicator: str | None = None) -> pd.DataFrame:
+        """Rows of one ranking (one edition, level, category or indicator), best first."""
+        s = self.scores
+        mask = (s["year"] == year) & (s["level"] == level)
+        if category is not None:
+            mask &= s["category"] == category
+        if indicator is not None:
+            mask &= s["indicator"] == indicator
+        return s[mask].sort_values(["rank", "city"]).reset_index(drop=True)
+
+
+def _checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_bundled(path: Path = SAMPLE_FILE) -> pd.DataFrame:
+    """Read the project's own long-format file (already validated when it was built)."""
+    frame = pd.read_csv(path, dtype={"category": str, "indicator": str, "provenance": str, "source_url": str},
+                        keep_default_na=False, na_values={"score": [""], "rank": [""], "rank_change": [""]})
+    frame["rank"] = frame["rank"].astype("Int64")
+    frame["rank_change"] = frame["rank_change"].astype("Int64")
+    return frame
+
+
+def load_dataset(path: str | Path | None = None, year: int | None = None) -> Dataset:
+    """Load the bundled sample (path=None) or a user's file in any format the loaders accept.
+
+    User files are validated first (smartcity.validation) and fail with one message per problem.
+    """
+    if path is None or Path(path).resolve() == SAMPLE_FILE.resolve():
+        file = SAMPLE_FILE
+        if not file.exists():
+            raise FileNotFoundError(f"{file} is missing: build it with `python -m smartcity.sample build`")
+        frame = read_bundled(file)
+        is_sample = True
+    else:
+        from smartcity.loaders import read_scores
+        from smartcity.validation import validate_scores
+
+        file = Path(path)
+        if not file.exists():
+            raise FileNotFoundError(f"Data file not found: {file}")
+        frame = read_scores(file, year=year) if year is not None else read_scores(file)
+        frame = validate_scores(frame, str(file))
+        is_sample = False
+    scores, disagreements = method.complete(frame, catalogue.load_indicators())
+    return Dataset(scores=scores, source=str(file), is_sample=is_sample, checksum=_checksum(file),
+                   disagreements=disagreements)
