@@ -124,24 +124,46 @@ def collect_targets(facts: pd.DataFrame) -> dict[int, Targets]:
 
 # --------------------------------------------------------------------------- ordering
 
-def _order(cities: list[str], fixed_rank: dict[str, int], key: dict[str, float]) -> list[list[str]]:
-    """Full ranking as a list of tie groups: fixed ranks where published, the rest by key."""
+def _order(cities: list[str], fixed_rank: dict[str, int], key: dict[str, float],
+           pins: dict[str, float] | None = None) -> list[list[str]]:
+    """Full ranking as a list of tie groups: published ranks fixed, the other cities by key.
+
+    A city with a published score but no published rank must land on the right side of every
+    city whose rank and score are both published; the greedy fill honours those deadlines.
+    """
+    pins = pins or {}
     n = len(cities)
     groups: dict[int, list[str]] = defaultdict(list)
     for city, rank in fixed_rank.items():
         groups[rank].append(city)
+    anchors = sorted((r, pins[c]) for c, r in fixed_rank.items() if c in pins)
     free = sorted((c for c in cities if c not in fixed_rank), key=lambda c: (-key[c], c))
+    fixed_positions = {r + i for r, g in groups.items() for i in range(len(g))}
     slots: list[list[str]] = []
     pos = 1
     while pos <= n:
         if pos in groups:
             slots.append(sorted(groups[pos]))
             pos += len(groups[pos])
-        elif free:
-            slots.append([free.pop(0)])
-            pos += 1
-        else:
+            continue
+        if not free:
             break
+        nxt = next(((q, v) for q, v in anchors if q > pos), None)
+        choice = None
+        if nxt is not None:
+            q, bound = nxt
+            forced = [c for c in free if c in pins and pins[c] > bound]
+            room = sum(1 for x in range(pos, q) if x not in fixed_positions)
+            if forced and len(forced) >= room:
+                choice = max(forced, key=lambda c: (pins[c], c))
+            else:
+                eligible = [c for c in free if not (c in pins and pins[c] < bound)]
+                choice = eligible[0] if eligible else None
+        if choice is None:
+            choice = free[0]
+        free.remove(choice)
+        slots.append([choice])
+        pos += 1
     if free:  # published ranks left no room (conflicting figures): append at the end
         slots.extend([c] for c in free)
     return slots
@@ -149,7 +171,8 @@ def _order(cities: list[str], fixed_rank: dict[str, int], key: dict[str, float])
 
 # --------------------------------------------------------------------------- overall + category MILP
 
-def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, list[float]]):
+def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, category_keys: dict | None = None,
+                  integral: bool = True, soft_order: bool = False, force_ranks: bool = True):
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_matrix
 
@@ -159,31 +182,42 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, l
     ov_score = {k[3]: v for k, v in t.score.items() if k[0] == "overall" and k[3] in idx}
     mean = t.aggregates.get("mean_overall_score", PRIOR_MEAN.get(year, 60.0))
 
+    # Prior score curve over positions, through every city published with both rank and score.
+    anchors = {ov_rank[c]: ov_score[c] for c in ov_score if c in ov_rank}
+    if "top10_threshold_score" in t.aggregates:
+        anchors.setdefault(10, t.aggregates["top10_threshold_score"])
+        if "gap_rank1_rank10" in t.aggregates:
+            anchors.setdefault(1, t.aggregates["top10_threshold_score"] + t.aggregates["gap_rank1_rank10"])
+    anchors.setdefault(1, max(list(anchors.values()) + [mean + 18]) + 1)
+    anchors.setdefault(n, min(list(anchors.values()) + [mean - 25]) - 1)
+    xs = sorted(anchors)
+    curve = lambda pos: float(np.interp(pos, xs, [anchors[x] for x in xs]))  # noqa: E731
+
     # Prior position of each city: published rank, else the position its published score implies,
-    # else its rank history, else a seeded draw.
+    # else its published rank in the nearest edition, else a seeded draw.
     def prior_key(city: str) -> float:
         if city in ov_score:
             return ov_score[city]
         if city in ov_rank:
-            return 100 - ov_rank[city] * 60 / n
+            return curve(ov_rank[city])
         if history.get(city):
-            return float(np.mean(history[city][-2:]))
-        return mean + 14 * _normal("overall", city)
+            nearest = min(history[city], key=lambda yr: (abs(yr[0] - year), yr[0]))
+            return curve(nearest[1] * n / nearest[2])
+        return curve(1 + _unit("overall", city) * (n - 1))
 
     key = {c: prior_key(c) for c in cities}
-    order = _order(cities, ov_rank, key)
-    position = {}
-    for p, group in enumerate(order):
-        for c in group:
-            position[c] = p
+    order = _order(cities, ov_rank, key, ov_score)
 
     # Category orders.
     cat_orders = {}
     for cat in CATEGORY_NAMES:
         fixed = {k[3]: r for k, r in t.rank.items() if k[0] == "category" and k[1] == cat and k[3] in idx}
         known = {k[3]: v for k, v in t.score.items() if k[0] == "category" and k[1] == cat and k[3] in idx}
-        ckey = {c: known.get(c, key[c] + CATEGORY_SHIFT[cat] + _profile(c, cat, year)) for c in cities}
-        cat_orders[cat] = _order(cities, fixed, ckey)
+        if category_keys is None:
+            ckey = {c: known.get(c, key[c] + CATEGORY_SHIFT[cat] + _profile(c, cat, year)) for c in cities}
+        else:
+            ckey = {c: known.get(c, category_keys[(c, cat)]) for c in cities}
+        cat_orders[cat] = _order(cities, fixed if force_ranks else {}, ckey, known)
 
     # Variables: O (n, by city), C (5n), then aux: |O - prior| (n), |C - O - offset| (5n), smooth (n-2 over order).
     n_o, n_c = n, 5 * n
@@ -203,7 +237,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, l
     lb[:a_o] = 1
     ub[:a_o] = 1000
     integrality = np.zeros(nv)
-    integrality[:a_o] = 1
+    integrality[:n] = 1 if integral else 0  # overall scores whole tenths; categories are rounded later
 
     rows: list[tuple[dict[int, float], float, float]] = []
 
@@ -220,10 +254,17 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, l
             add({o0 + idx[g[0]]: 1, o0 + idx[other]: -1}, 0, 0)
     for a, b in zip(lead, lead[1:]):
         add({o0 + idx[a]: 1, o0 + idx[b]: -1}, 1, np.inf)
+    pin_gap: list[tuple[int, int]] = []
+    soft: list[tuple[dict[int, float], float, float]] = []  # published figures: kept unless they conflict
+
+    def pin(coeffs: dict[int, float], value: float, weight: float = 1000.0) -> None:
+        soft.append((coeffs, value, weight))
+
     for city, value in ov_score.items():
-        lb[o0 + idx[city]] = ub[o0 + idx[city]] = round(value * 10)
+        pin({o0 + idx[city]: 1}, round(value * 10))
     if "mean_overall_score" in t.aggregates:
-        add({o0 + i: 1 for i in range(n)}, n * (mean * 10 - 0.49), n * (mean * 10 + 0.49))
+        # sum within +-0.49 tenths per city of the mean: the slack variable absorbs the rest
+        pin({o0 + i: 1 / n for i in range(n)}, mean * 10, 5000.0)
     by_rank = {}
     pos_rank = 1
     for g in order:
@@ -232,16 +273,13 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, l
         pos_rank += len(g)
     flat = [c for g in order for c in g]
     if "top10_threshold_score" in t.aggregates and len(flat) >= 10:
-        v = round(t.aggregates["top10_threshold_score"] * 10)
-        lb[o0 + idx[flat[9]]] = max(lb[o0 + idx[flat[9]]], v)
-        ub[o0 + idx[flat[9]]] = min(ub[o0 + idx[flat[9]]], v)
+        pin({o0 + idx[flat[9]]: 1}, round(t.aggregates["top10_threshold_score"] * 10))
     if "gap_rank1_rank3" in t.aggregates:
-        g = round(t.aggregates["gap_rank1_rank3"] * 10)
-        add({o0 + idx[flat[0]]: 1, o0 + idx[flat[2]]: -1}, g, g)
+        pin({o0 + idx[flat[0]]: 1, o0 + idx[flat[2]]: -1}, round(t.aggregates["gap_rank1_rank3"] * 10))
     if "gap_rank1_rank10" in t.aggregates:
-        g = round(t.aggregates["gap_rank1_rank10"] * 10)
-        add({o0 + idx[flat[0]]: 1, o0 + idx[flat[9]]: -1}, g, g)
+        pin({o0 + idx[flat[0]]: 1, o0 + idx[flat[9]]: -1}, round(t.aggregates["gap_rank1_rank10"] * 10))
 
+    pinned = {(k[3], k[1]) for k in t.score if k[0] == "category"}
     # Categories: order, published scores, link to the overall score (rounded mean).
     for cat, corder in cat_orders.items():
         clead = [g[0] for g in corder]
@@ -249,18 +287,23 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, l
             for other in g[1:]:
                 add({cvar(g[0], cat): 1, cvar(other, cat): -1}, 0, 0)
         for a, b in zip(clead, clead[1:]):
-            add({cvar(a, cat): 1, cvar(b, cat): -1}, 1, np.inf)
+            if soft_order:  # a category order from priors may be violated, at a cost
+                pin_gap.append((cvar(a, cat), cvar(b, cat)))
+            else:
+                # Two tenths between unpublished neighbours leave room to round and adjust.
+                gap = 1 if ((a, cat) in pinned or (b, cat) in pinned) else 2
+                add({cvar(a, cat): 1, cvar(b, cat): -1}, gap, np.inf)
         for k, value in t.score.items():
             if k[0] == "category" and k[1] == cat and k[3] in idx:
-                lb[cvar(k[3], cat)] = ub[cvar(k[3], cat)] = round(value * 10)
+                pin({cvar(k[3], cat): 1}, round(value * 10))
         mean_key = f"mean_category_score_{cat}"
         if mean_key in t.aggregates:
             m = t.aggregates[mean_key] * 10
-            add({cvar(c, cat): 1 for c in cities}, n * (m - 5), n * (m + 4.9))
+            pin({cvar(c, cat): 1 / n for c in cities}, m, 2000.0)
     for city in cities:
         coeffs = {cvar(city, cat): 1 for cat in CATEGORY_NAMES}
         coeffs[o0 + idx[city]] = -5
-        add(coeffs, -2, 2)
+        add(coeffs, 0, 0)
 
     # Objective terms: O close to its prior, C close to O + profile, overall curve smooth.
     prior_o = {c: float(np.clip(key[c], 5, 99)) * 10 for c in cities}
@@ -279,6 +322,23 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, l
         add({aux: 1, o0 + idx[a]: -1, o0 + idx[b]: 2, o0 + idx[c]: -1}, 0, np.inf)
         add({aux: 1, o0 + idx[a]: 1, o0 + idx[b]: -2, o0 + idx[c]: 1}, 0, np.inf)
 
+    for hi_var, lo_var in pin_gap:
+        aux = nv
+        nv += 1
+        cost = np.append(cost, 50.0)
+        lb = np.append(lb, 0)
+        ub = np.append(ub, np.inf)
+        integrality = np.append(integrality, 0)
+        add({aux: 1, hi_var: 1, lo_var: -1}, 1, np.inf)
+    for coeffs, value, weight in soft:
+        aux = nv
+        nv += 1
+        cost = np.append(cost, weight)
+        lb = np.append(lb, 0)
+        ub = np.append(ub, np.inf)
+        integrality = np.append(integrality, 0)
+        add({aux: 1, **{j: -v for j, v in coeffs.items()}}, -value, np.inf)
+        add({aux: 1, **coeffs}, value, np.inf)
     matrix = lil_matrix((len(rows), nv))
     lo = np.empty(len(rows))
     hi = np.empty(len(rows))
@@ -287,13 +347,95 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict[str, l
             matrix[r, j] = v
         lo[r], hi[r] = l, h
     result = milp(cost, constraints=LinearConstraint(matrix.tocsr(), lo, hi), bounds=Bounds(lb, ub),
-                  integrality=integrality, options={"time_limit": 120, "mip_rel_gap": 0.02})
+                  integrality=integrality, options={"time_limit": 60, "mip_rel_gap": 0.05})
     if result.x is None:
-        raise RuntimeError(f"sample {year}: the published figures admit no consistent solution ({result.message})")
-    x = np.round(result.x).astype(int)
-    overall = {c: x[o0 + idx[c]] / 10 for c in cities}
-    cats = {(c, cat): x[cvar(c, cat)] / 10 for c in cities for cat in CATEGORY_NAMES}
-    return overall, cats
+        raise Infeasible(f"sample {year}: the published figures admit no consistent solution ({result.message})")
+    if os.environ.get("SAMPLE_DEBUG"):
+        names = {o0 + idx[c]: f"O[{c}]" for c in cities}
+        names.update({cvar(c, k): f"C[{c},{k}]" for c in cities for k in CATEGORY_NAMES})
+        for coeffs, value, weight in soft:
+            got = sum(v * result.x[j] for j, v in coeffs.items())
+            if abs(got - value) > 0.5:
+                print(year, "soft" if soft_order else "hard", "pin missed:", [names.get(j, j) for j in coeffs][:3], value, round(got, 1))
+        for hi_var, lo_var in pin_gap:
+            if result.x[hi_var] - result.x[lo_var] < 0.5:
+                print(year, "order missed:", names[hi_var], names[lo_var])
+    return ({c: result.x[o0 + idx[c]] / 10 for c in cities},
+                {(c, cat): result.x[cvar(c, cat)] / 10 for c in cities for cat in CATEGORY_NAMES}, cat_orders)
+
+
+def _round_scores(cities: list[str], overall_raw: dict, cats: dict, orders: dict, t: Targets):
+    """Round the category scores to one decimal and derive the overall score by the method.
+
+    The programme keeps categories at least 0.1 apart in their order, so half-up rounding keeps
+    every order. Where the rounded mean misses the programme's overall score by a tenth, one
+    unpublished category of that city moves by 0.1 if its neighbours in that order leave room.
+    """
+    tenths = {k: int(np.floor(v * 10 + 0.5 + 1e-9)) for k, v in cats.items()}
+    target = {c: int(np.floor(overall_raw[c] * 10 + 0.5 + 1e-9)) for c in cities}
+    neighbours = {}
+    for cat, order in orders.items():
+        flat = [g for g in order]
+        for i, g in enumerate(flat):
+            above = flat[i - 1][0] if i > 0 else None
+            below = flat[i + 1][0] if i + 1 < len(flat) else None
+            for c in g:
+                neighbours[(c, cat)] = (above, below, len(g) > 1)
+    published = {(k[3], k[1]) for k in t.score if k[0] == "category"}
+    for city in cities:
+        for _ in range(10):
+            mean_t = int(np.floor(sum(tenths[(city, k)] for k in CATEGORY_NAMES) / 5 + 0.5 + 1e-9))
+            if mean_t == target[city]:
+                break
+            step = 1 if mean_t < target[city] else -1
+            moved = False
+            for cat in CATEGORY_NAMES:
+                if (city, cat) in published:
+                    continue
+                above, below, tied = neighbours[(city, cat)]
+                if tied:
+                    continue
+                new = tenths[(city, cat)] + step
+                if above is not None and new >= tenths[(above, cat)]:
+                    continue
+                if below is not None and new <= tenths[(below, cat)]:
+                    continue
+                if not 1 <= new <= 1000:
+                    continue
+                tenths[(city, cat)] = new
+                moved = True
+                break
+            if not moved:
+                break
+    if os.environ.get("SAMPLE_DEBUG"):
+        for city in cities:
+            mean_t = int(np.floor(sum(tenths[(city, k)] for k in CATEGORY_NAMES) / 5 + 0.5 + 1e-9))
+            if mean_t != target[city]:
+                print("repair failed", city, mean_t, target[city], overall_raw[city])
+    out_cats = {k: v / 10 for k, v in tenths.items()}
+    overall = {c: float(method.round1(np.mean([out_cats[(c, k)] for k in CATEGORY_NAMES]))) for c in cities}
+    return overall, out_cats
+
+
+def _reproduced(cities: list[str], overall: dict, cats: dict, t: Targets, seed_keys: set) -> int:
+    """How many of an edition's published scores and ranks a candidate reproduces (seeds count 100x)."""
+    values = {("overall", "", "", c): overall[c] for c in cities}
+    values.update({("category", k, "", c): cats[(c, k)] for c in cities for k in CATEGORY_NAMES})
+    groups: dict[tuple, list[float]] = defaultdict(list)
+    for key, v in values.items():
+        groups[key[:3]].append(v)
+    total = 0
+    for key, v in values.items():
+        weight = 100 if key in seed_keys else 1
+        if key in t.score and abs(t.score[key] - v) < 0.05 + 1e-9:
+            total += weight
+        if key in t.rank and 1 + sum(x > v + 1e-9 for x in groups[key[:3]]) == t.rank[key]:
+            total += weight
+    return total
+
+
+class Infeasible(RuntimeError):
+    """The published figures of an edition cannot all hold at once under the method."""
 
 
 def _profile(city: str, category: str, year: int) -> float:
@@ -316,16 +458,22 @@ def _indicator_scores(year: int, cities: list[str], cats: dict, t: Targets) -> d
                 known.setdefault((k[3], k[2]), 100.0)
         by_score = sorted(cities, key=lambda c: (-cats[(c, cat)], c))
         fixed = dict(known)
-        for j, ind_id in enumerate(ids):
+        designated: set[str] = set()  # one designation per city and category keeps every fit feasible
+        band = max(3, len(cities) // 8)
+        for ind_id in ids:
             values = [v for (c, i), v in known.items() if i == ind_id]
             if 100.0 not in values:
-                top = [c for c in by_score[: max(3, len(cities) // 8)] if (c, ind_id) not in fixed]
+                top = [c for c in by_score[: 2 * band] if (c, ind_id) not in fixed and c not in designated]
                 if top:
-                    fixed[(top[int(_unit("max", year, ind_id) * len(top))], ind_id)] = 100.0
+                    city = top[int(_unit("max", year, ind_id) * min(len(top), band))]
+                    fixed[(city, ind_id)] = 100.0
+                    designated.add(city)
             if 0.0 not in values:
-                bottom = [c for c in by_score[-max(3, len(cities) // 8):] if (c, ind_id) not in fixed]
+                bottom = [c for c in by_score[-2 * band:] if (c, ind_id) not in fixed and c not in designated]
                 if bottom:
-                    fixed[(bottom[int(_unit("min", year, ind_id) * len(bottom))], ind_id)] = 0.0
+                    city = bottom[-1 - int(_unit("min", year, ind_id) * min(len(bottom), band))]
+                    fixed[(city, ind_id)] = 0.0
+                    designated.add(city)
         shift = {i: 15 * (_unit("level", i) - 0.5) for i in ids}
         mean_shift = sum(shift[i] * w[i] for i in ids) / sum(w.values())
         for city in cities:
@@ -384,16 +532,39 @@ def build() -> pd.DataFrame:
     cities_table = catalogue.load_cities()
     facts = _target_facts()
     targets = collect_targets(facts)
+    seeds = facts[facts["origin"] == "seed"]
+    seed_keys = {(f.level, f.category, f.indicator, f.city) for f in seeds.itertuples()}
     rows = []
-    history: dict[str, list[float]] = defaultdict(list)
+    editions = catalogue.load_editions().set_index("year")["n_cities"]
+    history: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for year, t in targets.items():
+        for key, rank in t.rank.items():
+            if key[0] == "overall":
+                history[key[3]].append((year, rank, int(editions.get(year, 81))))
     for year in sorted(catalogue.load_editions()["year"].astype(int)):
         cities = sorted(cities_table.loc[cities_table["first_edition"].astype(int) <= year, "name"])
         t = targets[year]
-        overall, cats = _solve_scores(year, cities, t, history)
+        # First pass with category orders from priors as soft constraints; its category scores
+        # then order the cities in each category for the exact second pass.
+        # Category orders: first from priors, then twice from the previous solution, each time as
+        # soft constraints; the last pass makes them hard. Where published figures conflict, the
+        # soft solution stands and `verify` lists what it does not reproduce.
+        keys = None
+        candidates = []
+        for _ in range(2):
+            soft = _solve_scores(year, cities, t, history, category_keys=keys, integral=False, soft_order=True)
+            keys = soft[1]
+            candidates.append(soft)
+        for force in (True, False):
+            try:
+                candidates.append(_solve_scores(year, cities, t, history, category_keys=keys, force_ranks=force))
+            except Infeasible:
+                pass
+        rounded = [_round_scores(cities, *c, t) for c in candidates]
+        overall, cats = max(rounded, key=lambda oc: _reproduced(cities, *oc, t, seed_keys))
         inds = _indicator_scores(year, cities, cats, t)
         meta = catalogue.indicators_for(year).set_index("id")
         for city in cities:
-            history[city].append(overall[city])
             rows.append((year, city, "overall", "", "", overall[city]))
             for cat in CATEGORY_NAMES:
                 rows.append((year, city, "category", cat, "", cats[(city, cat)]))
