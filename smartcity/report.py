@@ -1,0 +1,318 @@
+"""Report sections for the notebooks: each method returns one displayable piece.
+
+Notebooks stay thin: a cell calls one method, e.g. ``r.summary()`` or ``r.category_chart()``.
+Text comes from `smartcity.narrative`, numbers from `smartcity.analysis`, charts from
+`smartcity.charts`; this module only puts them together for display.
+"""
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from smartcity import analysis as an
+from smartcity import catalogue, charts, fmt, narrative
+from smartcity.dataset import SAMPLE_LABEL, Dataset, load_dataset
+
+# Column labels of the tables shown in reports.
+LABELS = {
+    "de": {"city": "Stadt", "score": "Punkte", "rank": "Platz", "rank_change": "Veränderung",
+           "name": "Indikator", "category": "Kategorie", "median": "Median", "top10_mean": "Mittel Top 10",
+           "best_score": "Bestwert", "bundesland": "Bundesland", "n": "Städte", "mean": "Mittelwert",
+           "best_city": "Beste Stadt", "current": "Heute", "target_score": "Zielwert", "new_overall": "Gesamt neu",
+           "new_rank": "Platz neu", "ranks_gained": "Plätze gewonnen", "leaders": "Beste Städte",
+           "peer_rank": "Platz in Gruppe", "distance_km": "Entfernung (km)", "size_class": "Größenklasse"},
+    "en": {"city": "City", "score": "Points", "rank": "Rank", "rank_change": "Change",
+           "name": "Indicator", "category": "Category", "median": "Median", "top10_mean": "Top-10 mean",
+           "best_score": "Best", "bundesland": "State", "n": "Cities", "mean": "Mean",
+           "best_city": "Best city", "current": "Now", "target_score": "Target", "new_overall": "New overall",
+           "new_rank": "New rank", "ranks_gained": "Places gained", "leaders": "Leaders",
+           "peer_rank": "Rank in group", "distance_km": "Distance (km)", "size_class": "Size class"},
+}
+TARGET_LABELS = {
+    "de": {"peer_median": "Median der Vergleichsstädte", "top10_mean": "Mittel der Top 10", "max": "100 Punkte"},
+    "en": {"peer_median": "peer median", "top10_mean": "top-10 mean", "max": "100 points"},
+}
+
+
+class Markdown:
+    """Markdown text that displays as such in JupyterLab and in the rendered report."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Table:
+    """A formatted table: German numbers, no index column, readable headers."""
+
+    def __init__(self, frame: pd.DataFrame, lang: str = "de", caption: str = ""):
+        self.frame = frame
+        self.lang = lang
+        self.caption = caption
+
+    def _cell(self, column: str, value) -> str:
+        if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+            return "–"
+        if isinstance(value, (list, tuple)):
+            return html.escape(", ".join(map(str, value)))
+        if column == "rank_change" or column == "ranks_gained":
+            v = int(value)
+            return "±0" if v == 0 else f"{v:+d}"
+        if column in ("rank", "new_rank", "peer_rank", "n"):
+            return str(int(value))
+        if isinstance(value, float):
+            decimals = 0 if column == "distance_km" else 1
+            return fmt.number(value, self.lang, decimals)
+        return html.escape(str(value))
+
+    def _repr_html_(self) -> str:
+        labels = LABELS[self.lang]
+        head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in self.frame.columns)
+        body = "".join(
+            "<tr>" + "".join(
+                f"<td class=\"{'num' if pd.api.types.is_numeric_dtype(self.frame[c]) else 'text'}\">{self._cell(c, v)}</td>"
+                for c, v in zip(self.frame.columns, row)) + "</tr>"
+            for row in self.frame.itertuples(index=False)
+        )
+        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return f'<table class="report-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+@lru_cache(maxsize=4)
+def _cached_dataset(path: str | None, stamp: tuple) -> Dataset:
+    return load_dataset(path)
+
+
+def dataset(data: str | None = None) -> Dataset:
+    """The dataset for a report; loaded once per file version and process (it is never modified)."""
+    from smartcity.dataset import SAMPLE_FILE
+
+    file = Path(data) if data else SAMPLE_FILE
+    stat = file.stat()
+    return _cached_dataset(str(file) if data else None, (str(file), stat.st_mtime_ns, stat.st_size))
+
+
+class _Report:
+    def __init__(self, data: str | None, year: int | None, lang: str):
+        self.lang = fmt.check_lang(lang)
+        self.ds = dataset(data)
+        self.year = int(year) if year else self.ds.latest_year
+        if self.year not in self.ds.years:
+            raise ValueError(f"No data for {self.year}; the dataset has {', '.join(map(str, self.ds.years))}")
+
+    def notice(self) -> Markdown:
+        """The data note at the top: sample data is marked as such."""
+        if not self.ds.is_sample:
+            return Markdown("")
+        if self.lang == "de":
+            text = ("**Beispieldaten:** Dieser Bericht beruht auf dem mitgelieferten Beispieldatensatz. "
+                    "Veröffentlichte Werte sind übernommen, alle übrigen modelliert; "
+                    "für amtliche Aussagen die offiziellen Bitkom-Daten laden (`--data`).")
+        else:
+            text = ("**Sample data:** this report uses the bundled sample dataset. Published values are "
+                    "reproduced, all others are modelled; load the official Bitkom data (`--data`) for official use.")
+        return Markdown(f"> {text}")
+
+    def method_note(self) -> Markdown:
+        ds = self.ds
+        scores = ds.scores[ds.scores["year"] == self.year]
+        published = int((scores["provenance"] == "published").sum())
+        total = len(scores)
+        ed = ds.editions.set_index("year")
+        row = ed.loc[self.year] if self.year in ed.index else None
+        if self.lang == "de":
+            parts = ["## Methodik und Datengrundlage",
+                     "Jeder Indikator wird je Ausgabe auf 0 bis 100 Punkte skaliert: die beste Stadt erhält 100, "
+                     "die schwächste 0. Eine Kategorie ist das gewichtete Mittel ihrer Indikatoren, der Gesamtwert "
+                     "das einfache Mittel der fünf Kategorien. Punkte sind daher relativ zum Feld des Jahres; "
+                     "ein Rückgang der Punkte bedeutet nicht zwingend einen Rückschritt."]
+            if row is not None:
+                parts.append(f"Ausgabe {self.year}: {int(row['n_cities'])} Städte, {int(row['n_indicators'])} Indikatoren, "
+                             f"{int(row['n_parameters'])} Parameter.")
+            parts.append(f"Datenquelle: `{Path(ds.source).name}`; {published} von {total} Werten dieses Jahres "
+                         f"sind veröffentlichte Zahlen, die übrigen {'modelliert' if ds.is_sample else 'amtlich oder berechnet'}.")
+        else:
+            parts = ["## Method and data",
+                     "Each indicator is scaled to 0-100 per edition: the best city gets 100, the weakest 0. "
+                     "A category is the weighted mean of its indicators, the overall score the plain mean of the "
+                     "five categories. Points are therefore relative to the year's field."]
+            if row is not None:
+                parts.append(f"Edition {self.year}: {int(row['n_cities'])} cities, {int(row['n_indicators'])} indicators, "
+                             f"{int(row['n_parameters'])} parameters.")
+            parts.append(f"Data source: `{Path(ds.source).name}`; {published} of {total} values of this year are "
+                         f"published figures, the rest {'modelled' if ds.is_sample else 'official or computed'}.")
+        return Markdown("\n\n".join(parts))
+
+    def _heading(self, de: str, en: str) -> str:
+        return f"## {de if self.lang == 'de' else en}"
+
+
+class CityReport(_Report):
+    """Sections of the city report."""
+
+    def __init__(self, city: str, year: int | None = None, data: str | None = None, lang: str = "de",
+                 peers: list[str] | None = None):
+        super().__init__(data, year, lang)
+        self.city = an.resolve_city(self.ds, city)
+        present = self.ds.scores[(self.ds.scores["year"] == self.year) & (self.ds.scores["city"] == self.city)]
+        if present.empty:
+            raise ValueError(f"{self.city} has no data in {self.year}")
+        self.peers = peers
+
+    def title(self) -> Markdown:
+        return Markdown(f"# {self.city}: Smart City Index {self.year}")
+
+    def summary(self) -> Markdown:
+        return Markdown(narrative.headline_text(self.ds, self.city, self.year, self.lang, heading=True).text)
+
+    def trajectory_chart(self):
+        tr = an.trend(self.ds, self.city, self.year)
+        return charts.rank_trajectory(tr.trajectory, self.city, lang=self.lang)
+
+    def trend_text(self) -> Markdown:
+        return Markdown(narrative.trend_text(self.ds, self.city, self.year, self.lang, heading=True).text)
+
+    def profile_text(self) -> Markdown:
+        return Markdown(narrative.profile_text(self.ds, self.city, self.year, self.lang, heading=True).text)
+
+    def category_chart(self):
+        prof = an.category_profile(self.ds, self.city, self.year, self.lang)
+        frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
+        return charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]],
+                                       self.city, lang=self.lang)
+
+    def category_table(self) -> Table:
+        prof = an.category_profile(self.ds, self.city, self.year, self.lang)
+        cols = ["name", "score", "rank", "rank_change", "median", "top10_mean", "best_score"]
+        frame = prof[cols].rename(columns={"name": "category"})
+        return Table(frame, self.lang)
+
+    def strengths_text(self) -> Markdown:
+        return Markdown(narrative.strengths_text(self.ds, self.city, self.year, self.lang, heading=True).text)
+
+    def indicator_chart(self):
+        prof = an.indicator_profile(self.ds, self.city, self.year, lang=self.lang)
+        if prof.empty:
+            return Markdown("")
+        frame = prof.assign(indicator_name=prof["name"],
+                            category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang)))
+        return charts.indicator_profile(frame[["indicator_name", "category", "score", "median"]],
+                                        self.city, lang=self.lang)
+
+    def peers_text(self) -> Markdown:
+        return Markdown(narrative.peers_text(self.ds, self.city, self.year, self.peers, self.lang, heading=True).text)
+
+    def peers_chart(self):
+        groups = an.peers(self.ds, self.city, self.year, custom=self.peers).groups
+        group = groups.get("custom") or groups.get("nearest") or next(iter(groups.values()))
+        table = group.table
+        if self.city not in set(table["city"]):
+            own = an.field_table(self.ds, self.year)
+            table = pd.concat([table, own[own["city"] == self.city]], ignore_index=True)
+        return charts.peer_comparison(table[["city", "score", "rank"]].sort_values("rank"), self.city, lang=self.lang)
+
+    def levers_text(self) -> Markdown:
+        return Markdown(narrative.levers_text(self.ds, self.city, self.year, self.peers, self.lang, heading=True).text)
+
+    def levers_table(self) -> Table | Markdown:
+        lv = an.levers(self.ds, self.city, self.year, peer_cities=self.peers)
+        if not lv.has_indicators or lv.top.empty:
+            return Markdown("")
+        frame = lv.top.head(8).copy()
+        frame["target"] = frame["target"].map(TARGET_LABELS[self.lang]).fillna(frame["target"])
+        cols = ["name", "current", "target", "target_score", "new_overall", "new_rank", "ranks_gained"]
+        out = frame[cols]
+        return Table(out.rename(columns={"target": "Ziel" if self.lang == "de" else "Target"}), self.lang)
+
+
+class CategoryReport(_Report):
+    """Sections of the category report."""
+
+    def __init__(self, category: str, year: int | None = None, data: str | None = None, lang: str = "de"):
+        super().__init__(data, year, lang)
+        self.category = an.resolve_category(category)
+        self.view = an.category_view(self.ds, self.category, self.year, lang=self.lang)
+
+    def title(self) -> Markdown:
+        return Markdown(f"# {fmt.category(self.category, self.year, self.lang)}: Smart City Index {self.year}")
+
+    def summary(self) -> Markdown:
+        return Markdown(narrative.category_text(self.ds, self.category, self.year, self.lang, heading=True).text)
+
+    def ranking_chart(self):
+        return charts.ranking_bars(self.view.ranking[["city", "score", "rank"]], lang=self.lang)
+
+    def ranking_table(self) -> Table:
+        return Table(self.view.ranking[["rank", "city", "score", "rank_change", "bundesland"]], self.lang)
+
+    def distribution_chart(self):
+        return charts.score_distribution(self.view.ranking[["city", "score", "rank"]], lang=self.lang)
+
+    def movers_table(self) -> Table:
+        movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
+        return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
+
+    def leaders_table(self) -> Table | Markdown:
+        if not self.view.has_indicators:
+            return Markdown("")
+        return Table(self.view.indicator_leaders[["name", "best_score", "leaders", "median"]], self.lang)
+
+    def heatmap(self):
+        if not self.view.has_indicators:
+            return Markdown("")
+        s = self.ds.scores
+        rows = s[(s["year"] == self.year) & (s["level"] == "indicator") & (s["category"] == self.category)]
+        names = dict(zip(self.view.indicator_leaders["indicator"], self.view.indicator_leaders["name"]))
+        wide = rows.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
+        wide = wide.reindex(self.view.ranking["city"]).rename(columns=names)
+        return charts.indicator_heatmap(wide, category=fmt.category(self.category, self.year, self.lang),
+                                        lang=self.lang)
+
+    def bundesland_table(self) -> Table:
+        return Table(self.view.by_bundesland[["bundesland", "n", "mean", "best_city", "best_score"]], self.lang)
+
+
+class OverviewReport(_Report):
+    """Sections of the national overview of one edition."""
+
+    def __init__(self, year: int | None = None, data: str | None = None, lang: str = "de"):
+        super().__init__(data, year, lang)
+        self.view = an.national_view(self.ds, self.year)
+
+    def title(self) -> Markdown:
+        return Markdown(f"# Smart City Index {self.year}: {'Bundesweite Übersicht' if self.lang == 'de' else 'National overview'}")
+
+    def summary(self) -> Markdown:
+        return Markdown(narrative.national_text(self.ds, self.year, self.lang, heading=True).text)
+
+    def top10_table(self) -> Table:
+        top = self.view.ranking[self.view.ranking["rank"] <= 10]
+        return Table(top[["rank", "city", "score", "rank_change", "bundesland"]], self.lang)
+
+    def series_chart(self):
+        series = self.view.series
+        names = {"de": {"top10_threshold": "Schwelle Top 10", "mean": "Mittelwert"},
+                 "en": {"top10_threshold": "Top-10 threshold", "mean": "Mean"}}[self.lang]
+        long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
+        long["series"] = long["series"].map(names)
+        return charts.trend_lines(long, lang=self.lang)
+
+    def movers_table(self) -> Table:
+        movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
+        return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
+
+    def bundesland_table(self) -> Table:
+        return Table(self.view.by_bundesland[["bundesland", "n", "mean", "best_city", "best_score"]], self.lang)
+
+    def map_chart(self):
+        cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})
+        frame = self.view.ranking[["city", "score"]].merge(cities, on="city", how="left")
+        return charts.germany_map(frame, lang=self.lang, label_top=5)
