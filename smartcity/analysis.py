@@ -1,0 +1,1181 @@
+"""Analyses behind the reports: headline, profile, peers, strengths/weaknesses, trends,
+levers, category and national views.
+
+Every function takes a :class:`smartcity.dataset.Dataset` (or any object with the same
+attributes: ``scores`` long frame, ``cities``, ``indicators``, optional ``editions``,
+``years``) and returns a dataclass or a DataFrame built from the published figures in
+``ds.scores``. Nothing here formats text; :mod:`smartcity.narrative` turns the results
+into sentences.
+
+Conventions (see ``docs/method.md`` for the reasoning):
+
+* ranks are the competition ranks stored in ``ds.scores`` (1 = best, ties share a rank);
+* ``rank_change`` is previous rank minus current rank (positive = moved up) and is ``None``
+  when the city was not ranked in the previous edition;
+* the **percentile** of a city in a field of ``n`` cities is the mid-rank percentile
+  ``100 * (below + 0.5 * equal) / n`` where ``below`` counts cities with a lower score and
+  ``equal`` the cities with the same score (the city included). A city alone at the top of 83
+  gets 99.4; if all cities share the same score every city gets 50 - a shared top score does
+  not distinguish anybody;
+* the **top-10 mean** is the mean of the ten highest scores of the field and the **top-10
+  threshold** is the tenth highest score (the score of rank 10, or of the city in tenth
+  position when ties straddle rank 10);
+* functions never raise because a level is missing for a year: indicator-based results come
+  back empty with ``has_indicators=False``.
+"""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CityNotFound", "NoData",
+    "Neighbour", "Headline", "Profile", "PeerGroup", "Peers", "StrengthsWeaknesses",
+    "Trend", "Levers", "CategoryView", "NationalView",
+    "resolve_city", "resolve_category", "midrank_percentile", "top10_threshold", "top10_mean",
+    "field_table", "headline", "profile", "category_profile", "indicator_profile", "peers",
+    "nearest_cities", "haversine_km", "strengths_weaknesses", "trend", "levers",
+    "category_view", "national_view",
+    "STRENGTH_PERCENTILE", "WEAKNESS_PERCENTILE", "SHARED_TOP_SHARE",
+]
+
+#: percentile at or above which a category/indicator counts as a strength (top quarter)
+STRENGTH_PERCENTILE = 75.0
+#: percentile at or below which a category/indicator counts as a weakness (bottom quarter)
+WEAKNESS_PERCENTILE = 25.0
+#: share of the field at the city's score above which the score does not distinguish the city
+SHARED_TOP_SHARE = 0.5
+
+
+class CityNotFound(ValueError):
+    """A city name that neither the dataset nor the catalogue knows; carries suggestions."""
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" Meinten Sie / did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"Unbekannte Stadt / unknown city: {name!r}.{hint}")
+
+
+class NoData(LookupError):
+    """The requested city/category has no overall or category score in that edition."""
+
+
+# ----------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _norm(s: str) -> str:
+    s = str(s).strip().casefold()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        s = s.replace(a, b)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return " ".join(s.replace("-", " ").replace("_", " ").split())
+
+
+def _int(x) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)
+
+
+def _float(x) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def _r1(x: float) -> float:
+    return float(round(float(x) + 0.0, 1))
+
+
+def _scores(ds) -> pd.DataFrame:
+    return ds.scores
+
+
+def _years(ds) -> list[int]:
+    yrs = getattr(ds, "years", None)
+    if yrs is None or callable(yrs):
+        yrs = sorted(int(y) for y in ds.scores["year"].unique())
+    return sorted(int(y) for y in yrs)
+
+
+def _prev_year(ds, year: int) -> int | None:
+    earlier = [y for y in _years(ds) if y < year]
+    return max(earlier) if earlier else None
+
+
+def _cities_table(ds) -> pd.DataFrame:
+    c = getattr(ds, "cities", None)
+    return c if isinstance(c, pd.DataFrame) else pd.DataFrame(columns=["name"])
+
+
+def _city_attr(ds, city: str, col: str):
+    c = _cities_table(ds)
+    if col not in c.columns:
+        return None
+    row = c.loc[c["name"] == city, col]
+    return None if row.empty or pd.isna(row.iloc[0]) else row.iloc[0]
+
+
+def _indicator_meta(ds) -> pd.DataFrame:
+    ind = getattr(ds, "indicators", None)
+    if not isinstance(ind, pd.DataFrame) or ind.empty:
+        return pd.DataFrame(columns=["id", "category", "name_de", "name_en", "weight"]).set_index("id", drop=False)
+    return ind.drop_duplicates("id", keep="last").set_index("id", drop=False)
+
+
+def _indicator_name(ds, ind_id: str, lang: str = "de") -> str:
+    meta = _indicator_meta(ds)
+    if ind_id in meta.index:
+        row = meta.loc[ind_id]
+        for key in (("name_de",) if lang == "de" else ("name_en", "name_de")):
+            if key in row.index and isinstance(row[key], str) and row[key]:
+                return row[key]
+    return str(ind_id)
+
+
+def has_level(ds, year: int, level: str) -> bool:
+    """True if the dataset has any ``level`` rows for ``year`` (uses ``ds.has_level`` if present)."""
+    fn = getattr(ds, "has_level", None)
+    if callable(fn):
+        try:
+            return bool(fn(year, level))
+        except Exception:  # noqa: BLE001
+            pass
+    s = _scores(ds)
+    return bool(((s["year"] == year) & (s["level"] == level)).any())
+
+
+def resolve_city(ds, name: str) -> str:
+    """Official city name for ``name`` (official name, slug or alias; case/umlaut tolerant).
+
+    Looks in the dataset's cities table first, then ``catalogue.resolve_city``. Raises
+    :class:`CityNotFound` with up to three suggestions when nothing matches.
+    """
+    c = _cities_table(ds)
+    known = list(c["name"]) if "name" in c.columns else []
+    known += [x for x in _scores(ds)["city"].unique() if x not in known]
+    target = _norm(name)
+    for official in known:
+        if _norm(official) == target:
+            return official
+    if "aliases" in c.columns:
+        for official, aliases in zip(c["name"], c["aliases"].fillna("")):
+            if any(_norm(a) == target for a in str(aliases).split("|") if a):
+                return official
+    if "slug" in c.columns:
+        for official, slug in zip(c["name"], c["slug"].fillna("")):
+            if _norm(slug) == target:
+                return official
+    suggestions: list[str] = []
+    try:
+        from smartcity import catalogue  # noqa: PLC0415
+
+        hit = catalogue.resolve_city(name)
+        if hit and (hit in known or not known):
+            return hit
+        suggestions = list(catalogue.suggest_cities(name, n=3))
+    except Exception:  # noqa: BLE001 - catalogue not available or no match
+        pass
+    if not suggestions:
+        by_norm = {_norm(k): k for k in known}
+        suggestions = [by_norm[m] for m in difflib.get_close_matches(target, list(by_norm), n=3, cutoff=0.5)]
+    raise CityNotFound(name, suggestions)
+
+
+_CATEGORY_ALIASES = {
+    "verwaltung": "Verwaltung", "administration": "Verwaltung",
+    "it und kommunikation": "IT und Kommunikation", "it and communication": "IT und Kommunikation",
+    "it": "IT und Kommunikation",
+    "energie und umwelt": "Energie und Umwelt", "energy and environment": "Energie und Umwelt",
+    "mobilitaet": "Mobilität", "mobility": "Mobilität",
+    "gesellschaft und bildung": "Gesellschaft und Bildung", "gesellschaft": "Gesellschaft und Bildung",
+    "society and education": "Gesellschaft und Bildung", "society": "Gesellschaft und Bildung",
+}
+
+
+def resolve_category(name: str) -> str:
+    """German category name as used in ``ds.scores`` (accepts English names, slugs, "Gesellschaft")."""
+    try:
+        from smartcity import catalogue  # noqa: PLC0415
+
+        hit = catalogue.resolve_category(name)
+        if hit:
+            return hit
+    except Exception:  # noqa: BLE001
+        pass
+    hit = _CATEGORY_ALIASES.get(_norm(name))
+    if hit is None:
+        raise ValueError(f"unknown category {name!r}; use one of {sorted(set(_CATEGORY_ALIASES.values()))}")
+    return hit
+
+
+def _categories(ds) -> list[str]:
+    try:
+        from smartcity import catalogue  # noqa: PLC0415
+
+        return [c.name_de for c in catalogue.CATEGORIES]
+    except Exception:  # noqa: BLE001
+        return ["Verwaltung", "IT und Kommunikation", "Energie und Umwelt", "Mobilität", "Gesellschaft und Bildung"]
+
+
+def midrank_percentile(scores: pd.Series) -> pd.Series:
+    """Mid-rank percentile (0-100) of each value within ``scores``; ties share the same value.
+
+    ``100 * (number below + 0.5 * number equal) / n``. The best of 83 alone gets 99.4, the
+    worst alone 0.6; when everyone has the same score everyone gets 50.
+    """
+    s = scores.astype(float)
+    n = s.notna().sum()
+    if n == 0:
+        return s * np.nan
+    return (s.rank(method="average") - 0.5) / n * 100.0
+
+
+def top10_threshold(scores: pd.Series) -> float | None:
+    """Tenth highest score of the field (the score needed for rank 10); ``None`` if < 10 cities."""
+    s = scores.dropna().sort_values(ascending=False)
+    return None if len(s) < 10 else float(s.iloc[9])
+
+
+def top10_mean(scores: pd.Series) -> float | None:
+    """Mean of the ten highest scores (all scores if the field is smaller), one decimal."""
+    s = scores.dropna().sort_values(ascending=False)
+    return None if s.empty else _r1(s.iloc[:10].mean())
+
+
+def _rank(scores: pd.Series) -> pd.Series:
+    """Competition rank (1224), higher score = better."""
+    return scores.rank(method="min", ascending=False).astype("Int64")
+
+
+def field_table(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
+    """All cities of one ranking (year, level, category, indicator) with derived columns.
+
+    Columns: ``city, score, rank, rank_change, prev_score, score_change, percentile,
+    bundesland, size_class`` sorted by rank. ``rank`` falls back to a competition rank computed
+    from the scores when the stored rank is missing. ``prev_score``/``score_change`` refer to the
+    same ranking in the previous edition (``NaN`` if the city was not in it).
+    """
+    s = _scores(ds)
+    category = category or ""
+    indicator = indicator or ""
+    if level == "indicator" and not category and indicator:
+        m = (s["year"] == year) & (s["level"] == level) & (s["indicator"] == indicator)
+    else:
+        m = (s["year"] == year) & (s["level"] == level) & (s["category"].fillna("") == category) \
+            & (s["indicator"].fillna("") == indicator)
+    t = s.loc[m, [c for c in ("city", "score", "rank", "rank_change") if c in s.columns]].copy()
+    t["score"] = t["score"].astype(float)
+    if "rank" not in t.columns or t["rank"].isna().any():
+        t["rank"] = _rank(t["score"])
+    t["rank"] = t["rank"].astype("Int64")
+    py = _prev_year(ds, year)
+    prev = pd.DataFrame(columns=["city", "prev_score", "prev_rank"])
+    if py is not None:
+        pm = (s["year"] == py) & (s["level"] == level) & (s["indicator"].fillna("") == indicator)
+        if not (level == "indicator" and not category):
+            pm &= s["category"].fillna("") == category
+        prev = s.loc[pm, ["city", "score", "rank"]].rename(columns={"score": "prev_score", "rank": "prev_rank"})
+        if prev["prev_rank"].isna().any():
+            prev["prev_rank"] = _rank(prev["prev_score"].astype(float))
+    t = t.merge(prev, on="city", how="left")
+    computed = (t["prev_rank"].astype("Float64") - t["rank"].astype("Float64")).round().astype("Int64")
+    if "rank_change" in t.columns:
+        t["rank_change"] = t["rank_change"].astype("Int64").fillna(computed)
+    else:
+        t["rank_change"] = computed
+    t["prev_score"] = t["prev_score"].astype(float)
+    t["score_change"] = (t["score"] - t["prev_score"]).round(1)
+    t["percentile"] = midrank_percentile(t["score"]).round(1)
+    c = _cities_table(ds)
+    for col in ("bundesland", "size_class"):
+        if col in c.columns:
+            t = t.merge(c[["name", col]].rename(columns={"name": "city"}), on="city", how="left")
+        else:
+            t[col] = pd.NA
+    t = t.drop(columns=["prev_rank"]).sort_values(["rank", "city"], kind="stable").reset_index(drop=True)
+    return t
+
+
+# ----------------------------------------------------------------------------------------------
+# headline
+
+
+@dataclass
+class Neighbour:
+    """A city directly above or below in the ranking; ``gap`` = their score minus ours (points)."""
+
+    city: str
+    rank: int
+    score: float
+    gap: float
+
+
+@dataclass
+class Headline:
+    """Overall placing of one city in one edition.
+
+    ``rank_change`` > 0 means the city moved up (previous rank minus rank); ``direction`` is
+    ``"up"``, ``"down"``, ``"same"``, ``"new"`` (first edition of the city) or ``"returning"``
+    (ranked in an earlier edition but not in the previous one; ``last_year``/``last_rank``). ``tied_with`` lists the
+    cities sharing the rank. ``gap_to_top10`` = top-10 threshold minus score (<= 0: in the top
+    10), ``gap_to_median`` = score minus median. ``above``/``below`` are the cities at the next
+    higher/lower score (several if they are tied among themselves).
+    """
+
+    city: str
+    year: int
+    score: float
+    rank: int
+    n_cities: int
+    tied_with: list[str]
+    prev_year: int | None
+    prev_score: float | None
+    prev_rank: int | None
+    rank_change: int | None
+    score_change: float | None
+    direction: str
+    top10_threshold: float | None
+    gap_to_top10: float | None
+    in_top10: bool
+    median: float
+    gap_to_median: float
+    percentile: float
+    above: list[Neighbour]
+    below: list[Neighbour]
+    bundesland: str | None = None
+    size_class: str | None = None
+    provenance: str | None = None
+    last_year: int | None = None
+    last_rank: int | None = None
+
+    @property
+    def half(self) -> str:
+        """``"upper"``, ``"lower"`` or ``"median"``: position relative to the median score."""
+        return "upper" if self.gap_to_median > 0 else "lower" if self.gap_to_median < 0 else "median"
+
+
+def _direction(change: int | None) -> str:
+    if change is None:
+        return "new"
+    return "up" if change > 0 else "down" if change < 0 else "same"
+
+
+def headline(ds, city: str, year: int | None = None) -> Headline:
+    """Overall score and rank of ``city`` in ``year`` (default: latest edition) with context.
+
+    Raises :class:`NoData` if the city has no overall score in that edition.
+    """
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    t = field_table(ds, year, "overall")
+    row = t.loc[t["city"] == city]
+    if row.empty:
+        raise NoData(f"{city} has no overall score in {year}")
+    r = row.iloc[0]
+    score, rk = float(r["score"]), int(r["rank"])
+    change = _int(r["rank_change"])
+    prev_score = _float(r["prev_score"])
+    thr = top10_threshold(t["score"])
+    med = float(t["score"].median())
+    higher = t.loc[t["score"] > score]
+    lower = t.loc[t["score"] < score]
+    above = [] if higher.empty else [
+        Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+        for x in higher.loc[higher["score"] == higher["score"].min()].itertuples()
+    ]
+    below = [] if lower.empty else [
+        Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+        for x in lower.loc[lower["score"] == lower["score"].max()].itertuples()
+    ]
+    direction = _direction(change)
+    last_year = last_rank = None
+    s = _scores(ds)
+    if change is None:
+        earlier = s.loc[(s["level"] == "overall") & (s["city"] == city) & (s["year"] < year)]
+        if not earlier.empty:
+            direction = "returning"
+            last_year = int(earlier["year"].max())
+            lt = field_table(ds, last_year, "overall")
+            last_rank = int(lt.loc[lt["city"] == city, "rank"].iloc[0])
+    prov = None
+    if "provenance" in s.columns:
+        p = s.loc[(s["year"] == year) & (s["level"] == "overall") & (s["city"] == city), "provenance"]
+        prov = None if p.empty else str(p.iloc[0])
+    return Headline(
+        city=city, year=year, score=score, rank=rk, n_cities=len(t),
+        tied_with=sorted(t.loc[(t["rank"] == rk) & (t["city"] != city), "city"]),
+        prev_year=_prev_year(ds, year) if change is not None else None,
+        prev_score=prev_score if change is not None else None,
+        prev_rank=(rk + change) if change is not None else None,
+        rank_change=change,
+        score_change=_r1(score - prev_score) if (change is not None and prev_score is not None) else None,
+        direction=direction,
+        top10_threshold=thr,
+        gap_to_top10=None if thr is None else _r1(thr - score),
+        in_top10=rk <= 10,
+        median=_r1(med), gap_to_median=_r1(score - med),
+        percentile=float(r["percentile"]),
+        above=above, below=below,
+        bundesland=_city_attr(ds, city, "bundesland"), size_class=_city_attr(ds, city, "size_class"),
+        provenance=prov, last_year=last_year, last_rank=last_rank,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# profile
+
+
+def _profile_rows(ds, city: str, year: int, level: str, groups: list[tuple[str, str]]) -> list[dict]:
+    rows = []
+    for cat, ind in groups:
+        t = field_table(ds, year, level, cat, ind)
+        me = t.loc[t["city"] == city]
+        if me.empty:
+            continue
+        m = me.iloc[0]
+        best = t["score"].max()
+        med = float(t["score"].median())
+        t10 = top10_mean(t["score"])
+        n_at = int((t["score"] == m["score"]).sum())
+        rows.append({
+            "category": cat, "indicator": ind,
+            "score": float(m["score"]), "rank": int(m["rank"]), "n": len(t),
+            "rank_change": m["rank_change"], "score_change": m["score_change"],
+            "percentile": float(m["percentile"]),
+            "median": _r1(med), "top10_mean": t10, "best_score": float(best),
+            "best_cities": sorted(t.loc[t["score"] == best, "city"]),
+            "diff_median": _r1(m["score"] - med), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
+            "diff_best": _r1(m["score"] - best),
+            "n_same_score": n_at, "share_same_score": n_at / len(t),
+            "n_at_max": int((t["score"] == best).sum()),
+            "tied_with": sorted(t.loc[(t["rank"] == m["rank"]) & (t["city"] != city), "city"]),
+        })
+    return rows
+
+
+_PROFILE_COLS = ["category", "indicator", "name", "score", "rank", "n", "rank_change", "score_change",
+                 "percentile", "median", "top10_mean", "best_score", "best_cities", "diff_median",
+                 "diff_top10", "diff_best", "n_same_score", "share_same_score", "n_at_max", "tied_with"]
+
+
+def category_profile(ds, city: str, year: int | None = None, lang: str = "de") -> pd.DataFrame:
+    """One row per category (catalogue order): score, rank, n, rank/score change, percentile,
+    field median, top-10 mean, best score and best city/cities, differences to these, how many
+    cities share the city's score, and the cities tied on rank. ``name`` is the edition's label.
+    Empty frame if the category level is missing.
+    """
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    if not has_level(ds, year, "category"):
+        return pd.DataFrame(columns=_PROFILE_COLS)
+    from smartcity import fmt  # noqa: PLC0415
+
+    rows = _profile_rows(ds, city, year, "category", [(c, "") for c in _categories(ds)])
+    for r in rows:
+        r["name"] = fmt.category(r["category"], year, lang)
+    return pd.DataFrame(rows, columns=_PROFILE_COLS)
+
+
+def indicator_profile(ds, city: str, year: int | None = None, category: str | None = None,
+                      lang: str = "de") -> pd.DataFrame:
+    """One row per indicator of the city (optionally one category) with the same columns as
+    :func:`category_profile` plus ``weight``; ``name`` is the indicator's display name.
+    Empty frame if the edition has no indicator level.
+    """
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    if not has_level(ds, year, "indicator"):
+        return pd.DataFrame(columns=_PROFILE_COLS + ["weight"])
+    s = _scores(ds)
+    m = (s["year"] == year) & (s["level"] == "indicator") & (s["city"] == city)
+    if category:
+        m &= s["category"] == resolve_category(category)
+    groups = list(dict.fromkeys(zip(s.loc[m, "category"], s.loc[m, "indicator"])))
+    rows = _profile_rows(ds, city, year, "indicator", groups)
+    meta = _indicator_meta(ds)
+    for r in rows:
+        r["name"] = _indicator_name(ds, r["indicator"], lang)
+        r["weight"] = float(meta.loc[r["indicator"], "weight"]) if r["indicator"] in meta.index and "weight" in meta.columns and pd.notna(meta.loc[r["indicator"], "weight"]) else None
+    order = {c: i for i, c in enumerate(_categories(ds))}
+    out = pd.DataFrame(rows, columns=_PROFILE_COLS + ["weight"])
+    if not out.empty:
+        out = out.assign(_o=out["category"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o")
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class Profile:
+    """Category and indicator profile of a city; ``has_indicators`` is False when the edition
+    has no indicator level (``indicators`` is then empty)."""
+
+    city: str
+    year: int
+    categories: pd.DataFrame
+    indicators: pd.DataFrame
+    has_indicators: bool
+
+
+def profile(ds, city: str, year: int | None = None, lang: str = "de") -> Profile:
+    """Both profiles at once (see :func:`category_profile`, :func:`indicator_profile`)."""
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    ind = indicator_profile(ds, city, year, lang=lang)
+    return Profile(city, year, category_profile(ds, city, year, lang), ind,
+                   has_level(ds, year, "indicator") and not ind.empty)
+
+
+# ----------------------------------------------------------------------------------------------
+# peers
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> Any:
+    """Great-circle distance in km (works on scalars and numpy arrays/Series)."""
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
+
+
+def nearest_cities(ds, city: str, n: int = 5, year: int | None = None) -> pd.DataFrame:
+    """The ``n`` nearest other cities by great-circle distance (``city, distance_km``).
+
+    Only cities ranked in ``year`` (if given) are considered. Empty if coordinates are missing.
+    """
+    city = resolve_city(ds, city)
+    c = _cities_table(ds)
+    if not {"latitude", "longitude"} <= set(c.columns):
+        return pd.DataFrame(columns=["city", "distance_km"])
+    c = c.dropna(subset=["latitude", "longitude"])
+    me = c.loc[c["name"] == city]
+    if me.empty:
+        return pd.DataFrame(columns=["city", "distance_km"])
+    others = c.loc[c["name"] != city]
+    if year is not None:
+        ranked = set(field_table(ds, year, "overall")["city"])
+        others = others.loc[others["name"].isin(ranked)]
+    d = haversine_km(float(me["latitude"].iloc[0]), float(me["longitude"].iloc[0]),
+                     others["latitude"], others["longitude"])
+    out = pd.DataFrame({"city": others["name"].to_numpy(), "distance_km": np.round(d, 1)})
+    return out.sort_values(["distance_km", "city"]).head(n).reset_index(drop=True)
+
+
+@dataclass
+class PeerGroup:
+    """A peer group including the city itself.
+
+    ``kind`` is ``"bundesland"``, ``"size_class"``, ``"nearest"`` or ``"custom"``; ``label`` the
+    Bundesland / size class (or ``""``). ``table``: ``city, score, rank`` (national),
+    ``peer_rank`` (competition rank inside the group), ``rank_change``, ``score_change`` and
+    ``distance_km`` (nearest group only), sorted by peer rank. ``peer_rank`` is the city's
+    place in the group of ``n`` cities, ``tied_with`` the group members sharing it.
+    """
+
+    kind: str
+    label: str
+    city: str
+    year: int
+    table: pd.DataFrame
+    peer_rank: int | None
+    n: int
+    tied_with: list[str]
+    median: float | None
+    leader: list[str]
+
+    @property
+    def others(self) -> list[str]:
+        return [c for c in self.table["city"] if c != self.city]
+
+
+def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[str],
+                distances: pd.DataFrame | None = None) -> PeerGroup:
+    t = field_table(ds, year, "overall")
+    members = list(dict.fromkeys([city] + [m for m in members if m != city]))
+    g = t.loc[t["city"].isin(members), ["city", "score", "rank", "rank_change", "score_change"]].copy()
+    g["peer_rank"] = _rank(g["score"])
+    if distances is not None and not distances.empty:
+        g = g.merge(distances, on="city", how="left")
+    g = g.sort_values(["peer_rank", "city"]).reset_index(drop=True)
+    me = g.loc[g["city"] == city]
+    pr = None if me.empty else int(me["peer_rank"].iloc[0])
+    return PeerGroup(
+        kind=kind, label=label, city=city, year=year, table=g, peer_rank=pr, n=len(g),
+        tied_with=[] if pr is None else sorted(g.loc[(g["peer_rank"] == pr) & (g["city"] != city), "city"]),
+        median=None if g.empty else _r1(g["score"].median()),
+        leader=sorted(g.loc[g["score"] == g["score"].max(), "city"]) if not g.empty else [],
+    )
+
+
+@dataclass
+class Peers:
+    """The peer groups of a city: ``groups`` maps kind -> :class:`PeerGroup` (only groups with at
+    least one other ranked city; ``custom`` only if a list was given)."""
+
+    city: str
+    year: int
+    groups: dict[str, PeerGroup] = field(default_factory=dict)
+
+    def __getitem__(self, kind: str) -> PeerGroup:
+        return self.groups[kind]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per group: kind, label, n, peer_rank, tied_with, median, leader."""
+        return pd.DataFrame([
+            {"kind": g.kind, "label": g.label, "n": g.n, "peer_rank": g.peer_rank,
+             "tied_with": g.tied_with, "median": g.median, "leader": g.leader}
+            for g in self.groups.values()
+        ])
+
+
+def peers(ds, city: str, year: int | None = None, custom: list[str] | None = None,
+          n_nearest: int = 5) -> Peers:
+    """Peer groups of ``city``: same Bundesland, same size class, ``n_nearest`` nearest cities
+    (haversine on latitude/longitude) and an optional ``custom`` list of names (resolved like
+    :func:`resolve_city`; an unknown name raises :class:`CityNotFound` with suggestions).
+    Only cities ranked in ``year`` are members.
+    """
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    ranked = field_table(ds, year, "overall")
+    out = Peers(city, year)
+    for col in ("bundesland", "size_class"):
+        val = _city_attr(ds, city, col)
+        if val is None:
+            continue
+        members = list(ranked.loc[ranked[col] == val, "city"])
+        if len([m for m in members if m != city]) > 0:
+            out.groups[col] = _peer_group(ds, city, year, col, str(val), members)
+    near = nearest_cities(ds, city, n_nearest, year)
+    if not near.empty:
+        out.groups["nearest"] = _peer_group(ds, city, year, "nearest", "", list(near["city"]), near)
+    if custom:
+        names = [resolve_city(ds, n) for n in custom]
+        out.groups["custom"] = _peer_group(ds, city, year, "custom", "", names)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# strengths and weaknesses
+
+
+@dataclass
+class StrengthsWeaknesses:
+    """Where a city stands out, measured by the mid-rank percentile (see module docstring).
+
+    * ``strongest_categories`` / ``weakest_categories``: the categories with the best / worst
+      rank (several names = a tie on rank).
+    * ``category_strengths`` / ``category_weaknesses``: categories with percentile >=
+      :data:`STRENGTH_PERCENTILE` / <= :data:`WEAKNESS_PERCENTILE` (profile rows, best first /
+      worst first).
+    * ``indicator_strengths``: indicators with percentile >= 75 whose score is shared by less
+      than half of the field, ordered by percentile then score.
+    * ``indicator_weaknesses``: indicators with percentile <= 25, worst first.
+    * ``full_marks``: indicators where the city scores 100, with ``n_at_max`` (how many cities
+      have 100) and ``distinguishing`` (False when at least half the field also has 100).
+    * ``shared_top``: full marks that do not distinguish the city (everyone/most have 100).
+    * ``weakest_indicators``: the ``n_weakest`` lowest indicator scores of the city (absolute
+      scores, as councils quote them), with rank and percentile.
+    ``has_indicators`` is False (indicator frames empty) when the edition lacks the level.
+    """
+
+    city: str
+    year: int
+    strongest_categories: list[str]
+    weakest_categories: list[str]
+    category_strengths: pd.DataFrame
+    category_weaknesses: pd.DataFrame
+    indicator_strengths: pd.DataFrame
+    indicator_weaknesses: pd.DataFrame
+    full_marks: pd.DataFrame
+    shared_top: pd.DataFrame
+    weakest_indicators: pd.DataFrame
+    has_indicators: bool
+    categories: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+
+def strengths_weaknesses(ds, city: str, year: int | None = None, n_weakest: int = 4,
+                         n_strengths: int = 5, lang: str = "de") -> StrengthsWeaknesses:
+    """Strengths and weaknesses of ``city`` in ``year`` (see :class:`StrengthsWeaknesses`)."""
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    cats = category_profile(ds, city, year, lang)
+    if cats.empty:
+        strongest = weakest = []
+        cs = cw = cats
+    else:
+        strongest = list(cats.loc[cats["rank"] == cats["rank"].min(), "category"])
+        weakest = list(cats.loc[cats["rank"] == cats["rank"].max(), "category"])
+        cs = cats.loc[cats["percentile"] >= STRENGTH_PERCENTILE].sort_values(["percentile", "score"], ascending=False)
+        cw = cats.loc[cats["percentile"] <= WEAKNESS_PERCENTILE].sort_values(["percentile", "score"])
+    ind = indicator_profile(ds, city, year, lang=lang)
+    has_ind = not ind.empty
+    if has_ind:
+        ind = ind.assign(distinguishing=ind["share_same_score"] < SHARED_TOP_SHARE)
+        strengths = ind.loc[(ind["percentile"] >= STRENGTH_PERCENTILE) & ind["distinguishing"]] \
+            .sort_values(["percentile", "score"], ascending=False).head(n_strengths)
+        weaknesses = ind.loc[ind["percentile"] <= WEAKNESS_PERCENTILE].sort_values(["percentile", "score"]) \
+            .head(n_strengths)
+        full = ind.loc[ind["score"] >= 100.0].copy()
+        full["distinguishing"] = full["n_at_max"] / full["n"] < SHARED_TOP_SHARE
+        full = full.sort_values(["n_at_max", "name"])
+        shared = full.loc[~full["distinguishing"]]
+        weakest_ind = ind.sort_values(["score", "percentile"]).head(n_weakest)
+    else:
+        strengths = weaknesses = full = shared = weakest_ind = ind
+    return StrengthsWeaknesses(
+        city=city, year=year, strongest_categories=strongest, weakest_categories=weakest,
+        category_strengths=cs.reset_index(drop=True), category_weaknesses=cw.reset_index(drop=True),
+        indicator_strengths=strengths.reset_index(drop=True), indicator_weaknesses=weaknesses.reset_index(drop=True),
+        full_marks=full.reset_index(drop=True), shared_top=shared.reset_index(drop=True),
+        weakest_indicators=weakest_ind.reset_index(drop=True), has_indicators=has_ind, categories=cats,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# trends
+
+
+@dataclass
+class Trend:
+    """Development of a city over all editions it took part in (up to ``year``).
+
+    * ``trajectory``: ``year, score, rank, n_cities, rank_change, score_change, percentile``.
+    * ``category_trajectory``: ``year, category, score, rank`` (long).
+    * ``category_changes``: per category ``first_year, first_rank, prev_rank, rank,
+      change_since_first, change_vs_previous, score_change_vs_previous`` (rank changes positive =
+      improvement).
+    * ``most_improved`` / ``most_declined``: categories with the largest rank gain / loss since
+      the previous edition (ties: several names; empty if nothing moved in that direction).
+    * ``streak`` and ``streak_direction``: number of consecutive editions ending at ``year``
+      with a rank improvement (``"up"``) or a rank loss (``"down"``); 0/None if the last change
+      was 0 or there is none. Editions the city missed break a streak.
+    * ``best_rank``/``best_years`` and ``worst_rank``/``worst_years`` over the trajectory.
+    * ``caveats``: codes with details, see ``Trend.caveats`` docs in ``docs/method.md``:
+      ``relative_scores`` (always), ``parameters_changed``, ``category_renamed``,
+      ``field_size_changed``, ``gap_in_editions``.
+    ``has_trend`` is False (with ``reason="single_edition"`` or ``"no_data"``) when the city has
+    fewer than two editions; frames are then as far as available and no changes are stated.
+    """
+
+    city: str
+    year: int
+    editions: list[int]
+    has_trend: bool
+    reason: str
+    trajectory: pd.DataFrame
+    category_trajectory: pd.DataFrame
+    category_changes: pd.DataFrame
+    most_improved: list[str]
+    most_declined: list[str]
+    streak: int
+    streak_direction: str | None
+    best_rank: int | None
+    best_years: list[int]
+    worst_rank: int | None
+    worst_years: list[int]
+    caveats: list[dict]
+    first_year: int | None = None
+    first_rank: int | None = None
+    total_rank_change: int | None = None
+
+
+def _edition_info(ds) -> pd.DataFrame:
+    e = getattr(ds, "editions", None)
+    return e if isinstance(e, pd.DataFrame) else pd.DataFrame(columns=["year"])
+
+
+def trend(ds, city: str, year: int | None = None) -> Trend:
+    """Rank trajectory, category movements, streaks and comparability caveats (see :class:`Trend`)."""
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    all_years = [y for y in _years(ds) if y <= year]
+    rows = []
+    for y in all_years:
+        t = field_table(ds, y, "overall")
+        me = t.loc[t["city"] == city]
+        if me.empty:
+            continue
+        m = me.iloc[0]
+        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": len(t),
+                     "rank_change": m["rank_change"], "score_change": m["score_change"],
+                     "percentile": float(m["percentile"])})
+    traj = pd.DataFrame(rows, columns=["year", "score", "rank", "n_cities", "rank_change", "score_change", "percentile"])
+    traj["rank_change"] = traj["rank_change"].astype("Int64")
+    editions = list(traj["year"])
+    crow = []
+    for y in editions:
+        if not has_level(ds, y, "category"):
+            continue
+        for cat in _categories(ds):
+            t = field_table(ds, y, "category", cat)
+            me = t.loc[t["city"] == city]
+            if not me.empty:
+                crow.append({"year": y, "category": cat, "score": float(me["score"].iloc[0]),
+                             "rank": int(me["rank"].iloc[0])})
+    ctraj = pd.DataFrame(crow, columns=["year", "category", "score", "rank"])
+    empty_changes = pd.DataFrame(columns=["category", "first_year", "first_rank", "prev_rank", "rank",
+                                          "change_since_first", "change_vs_previous", "score_change_vs_previous"])
+    if len(editions) < 2 or year not in editions:
+        reason = "no_data" if not editions or year not in editions else "single_edition"
+        return Trend(city, year, editions, False, reason, traj, ctraj, empty_changes, [], [], 0, None,
+                     None if traj.empty else int(traj["rank"].min()),
+                     [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].min(), "year"]),
+                     None if traj.empty else int(traj["rank"].max()),
+                     [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].max(), "year"]),
+                     _caveats(ds, editions, city))
+    # streak: consecutive dataset editions with rank improvement (or loss) ending at `year`
+    streak, sdir = 0, None
+    idx = {y: i for i, y in enumerate(_years(ds))}
+    changes = dict(zip(traj["year"], traj["rank_change"]))
+    last = changes.get(year)
+    if last is not None and not pd.isna(last) and last != 0:
+        sdir = "up" if last > 0 else "down"
+        y = year
+        while True:
+            ch = changes.get(y)
+            if ch is None or pd.isna(ch) or (ch > 0) != (sdir == "up") or ch == 0:
+                break
+            streak += 1
+            prev = _prev_year(ds, y)
+            if prev is None or prev not in changes or idx[y] - idx[prev] != 1:
+                break
+            y = prev
+    # category changes
+    cc_rows = []
+    py = editions[-2]
+    for cat in ctraj["category"].unique() if not ctraj.empty else []:
+        c = ctraj.loc[ctraj["category"] == cat].set_index("year")
+        if year not in c.index:
+            continue
+        first_y = int(c.index.min())
+        prev_rank = int(c.loc[py, "rank"]) if py in c.index else None
+        cc_rows.append({
+            "category": cat, "first_year": first_y, "first_rank": int(c.loc[first_y, "rank"]),
+            "prev_rank": prev_rank, "rank": int(c.loc[year, "rank"]),
+            "change_since_first": int(c.loc[first_y, "rank"]) - int(c.loc[year, "rank"]),
+            "change_vs_previous": None if prev_rank is None else prev_rank - int(c.loc[year, "rank"]),
+            "score_change_vs_previous": None if py not in c.index else _r1(c.loc[year, "score"] - c.loc[py, "score"]),
+        })
+    cc = pd.DataFrame(cc_rows, columns=empty_changes.columns)
+    improved = declined = []
+    if not cc.empty and cc["change_vs_previous"].notna().any():
+        v = cc["change_vs_previous"].dropna().astype(int)
+        if v.max() > 0:
+            improved = list(cc.loc[cc["change_vs_previous"] == v.max(), "category"])
+        if v.min() < 0:
+            declined = list(cc.loc[cc["change_vs_previous"] == v.min(), "category"])
+    first = traj.iloc[0]
+    return Trend(
+        city=city, year=year, editions=editions, has_trend=True, reason="",
+        trajectory=traj, category_trajectory=ctraj, category_changes=cc,
+        most_improved=improved, most_declined=declined, streak=streak, streak_direction=sdir,
+        best_rank=int(traj["rank"].min()), best_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].min(), "year"]],
+        worst_rank=int(traj["rank"].max()), worst_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].max(), "year"]],
+        caveats=_caveats(ds, editions, city),
+        first_year=int(first["year"]), first_rank=int(first["rank"]),
+        total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]),
+    )
+
+
+def _caveats(ds, editions: list[int], city: str) -> list[dict]:
+    """Comparability caveats for a span of editions (codes + details for the narrative)."""
+    out: list[dict] = [{"code": "relative_scores"}]
+    if len(editions) < 2:
+        return out
+    e = _edition_info(ds)
+    if {"year", "n_parameters"} <= set(e.columns):
+        sub = e.loc[e["year"].isin(editions)].sort_values("year")
+        vals = sub["n_parameters"].dropna()
+        if vals.nunique() > 1 and (abs(vals.iloc[-1] - vals.iloc[0]) / vals.iloc[0] > 0.05
+                                   or min(editions) < 2023 <= max(editions)):
+            out.append({"code": "parameters_changed", "from": int(vals.iloc[0]), "to": int(vals.iloc[-1]),
+                        "from_year": int(sub.loc[vals.index[0], "year"]), "to_year": int(sub.loc[vals.index[-1], "year"])})
+    elif min(editions) < 2023 <= max(editions):
+        out.append({"code": "parameters_changed", "from": None, "to": None,
+                    "from_year": min(editions), "to_year": max(editions)})
+    if min(editions) < 2023 <= max(editions):
+        out.append({"code": "category_renamed", "year": 2023, "old": "Gesellschaft", "new": "Gesellschaft und Bildung"})
+    sizes = {y: len(field_table(ds, y, "overall")) for y in editions}
+    if len(set(sizes.values())) > 1:
+        s = _scores(ds)
+        ov = s.loc[s["level"] == "overall"]
+        newcomers = {}
+        for y in editions[1:]:
+            py = _prev_year(ds, y)
+            if py is None:
+                continue
+            new = sorted(set(ov.loc[ov["year"] == y, "city"]) - set(ov.loc[ov["year"] == py, "city"]))
+            if new:
+                newcomers[y] = new
+        out.append({"code": "field_size_changed", "sizes": sizes, "newcomers": newcomers})
+    all_y = [y for y in _years(ds) if editions[0] <= y <= editions[-1]]
+    missing = [y for y in all_y if y not in editions]
+    if missing:
+        out.append({"code": "gap_in_editions", "missing": missing})
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# levers
+
+
+@dataclass
+class Levers:
+    """What-if levers per indicator.
+
+    ``table``: one row per (indicator, target) with ``indicator, name, category, weight, current,
+    target`` (``peer_median``, ``top10_mean`` or ``max``), ``target_score``, ``delta`` (indicator
+    points added), ``new_overall``, ``new_rank``, ``score_gain`` (overall points), ``ranks_gained``
+    and ``ranks_per_point`` (ranks gained per indicator point). Targets at or below the current
+    score are left out. ``top``: the best levers (one row per indicator, its most efficient target
+    with at least one rank gained), sorted by ``ranks_per_point``, then overall points gained
+    (``score_gain``, which favours heavier-weighted indicators), then ``ranks_gained``.
+    ``peer_cities`` is the group whose median was used. ``has_indicators`` False -> empty frames.
+    """
+
+    city: str
+    year: int
+    score: float | None
+    rank: int | None
+    peer_cities: list[str]
+    table: pd.DataFrame
+    top: pd.DataFrame
+    has_indicators: bool
+    note: str = ""
+
+
+_LEVER_COLS = ["indicator", "name", "category", "weight", "current", "target", "target_score", "delta",
+               "new_overall", "new_rank", "score_gain", "ranks_gained", "ranks_per_point"]
+
+
+def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None = None,
+           targets: tuple[str, ...] = ("peer_median", "top10_mean", "max"), n_top: int = 5,
+           lang: str = "de") -> Levers:
+    """Overall score and rank ``city`` would reach if one indicator score moved to a target.
+
+    Targets: the peer median (``peer_cities``, default the five nearest cities), the top-10
+    mean of the indicator, or 100. Computed with :func:`smartcity.method.what_if`: indicator
+    **scores** are treated as given and only the city's score on that indicator is replaced
+    (in reality min-max normalisation would also shift the other cities if the city became the
+    new best/worst raw value). The city's category score moves by the indicator's weight share
+    of the change, the overall score is the mean of the five categories, all other cities keep
+    their published overall scores and the rank is a competition rank among them. The change
+    is applied to the published overall score (``published + what_if(target) -
+    what_if(current)``) so that a lever of zero points gives exactly the published score and rank.
+    """
+    from smartcity import method  # noqa: PLC0415
+
+    city = resolve_city(ds, city)
+    year = int(year if year is not None else max(_years(ds)))
+    empty = pd.DataFrame(columns=_LEVER_COLS)
+    t_over = field_table(ds, year, "overall")
+    me = t_over.loc[t_over["city"] == city]
+    score = None if me.empty else float(me["score"].iloc[0])
+    rk = None if me.empty else int(me["rank"].iloc[0])
+    if peer_cities is None:
+        peer_cities = list(nearest_cities(ds, city, 5, year)["city"])
+    else:
+        peer_cities = [resolve_city(ds, p) for p in peer_cities]
+    if me.empty or not has_level(ds, year, "indicator") or not has_level(ds, year, "category"):
+        note = "city not ranked" if me.empty else "no indicator level"
+        return Levers(city, year, score, rk, peer_cities, empty, empty, False, note)
+    s = _scores(ds)
+    ind = s.loc[(s["year"] == year) & (s["level"] == "indicator")]
+    wide = ind.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
+    if city not in wide.index:
+        return Levers(city, year, score, rk, peer_cities, empty, empty, False, "city has no indicator scores")
+    cat_of = ind.drop_duplicates("indicator").set_index("indicator")["category"]
+    meta = _indicator_meta(ds)
+    indicators = getattr(ds, "indicators", None)
+    my = wide.loc[city]
+    others = t_over.loc[t_over["city"] != city, "score"].round(1).to_numpy()
+    peers_in = [p for p in peer_cities if p in wide.index and p != city]
+    sub = s.loc[s["year"] == year]
+    rows = []
+    for ind_id in wide.columns:
+        cur = my.get(ind_id)
+        if cur is None or pd.isna(cur):
+            continue
+        col = wide[ind_id].dropna()
+        pm = col.reindex(peers_in).dropna()
+        goals = {"peer_median": _r1(pm.median()) if not pm.empty else None,
+                 "top10_mean": top10_mean(col), "max": 100.0}
+        wanted = [(t, goals.get(t)) for t in targets if goals.get(t) is not None and goals[t] > cur]
+        if not wanted:
+            continue
+        try:
+            base, _ = method.what_if(sub, indicators, year, city, ind_id, float(cur))
+        except (KeyError, ValueError, IndexError):
+            continue
+        for tgt, goal in wanted:
+            raw, _ = method.what_if(sub, indicators, year, city, ind_id, float(goal))
+            new_overall = _r1(score + raw - base)
+            new_rank = int(1 + (others > new_overall + 1e-9).sum())
+            delta = _r1(goal - cur)
+            gained = rk - new_rank
+            w = meta.loc[ind_id, "weight"] if ind_id in meta.index and "weight" in meta.columns else np.nan
+            rows.append({
+                "indicator": ind_id, "name": _indicator_name(ds, ind_id, lang), "category": cat_of[ind_id],
+                "weight": _float(w), "current": float(cur), "target": tgt,
+                "target_score": float(goal), "delta": delta, "new_overall": new_overall, "new_rank": new_rank,
+                "score_gain": _r1(new_overall - score), "ranks_gained": gained,
+                "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
+            })
+    table = pd.DataFrame(rows, columns=_LEVER_COLS)
+    if table.empty:
+        return Levers(city, year, score, rk, peer_cities, table, table, True, "no indicator below its targets")
+    best = table.loc[table["ranks_gained"] > 0].sort_values(
+        ["ranks_per_point", "score_gain", "ranks_gained", "delta"], ascending=[False, False, False, True])
+    top = best.drop_duplicates("indicator").head(n_top).reset_index(drop=True)
+    return Levers(city, year, score, rk, peer_cities, table.reset_index(drop=True), top, True)
+
+
+# ----------------------------------------------------------------------------------------------
+# category and national views
+
+
+def _stats(scores: pd.Series) -> dict:
+    s = scores.dropna().astype(float)
+    if s.empty:
+        return {"n": 0}
+    return {
+        "n": int(len(s)), "mean": _r1(s.mean()), "median": _r1(s.median()), "std": _r1(s.std(ddof=1)) if len(s) > 1 else 0.0,
+        "min": float(s.min()), "q1": _r1(s.quantile(0.25)), "q3": _r1(s.quantile(0.75)), "max": float(s.max()),
+        "top10_threshold": top10_threshold(s), "top10_mean": top10_mean(s),
+        "n_at_100": int((s >= 100.0).sum()),
+    }
+
+
+def _group_means(t: pd.DataFrame, col: str) -> pd.DataFrame:
+    cols = [col, "n", "mean", "median", "best_city", "best_score", "best_rank"]
+    if col not in t.columns or t[col].isna().all():
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for key, g in t.dropna(subset=[col]).groupby(col):
+        best = g.sort_values(["rank", "city"]).iloc[0]
+        rows.append({col: key, "n": len(g), "mean": _r1(g["score"].mean()), "median": _r1(g["score"].median()),
+                     "best_city": best["city"], "best_score": float(best["score"]), "best_rank": int(best["rank"])})
+    return pd.DataFrame(rows, columns=cols).sort_values(["mean", col], ascending=[False, True]).reset_index(drop=True)
+
+
+def _movers(t: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    v = t.dropna(subset=["rank_change"])
+    climbers = v.loc[v["rank_change"] > 0].sort_values(["rank_change", "rank"], ascending=[False, True]).head(n)
+    fallers = v.loc[v["rank_change"] < 0].sort_values(["rank_change", "rank"], ascending=[True, True]).head(n)
+    return climbers.reset_index(drop=True), fallers.reset_index(drop=True)
+
+
+@dataclass
+class CategoryView:
+    """One category in one edition.
+
+    ``ranking`` (:func:`field_table` of the category), ``stats`` (n, mean, median, std, min, q1,
+    q3, max, top10_threshold, top10_mean, n_at_100), ``climbers``/``fallers`` (largest rank
+    changes), ``indicator_leaders`` (per indicator: leaders, best score, how many share it,
+    median), ``by_bundesland``/``by_size_class`` (n, mean, median, best city).
+    """
+
+    category: str
+    year: int
+    label: str
+    ranking: pd.DataFrame
+    stats: dict
+    climbers: pd.DataFrame
+    fallers: pd.DataFrame
+    indicator_leaders: pd.DataFrame
+    by_bundesland: pd.DataFrame
+    by_size_class: pd.DataFrame
+    has_indicators: bool
+
+
+def category_view(ds, category: str, year: int | None = None, n_movers: int = 5, lang: str = "de") -> CategoryView:
+    """Full view of one category (see :class:`CategoryView`)."""
+    from smartcity import fmt  # noqa: PLC0415
+
+    cat = resolve_category(category)
+    year = int(year if year is not None else max(_years(ds)))
+    t = field_table(ds, year, "category", cat)
+    climbers, fallers = _movers(t, n_movers)
+    leaders = []
+    has_ind = has_level(ds, year, "indicator")
+    if has_ind:
+        s = _scores(ds)
+        ids = list(dict.fromkeys(s.loc[(s["year"] == year) & (s["level"] == "indicator") & (s["category"] == cat), "indicator"]))
+        for i in ids:
+            ti = field_table(ds, year, "indicator", cat, i)
+            best = ti["score"].max()
+            lead = sorted(ti.loc[ti["score"] == best, "city"])
+            leaders.append({"indicator": i, "name": _indicator_name(ds, i, lang), "best_score": float(best),
+                            "leaders": lead, "n_at_max": len(lead), "median": _r1(ti["score"].median()),
+                            "mean": _r1(ti["score"].mean())})
+    return CategoryView(
+        category=cat, year=year, label=fmt.category(cat, year, lang), ranking=t, stats=_stats(t["score"]),
+        climbers=climbers, fallers=fallers,
+        indicator_leaders=pd.DataFrame(leaders, columns=["indicator", "name", "best_score", "leaders", "n_at_max", "median", "mean"]),
+        by_bundesland=_group_means(t, "bundesland"), by_size_class=_group_means(t, "size_class"),
+        has_indicators=has_ind and bool(leaders),
+    )
+
+
+@dataclass
+class NationalView:
+    """The whole ranking of one edition and the series over all editions up to ``year``.
+
+    ``ranking`` (overall :func:`field_table`), ``top10`` (ranks <= 10, all tied cities
+    included), ``series`` (per edition: ``year, n_cities, top10_threshold, mean, median,
+    leader, leader_score``), ``climbers``/``fallers``, ``by_bundesland`` (n, mean, median, best
+    city), ``category_leaders`` (per category: leader(s) and score), ``newcomers`` (cities without
+    a previous rank).
+    """
+
+    year: int
+    ranking: pd.DataFrame
+    top10: pd.DataFrame
+    series: pd.DataFrame
+    climbers: pd.DataFrame
+    fallers: pd.DataFrame
+    by_bundesland: pd.DataFrame
+    by_size_class: pd.DataFrame
+    category_leaders: pd.DataFrame
+    newcomers: list[str]
+    stats: dict
+
+
+def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalView:
+    """National overview of one edition (see :class:`NationalView`)."""
+    year = int(year if year is not None else max(_years(ds)))
+    t = field_table(ds, year, "overall")
+    series = []
+    for y in [y for y in _years(ds) if y <= year]:
+        ty = field_table(ds, y, "overall")
+        if ty.empty:
+            continue
+        lead = ty.loc[ty["rank"] == ty["rank"].min()]
+        series.append({"year": y, "n_cities": len(ty), "top10_threshold": top10_threshold(ty["score"]),
+                       "mean": _r1(ty["score"].mean()), "median": _r1(ty["score"].median()),
+                       "leader": list(lead["city"]), "leader_score": float(lead["score"].iloc[0])})
+    climbers, fallers = _movers(t, n_movers)
+    cl = []
+    if has_level(ds, year, "category"):
+        for cat in _categories(ds):
+            tc = field_table(ds, year, "category", cat)
+            if tc.empty:
+                continue
+            best = tc["score"].max()
+            cl.append({"category": cat, "leaders": sorted(tc.loc[tc["score"] == best, "city"]), "score": float(best)})
+    py = _prev_year(ds, year)
+    newcomers = []
+    if py is not None:
+        prev = set(field_table(ds, py, "overall")["city"])
+        newcomers = sorted(set(t["city"]) - prev)
+    return NationalView(
+        year=year, ranking=t, top10=t.loc[t["rank"] <= 10].reset_index(drop=True),
+        series=pd.DataFrame(series, columns=["year", "n_cities", "top10_threshold", "mean", "median", "leader", "leader_score"]),
+        climbers=climbers, fallers=fallers,
+        by_bundesland=_group_means(t, "bundesland"), by_size_class=_group_means(t, "size_class"),
+        category_leaders=pd.DataFrame(cl, columns=["category", "leaders", "score"]),
+        newcomers=newcomers, stats=_stats(t["score"]),
+    )

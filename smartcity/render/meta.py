@@ -1,0 +1,120 @@
+"""Report metadata and the few words the renderer itself writes (cover, contents, footer)."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from babel.dates import format_date
+
+LANGS = ("de", "en")
+
+#: Words written by the renderer, not by the notebooks. Keys are stable; add a language by adding a dict.
+LABELS: dict[str, dict[str, str]] = {
+    "de": {
+        "kind.city": "Stadtbericht",
+        "kind.category": "Kategoriebericht",
+        "kind.edition": "Bundesweite Übersicht",
+        "kind.other": "Bericht",
+        "contents": "Inhalt",
+        "sample": "Beispieldaten",
+        "sample.text": (
+            "Dieser Bericht beruht auf Beispieldaten. Die Werte sind modelliert und "
+            "keine veröffentlichten Ergebnisse des Bitkom Smart City Index."
+        ),
+        "generated": "Erstellt am {date}",
+        "page": "Seite {page} von {pages}",
+        "error": "Fehler bei der Berechnung",
+        "error.text": "Dieser Abschnitt konnte nicht berechnet werden; das Ergebnis fehlt oder ist unvollständig.",
+        "figure": "Abbildung",
+        "locale": "de_DE",
+    },
+    "en": {
+        "kind.city": "City report",
+        "kind.category": "Category report",
+        "kind.edition": "National overview",
+        "kind.other": "Report",
+        "contents": "Contents",
+        "sample": "Sample data",
+        "sample.text": (
+            "This report is based on sample data. The values are modelled and are not "
+            "published results of the Bitkom Smart City Index."
+        ),
+        "generated": "Created on {date}",
+        "page": "Page {page} of {pages}",
+        "error": "Calculation error",
+        "error.text": "This section could not be computed; its result is missing or incomplete.",
+        "figure": "Figure",
+        "locale": "en_GB",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ReportMeta:
+    """What the renderer needs to know about one report besides the notebook.
+
+    ``kind`` is ``"city"``, ``"category"``, ``"edition"`` or any other string (then ``kind_label``
+    or the generic "Bericht"/"Report" is shown). ``data_note`` is a short provenance line printed
+    on the cover and in the HTML footer (e.g. "Quelle: Bitkom Smart City Index 2025").
+    """
+
+    kind: str
+    title: str
+    subtitle: str = ""
+    year: int | None = None
+    lang: str = "de"
+    is_sample: bool = False
+    author: str = "smartcity"
+    generated: datetime.date = field(default_factory=datetime.date.today)
+    keywords: Sequence[str] | None = None
+    data_note: str | None = None
+    kind_label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"lang must be one of {LANGS}, not {self.lang!r}")
+        if self.keywords is not None and not isinstance(self.keywords, tuple):
+            object.__setattr__(self, "keywords", tuple(self.keywords))
+        if isinstance(self.generated, datetime.datetime):
+            object.__setattr__(self, "generated", self.generated.date())
+
+    # -- derived values used by the template and the PDF writer ------------------------------
+    def label(self, key: str, **kw: object) -> str:
+        text = LABELS[self.lang][key]
+        return text.format(**kw) if kw else text
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return LABELS[self.lang]
+
+    @property
+    def kind_name(self) -> str:
+        if self.kind_label:
+            return self.kind_label
+        key = f"kind.{self.kind}"
+        return LABELS[self.lang].get(key, LABELS[self.lang]["kind.other"])
+
+    @property
+    def document_title(self) -> str:
+        """HTML <title>, PDF /Title and the running page header."""
+        return f"{self.title} – {self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def date_text(self) -> str:
+        return format_date(self.generated, format="long", locale=self.label("locale"))
+
+    @property
+    def generated_text(self) -> str:
+        return self.label("generated", date=self.date_text)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        if self.keywords is not None:
+            return [k for k in self.keywords if k]
+        words = ["Smart City Index", "Bitkom", self.kind_name, self.title]
+        if self.year is not None:
+            words.append(str(self.year))
+        if self.is_sample:
+            words.append(self.label("sample"))
+        return list(dict.fromkeys(w for w in words if w))

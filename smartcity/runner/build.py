@@ -1,0 +1,465 @@
+"""The batch build: plan, skip what is up to date, execute the rest, write outputs, manifest, index, bundles.
+
+Only standard-library modules are imported at module level; pandas, papermill and friends are
+imported lazily, so a run in which every report is up to date finishes in well under a second.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from smartcity.runner import fingerprint, manifest
+from smartcity.runner.datainfo import DataError, DataInfo, load_info
+from smartcity.runner.discovery import NotebookError, discover_notebooks, find_notebook
+from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha256_bytes, sha256_file, unlink_quiet
+from smartcity.runner.planning import FORMATS, Job, Selection, plan_jobs
+
+log = logging.getLogger("smartcity.runner")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Bad command-line input (unknown city, year not in the data ...): exit code 2."""
+
+
+@dataclass
+class Options:
+    year: int | None = None
+    cities: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    notebooks: list[str] = field(default_factory=list)
+    formats: tuple[str, ...] = FORMATS
+    lang: str = "de"
+    data: str | None = None
+    out: Path | None = None
+    jobs: int | None = None
+    force: bool = False
+    timeout: float | None = 600.0
+    executor: str = "local"
+    keep_notebooks: bool = False
+    bundle: bool = False
+    notebook_dir: Path | None = None
+    progress: str = "auto"
+    recycle_after: int = 50
+
+
+@dataclass
+class BuildResult:
+    exit_code: int
+    year: int | None = None
+    year_dir: Path | None = None
+    entries: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    duration: float = 0.0
+
+
+# ---------------------------------------------------------------------- name resolution
+def _norm(text: str) -> str:
+    t = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        t = t.replace(a, b)
+    return "".join(ch for ch in t if ch.isalnum())
+
+
+def resolve_cities(names: list[str]) -> list[str]:
+    """Official names for ``--city`` values; fails at once with the closest suggestions."""
+    if not names:
+        return []
+    from smartcity import catalogue
+
+    out = []
+    for name in names:
+        official = catalogue.resolve_city(name)
+        if official is None:
+            suggestions = catalogue.suggest_cities(name, n=3)
+            hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+            raise UsageError(f"unknown city {name!r}.{hint}")
+        if official not in out:
+            out.append(official)
+    return out
+
+
+def resolve_categories(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    from smartcity import catalogue
+
+    out = []
+    for name in names:
+        resolved = catalogue.resolve_category(name)
+        if resolved is None:
+            import difflib
+
+            choices = [c.name_de for c in catalogue.CATEGORIES] + [c.slug for c in catalogue.CATEGORIES]
+            close = difflib.get_close_matches(str(name), choices, n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise UsageError(f"unknown category {name!r}.{hint} Categories: "
+                             + ", ".join(c.name_de for c in catalogue.CATEGORIES))
+        if resolved not in out:
+            out.append(resolved)
+    return out
+
+
+# ---------------------------------------------------------------------- incremental cache
+def is_up_to_date(job: Job, prev: dict | None, year_dir: Path) -> bool:
+    """Same cache key as last time and every requested output present with its recorded checksum."""
+    if not prev or prev.get("key") != job.key or prev.get("status") not in ("built", "skipped"):
+        return False
+    outputs = prev.get("outputs") or {}
+    for fmt, rel in job.outputs.items():
+        rec = outputs.get(fmt)
+        if not rec or rec.get("path") != rel:
+            return False
+        path = year_dir / rel
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        if st.st_size != rec.get("bytes"):
+            return False
+        if sha256_file(path) != rec.get("sha256"):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------- the build
+class Build:
+    def __init__(self, opts: Options):
+        self.opts = opts
+        from smartcity import paths
+
+        self.out = Path(opts.out) if opts.out else Path(paths.REPORTS_DIR)
+        self.notebook_dir = Path(opts.notebook_dir) if opts.notebook_dir else Path(paths.NOTEBOOK_DIR)
+        self.jobs_n = opts.jobs or os.cpu_count() or 1
+        self.entries: dict[str, dict] = {}
+        self.prev: dict[str, dict] = {}
+        self.info: DataInfo | None = None
+        self.year: int | None = None
+        self.year_dir: Path | None = None
+        self.started_at = manifest.now_iso()
+        self.t0 = time.monotonic()
+        self.progress = None
+        self._jobs: dict[str, Job] = {}
+        self._last_manifest = 0.0
+
+    # -- planning
+    def plan(self) -> list[Job]:
+        o = self.opts
+        for fmt in o.formats:
+            if fmt not in FORMATS:
+                raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        if o.lang not in ("de", "en"):
+            raise UsageError(f"unknown language {o.lang!r} (de or en)")
+        cities = resolve_cities(o.cities)
+        categories = resolve_categories(o.categories)
+        try:
+            explicit = [find_notebook(ref, self.notebook_dir) for ref in o.notebooks]
+            all_specs = discover_notebooks(self.notebook_dir)
+        except NotebookError as exc:
+            raise UsageError(str(exc)) from None
+        if not all_specs and not explicit:
+            raise UsageError(f"no report notebooks in {self.notebook_dir} (a report notebook has "
+                             '"smartcity": {"scope": ..., "title": ..., "slug": ...} in its metadata)')
+        try:
+            self.info = info = load_info(o.data, self.out / ".cache")
+        except DataError as exc:
+            raise UsageError(str(exc)) from None
+        year = o.year if o.year is not None else info.latest_year
+        if year not in info.years:
+            raise UsageError(f"no data for {year}; editions in the data: {', '.join(map(str, info.years))}")
+        edition_cities = {n for n, _ in info.cities_of(year)}
+        missing = [c for c in cities if c not in edition_cities]
+        if missing:
+            raise UsageError(f"not part of the {year} edition: {', '.join(missing)}")
+        self.year = year
+        self.year_dir = self.out / str(year)
+        sel = Selection(cities=cities, categories=categories, notebooks=explicit)
+        return plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel)
+
+    # -- entries
+    def _entry(self, job: Job, status: str, **extra) -> dict:
+        e = {
+            "id": job.id,
+            "kind": job.scope,
+            "title": job.title,
+            "subtitle": job.subtitle,
+            "notebook": job.notebook.path.name,
+            "notebook_slug": job.notebook.slug,
+            "notebook_title": job.notebook.title,
+            "notebook_sha256": job.notebook.sha256,
+            "scope_name": job.scope_name,
+            "scope_slug": job.scope_slug,
+            "standard": job.standard,
+            "lang": job.lang,
+            "parameters": job.parameters,
+            "key": job.key,
+            "status": status,
+            "duration": 0.0,
+            "outputs": {},
+            "error": None,
+        }
+        e.update(extra)
+        return e
+
+    def write_manifest(self, final: bool = False) -> None:
+        info = self.info
+        entries = sorted(self.entries.values(), key=_sort_key)
+        data = {
+            "schema": manifest.SCHEMA,
+            "year": self.year,
+            "generated": manifest.now_iso(),
+            "started": self.started_at,
+            "complete": final,
+            "versions": fingerprint.versions(extra=("distributed",) if self.opts.executor != "local" else ()),
+            "code": {"render": fingerprint.render_code_version(), "library": fingerprint.library_code_version()},
+            "data": {
+                "source": info.source if info else None,
+                "bundled_sample": info.is_sample if info else None,
+                "is_sample": info.is_sample if info else None,
+                "checksum": info.checksum if info else None,
+                "catalogue_checksum": info.catalogue if info else None,
+            },
+            "options": {"lang": self.opts.lang, "formats": list(self.opts.formats), "executor": self.opts.executor,
+                        "jobs": self.jobs_n, "timeout": self.opts.timeout, "force": self.opts.force},
+            "summary": dict(manifest.summarise(entries), duration=round(time.monotonic() - self.t0, 2)),
+            "reports": entries,
+        }
+        manifest.write(self.year_dir, data)
+        self._last_manifest = time.monotonic()
+
+    # -- results
+    def _record_result(self, job: Job, res: dict) -> dict:
+        yd = self.year_dir
+        status = res.get("status", "failed")
+        failed_nb = yd / "_failed" / f"{job.safe_name}.ipynb"
+        kept_nb = yd / "_notebooks" / f"{job.safe_name}.ipynb"
+        if status == "built":
+            outputs = {}
+            for fmt, data in res["outputs"].items():
+                rel = job.outputs[fmt]
+                atomic_write(yd / rel, data)
+                outputs[fmt] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data)}
+            for fmt in FORMATS:                     # a format not rebuilt now would be stale
+                if fmt not in outputs:
+                    unlink_quiet(yd / f"{job.id}.{fmt}")
+            unlink_quiet(failed_nb)
+            if self.opts.keep_notebooks and res.get("notebook"):
+                atomic_write(kept_nb, res["notebook"])
+            entry = self._entry(job, "built", outputs=outputs, built_at=manifest.now_iso())
+        else:
+            for fmt in FORMATS:                     # never leave a stale report where this one belongs
+                unlink_quiet(yd / f"{job.id}.{fmt}")
+            entry = self._entry(job, status, error=_public_error(res.get("error")))
+            if res.get("notebook"):
+                atomic_write(failed_nb, res["notebook"])
+                entry["failed_notebook"] = str(failed_nb.relative_to(yd))
+        entry["duration"] = entry["build_duration"] = res.get("timings", {}).get("total", 0.0)
+        entry["timings"] = res.get("timings", {})
+        entry["worker"] = res.get("worker")
+        return entry
+
+    # -- tasks
+    def _task(self, job: Job, data_payload: dict | None) -> dict:
+        meta = job.meta()
+        meta["data_note"] = _data_note(job, self.info)
+        if not job.standard:
+            meta["kind_label"] = job.notebook.title
+        return {
+            "id": job.id,
+            "notebook": job.notebook.read_text(),
+            "notebook_path": str(job.notebook.path),
+            "parameters": job.parameters,
+            "meta": meta,
+            "formats": list(job.formats),
+            "timeout": self.opts.timeout,
+            "return_notebook": self.opts.keep_notebooks,
+            "data": data_payload,
+        }
+
+    def _executor(self):
+        o = self.opts
+        from smartcity.runner.worker import env_preload
+
+        if o.executor == "local":
+            from smartcity.runner.local import LocalExecutor
+
+            return LocalExecutor(self.jobs_n, preload=env_preload(), recycle_after=o.recycle_after,
+                                 kernel_cwd=str(self.notebook_dir))
+        from smartcity.runner.dask_executor import DaskExecutor
+
+        return DaskExecutor(o.executor, self.jobs_n, recycle_after=o.recycle_after)
+
+    # -- main
+    def run(self) -> BuildResult:
+        from smartcity.runner.progress import make_progress
+
+        jobs = self.plan()
+        yd = self.year_dir
+        yd.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(yd)
+        prev_manifest = manifest.load(yd)
+        self.prev = manifest.entries_by_id(prev_manifest)
+        # keep entries of reports not planned this time (e.g. other cities), if their files still exist
+        planned = {j.id for j in jobs}
+        for eid, e in self.prev.items():
+            if eid not in planned and all((yd / r["path"]).exists() for r in (e.get("outputs") or {}).values()):
+                self.entries[eid] = dict(e, carried_over=True, duration=0.0,
+                                         status="skipped" if e.get("status") == "built" else e.get("status"))
+        todo: list[Job] = []
+        for job in jobs:
+            self._jobs[job.id] = job
+            prev = self.prev.get(job.id)
+            if not self.opts.force and is_up_to_date(job, prev, yd):
+                prev.pop("carried_over", None)
+                self.entries[job.id] = dict(prev, status="skipped", duration=0.0,
+                                            build_duration=prev.get("build_duration", prev.get("duration")))
+            else:
+                todo.append(job)
+        self.progress = progress = make_progress(self.opts.progress)
+        label = f"Smart City Index {self.year}"
+        progress.start(len(jobs), len(jobs) - len(todo), label)
+        interrupted = False
+        try:
+            if todo:
+                self._execute(todo)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.stop()
+        old_handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted else None
+        try:
+            if not interrupted and self.opts.bundle:
+                self._bundles(jobs)
+            self.write_manifest(final=not interrupted)
+            from smartcity.runner.index_page import write_index
+
+            write_index(yd, self._index_manifest(), lang=self.opts.lang)
+        finally:
+            if old_handler is not None:
+                signal.signal(signal.SIGINT, old_handler)
+        entries = [self.entries[j.id] for j in jobs if j.id in self.entries]
+        summary = manifest.summarise(entries)
+        summary["interrupted"] = interrupted
+        self._report(entries, summary, interrupted)
+        if interrupted:
+            code = EXIT_INTERRUPTED
+        elif summary["failed"] or summary["timeout"]:
+            code = EXIT_FAILED
+        else:
+            code = EXIT_OK
+        return BuildResult(code, self.year, yd, entries, summary, time.monotonic() - self.t0)
+
+    def _index_manifest(self) -> dict:
+        import json
+
+        return json.loads((self.year_dir / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))
+
+    def _data_payload(self) -> dict | None:
+        """For remote executors: the data directory (and the user's file) as bytes."""
+        if self.opts.executor == "local":
+            return None
+        from smartcity import paths
+
+        files = {}
+        data_dir = Path(paths.DATA_DIR)
+        for p in sorted(data_dir.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                files[f"data/{p.relative_to(data_dir)}"] = p.read_bytes()
+        user_file = None
+        if self.info.param:
+            src = Path(self.info.param)
+            user_file = f"user/{src.name}"
+            files[user_file] = src.read_bytes()
+        digest = fingerprint.digest([self.info.checksum, self.info.catalogue, user_file])
+        return {"digest": digest, "files": files, "user_file": user_file}
+
+    def _execute(self, todo: list[Job]) -> None:
+        executor = self._executor()
+        payload = self._data_payload()
+        tasks = (self._task(job, payload) for job in todo)
+        tasks = list(tasks)
+        try:
+            for res in executor.run(tasks, on_start=lambda t: self.progress.started(t["id"])):
+                job = self._jobs[res["id"]]
+                entry = self._record_result(job, res)
+                self.entries[job.id] = entry
+                err = entry.get("error") or {}
+                note = f"{err.get('ename')}: {err.get('message')}".strip() if err else ""
+                self.progress.finished(job.id, entry["status"], entry.get("duration"), note[:160])
+                self.write_manifest()
+        finally:
+            close = getattr(executor, "close", None)
+            if close:
+                close()
+
+    def _bundles(self, jobs: list[Job]) -> None:
+        from smartcity.runner.bundle import build_bundles
+
+        city_jobs = [j for j in jobs if j.scope == "city" and j.standard
+                     and self.entries.get(j.id, {}).get("status") in ("built", "skipped")]
+        if city_jobs:
+            build_bundles(self, city_jobs)
+
+    def _report(self, entries: list[dict], summary: dict, interrupted: bool) -> None:
+        p = self.progress
+        failures = [e for e in entries if e["status"] in ("failed", "timeout")]
+        p.log(f"{summary['built']} built, {summary['skipped']} up to date, {summary['failed']} failed, "
+              f"{summary['timeout']} timed out in {time.monotonic() - self.t0:.1f} s -> {self.year_dir}")
+        if failures:
+            p.log("Failed reports:")
+            for e in failures:
+                err = e.get("error") or {}
+                where = f"cell {err.get('cell_index')}" if err.get("cell_index") is not None else err.get("stage", "?")
+                if err.get("execution_count"):
+                    where += f" (In [{err['execution_count']}])"
+                p.log(f"  {e['id']} [{e['status']}] {where}: {err.get('ename')}: {err.get('message')}")
+                if e.get("failed_notebook"):
+                    p.log(f"    executed notebook: {self.year_dir / e['failed_notebook']}")
+        if interrupted:
+            p.log("Interrupted: finished reports are kept; run the same command again to continue.")
+
+
+def _public_error(err: dict | None) -> dict | None:
+    if not err:
+        return None
+    out = {k: err.get(k) for k in ("cell_index", "execution_count", "ename", "message", "stage", "source")}
+    tb = err.get("traceback")
+    if tb:
+        out["traceback"] = tb[-4000:]
+    return out
+
+
+def _data_note(job: Job, info: DataInfo | None) -> str:
+    if info is None or info.is_sample:
+        return (f"Quelle: Beispieldaten nach dem Bitkom Smart City Index {job.year}" if job.lang == "de"
+                else f"Source: sample data modelled on the Bitkom Smart City Index {job.year}")
+    name = Path(info.source).name
+    return f"Datenquelle: {name}" if job.lang == "de" else f"Data source: {name}"
+
+
+def _sort_key(e: dict):
+    order = {"edition": 0, "category": 1, "city": 2}
+    return (order.get(e.get("kind"), 3), not e.get("standard", True), e.get("id", ""))
+
+
+def run_build(opts: Options) -> BuildResult:
+    """Run one build (raises :class:`UsageError` for bad input)."""
+    return Build(opts).run()
+
+
+def plan_notebook(path: str | Path, *, year: int | None = None, data: str | None = None, lang: str = "de",
+                  cities: list[str] | None = None, categories: list[str] | None = None,
+                  formats: tuple[str, ...] = FORMATS, out: Path | None = None,
+                  notebook_dir: Path | None = None) -> list[Job]:
+    """Plan the reports of one explicit notebook (any path, templates included) through the discovery
+    mechanism, exactly as ``--notebook PATH`` does; nothing is executed."""
+    opts = Options(year=year, data=data, lang=lang, cities=list(cities or []), categories=list(categories or []),
+                   notebooks=[str(path)], formats=tuple(formats), out=out, notebook_dir=notebook_dir)
+    return Build(opts).plan()

@@ -1,0 +1,134 @@
+"""Command line of the batch runner: ``python run_reports.py`` / ``smartcity-reports``."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DESCRIPTION = """\
+Build the Smart City Index reports: one report per city of the edition, one per category and the
+national overview, as HTML and PDF, plus reports/<year>/index.html and reports/<year>/manifest.json.
+
+Without options every report of the latest edition is built from the bundled sample data.
+Reports whose inputs did not change since the last run are skipped (see --force).
+"""
+
+EPILOG = """\
+examples:
+  python run_reports.py                              every report of the latest edition
+  python run_reports.py --city Krefeld --city Köln   two city reports only
+  python run_reports.py --category Mobilität         one category report
+  python run_reports.py --notebook notebooks/_template.ipynb --city Krefeld
+  python run_reports.py --year 2024 --format html --lang en --out /tmp/reports
+  python run_reports.py --data meine_daten.xlsx --jobs 4 --bundle
+  python run_reports.py --executor dask              same batch on a local Dask cluster
+  python run_reports.py --executor tcp://10.0.0.5:8786
+
+exit codes: 0 all reports built or up to date, 1 some report failed or timed out,
+            2 usage error (unknown city, year not in the data ...), 130 interrupted (Ctrl-C)
+"""
+
+
+def _csv_list(value: str) -> list[str]:
+    return [v.strip().lower() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="run_reports.py", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sel = p.add_argument_group("what to build")
+    sel.add_argument("--year", type=int, metavar="YEAR",
+                     help="edition to build (default: the latest edition in the data), e.g. --year 2024")
+    sel.add_argument("--city", action="append", default=[], metavar="NAME",
+                     help="only this city's reports; repeatable; official name, slug or alias, e.g. "
+                          "--city Krefeld --city muenchen. An unknown name fails at once with suggestions")
+    sel.add_argument("--category", action="append", default=[], metavar="NAME",
+                     help="only this category's reports; repeatable; German/English name or slug, e.g. "
+                          "--category Mobilität")
+    sel.add_argument("--notebook", action="append", default=[], metavar="NAME|PATH",
+                     help="only reports of this notebook: a name or slug from notebooks/ (templates "
+                          "included) or a path to any report notebook; repeatable, e.g. "
+                          "--notebook notebooks/_template.ipynb")
+    sel.add_argument("--format", default="html,pdf", metavar="LIST",
+                     help="output formats, comma-separated (default: html,pdf), e.g. --format html")
+    sel.add_argument("--lang", choices=("de", "en"), default="de",
+                     help="report language (default: de), e.g. --lang en")
+    sel.add_argument("--data", metavar="PATH",
+                     help="score data to use instead of the bundled sample (any format the loaders "
+                          "accept), e.g. --data ergebnisse_2025.xlsx")
+    sel.add_argument("--out", metavar="DIR",
+                     help="output root; reports go to DIR/<year>/ (default: reports/), e.g. --out /tmp/reports")
+    sel.add_argument("--bundle", action="store_true",
+                     help="also write per city a zip with its PDF, HTML and a CSV of its figures "
+                          "(reports/<year>/pakete/<city>.zip)")
+
+    run = p.add_argument_group("how to build")
+    run.add_argument("--jobs", "-j", type=int, metavar="N",
+                     help=f"parallel workers, each with one warm kernel (default: number of cores, "
+                          f"here {os.cpu_count()}), e.g. --jobs 2")
+    run.add_argument("--force", action="store_true",
+                     help="rebuild every selected report even if it is up to date")
+    run.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+                     help="per-report time limit; a hung kernel is killed (default: 600, 0 = none), "
+                          "e.g. --timeout 120")
+    run.add_argument("--executor", default="local", metavar="local|dask|tcp://HOST:PORT",
+                     help="local: worker processes on this machine (default); dask: a local "
+                          "dask.distributed cluster; tcp://HOST:PORT: an existing Dask scheduler, e.g. "
+                          "--executor tcp://127.0.0.1:8786")
+    run.add_argument("--keep-notebooks", action="store_true",
+                     help="keep every executed notebook in reports/<year>/_notebooks/ (failed ones are "
+                          "always kept in reports/<year>/_failed/)")
+    run.add_argument("--notebook-dir", metavar="DIR",
+                     help="directory searched for report notebooks (default: notebooks/), e.g. "
+                          "--notebook-dir tests/fixtures/notebooks")
+    run.add_argument("--progress", choices=("auto", "rich", "plain", "none"), default="auto",
+                     help="progress display: rich bar on a terminal, plain log lines otherwise (default: auto)")
+    run.add_argument("--recycle-after", type=int, default=50, metavar="N",
+                     help="replace a worker's kernel after N reports (default: 50)")
+    return p
+
+
+def options_from_args(args: argparse.Namespace):
+    from smartcity.runner.build import Options, UsageError
+
+    formats = tuple(dict.fromkeys(_csv_list(args.format)))
+    if not formats:
+        raise UsageError("--format needs at least one of html, pdf")
+    bad = [f for f in formats if f not in ("html", "pdf")]
+    if bad:
+        raise UsageError(f"unknown format {', '.join(bad)} (choose from html, pdf)")
+    executor = args.executor.strip()
+    if executor not in ("local", "dask") and not executor.startswith(("tcp://", "tls://", "ucx://")):
+        raise UsageError(f"--executor must be local, dask or tcp://HOST:PORT, not {executor!r}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return Options(
+        year=args.year, cities=args.city, categories=args.category, notebooks=args.notebook,
+        formats=formats, lang=args.lang, data=args.data, out=Path(args.out) if args.out else None,
+        jobs=args.jobs, force=args.force, timeout=args.timeout if args.timeout and args.timeout > 0 else None,
+        executor=executor, keep_notebooks=args.keep_notebooks, bundle=args.bundle,
+        notebook_dir=Path(args.notebook_dir) if args.notebook_dir else None, progress=args.progress,
+        recycle_after=max(1, args.recycle_after),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from smartcity.runner.build import EXIT_INTERRUPTED, EXIT_USAGE, Build, UsageError
+
+    try:
+        opts = options_from_args(args)
+        result = Build(opts).run()
+    except UsageError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return result.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""``reports/<year>/index.html``: a self-contained landing page listing every report with links and status.
+
+No external resources (works offline and from ``file://``); a few lines of inline JavaScript make the
+tables sortable and filterable, and the page is fully usable without JavaScript.
+"""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from smartcity.runner.fsutil import atomic_write
+
+TEXT = {
+    "de": {
+        "title": "Smart City Index {year} – Berichte",
+        "intro": "Alle Berichte der Ausgabe {year}: Stadt-, Kategorie- und Übersichtsberichte als HTML und PDF.",
+        "sample": "Beispieldaten: Die Werte sind modelliert und keine veröffentlichten Ergebnisse des Bitkom Smart City Index.",
+        "edition": "Bundesweite Übersicht", "category": "Kategorien", "city": "Städte", "other": "Weitere Berichte",
+        "report": "Bericht", "kind": "Art", "status": "Status", "duration": "Dauer", "built": "Erstellt",
+        "files": "Dateien", "bundle": "Paket",
+        "kind.city": "Stadt", "kind.category": "Kategorie", "kind.edition": "Übersicht",
+        "st.built": "neu erstellt", "st.skipped": "aktuell", "st.failed": "Fehler", "st.timeout": "Zeitüberschreitung",
+        "filter": "Berichte filtern …", "summary": "{total} Berichte: {ok} verfügbar, {bad} fehlgeschlagen.",
+        "data": "Datenquelle", "generated": "Stand", "notebook": "ausgeführtes Notebook", "cell": "Zelle",
+        "sort": "Zum Sortieren auf eine Spaltenüberschrift klicken.",
+    },
+    "en": {
+        "title": "Smart City Index {year} – Reports",
+        "intro": "All reports of the {year} edition: city, category and overview reports as HTML and PDF.",
+        "sample": "Sample data: the values are modelled and are not published results of the Bitkom Smart City Index.",
+        "edition": "National overview", "category": "Categories", "city": "Cities", "other": "Other reports",
+        "report": "Report", "kind": "Kind", "status": "Status", "duration": "Duration", "built": "Built",
+        "files": "Files", "bundle": "Bundle",
+        "kind.city": "City", "kind.category": "Category", "kind.edition": "Overview",
+        "st.built": "built", "st.skipped": "up to date", "st.failed": "failed", "st.timeout": "timed out",
+        "filter": "Filter reports …", "summary": "{total} reports: {ok} available, {bad} failed.",
+        "data": "Data source", "generated": "Generated", "notebook": "executed notebook", "cell": "cell",
+        "sort": "Click a column heading to sort.",
+    },
+}
+
+CSS = """
+:root{--fg:#1d2733;--muted:#5b6875;--line:#d9dee4;--accent:#005eb8;--ok:#1a7f37;--bad:#b42318;--bg:#f6f8fa}
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 "DejaVu Sans",Arial,Helvetica,sans-serif;color:var(--fg);background:#fff}
+header{background:var(--accent);color:#fff;padding:1.4rem 2rem}header h1{margin:0;font-size:1.6rem}
+header p{margin:.3rem 0 0;opacity:.9}main{max-width:72rem;margin:0 auto;padding:1rem 2rem 3rem}
+.note{background:#fff4e5;border-left:4px solid #e8a33d;padding:.6rem 1rem;margin:1rem 0}
+.summary{color:var(--muted)}input[type=search]{width:100%;max-width:24rem;padding:.45rem .6rem;border:1px solid var(--line);border-radius:4px;font:inherit}
+h2{margin-top:2rem;font-size:1.25rem;border-bottom:2px solid var(--accent);padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin-top:.5rem}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{background:var(--bg);font-weight:600;white-space:nowrap}th[data-sort]{cursor:pointer}th[data-sort]:after{content:" \\2195";color:var(--muted);font-size:.8em}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}a{color:var(--accent)}
+.st{display:inline-block;padding:0 .5rem;border-radius:1rem;font-size:.85em;white-space:nowrap}
+.st-built,.st-skipped{background:#e6f4ea;color:var(--ok)}.st-failed,.st-timeout{background:#fdecea;color:var(--bad)}
+.err{color:var(--bad);font-size:.85em;margin-top:.2rem;white-space:pre-wrap}.links a{margin-right:.6rem}
+footer{color:var(--muted);font-size:.85em;margin-top:3rem}tr.hidden{display:none}
+@media print{header{background:none;color:var(--fg)}input{display:none}}
+"""
+
+JS = """
+document.querySelectorAll('table.reports').forEach(function(table){
+  table.querySelectorAll('th[data-sort]').forEach(function(th, col){
+    th.addEventListener('click', function(){
+      var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+      var asc = th.getAttribute('aria-sort') !== 'ascending';
+      table.querySelectorAll('th').forEach(function(h){ h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      var idx = th.cellIndex, num = th.dataset.sort === 'num';
+      rows.sort(function(a, b){
+        var x = a.cells[idx].dataset.value || a.cells[idx].textContent.trim();
+        var y = b.cells[idx].dataset.value || b.cells[idx].textContent.trim();
+        var r = num ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y, document.documentElement.lang);
+        return asc ? r : -r;
+      });
+      rows.forEach(function(r){ body.appendChild(r); });
+    });
+  });
+});
+var box = document.getElementById('filter');
+if (box) box.addEventListener('input', function(){
+  var q = box.value.toLowerCase();
+  document.querySelectorAll('table.reports tbody tr').forEach(function(tr){
+    tr.classList.toggle('hidden', q && tr.textContent.toLowerCase().indexOf(q) < 0);
+  });
+});
+"""
+
+
+def _group(e: dict) -> str:
+    if not e.get("standard", True):
+        return "other"
+    return e.get("kind", "other")
+
+
+def render_index(m: dict, lang: str = "de") -> str:
+    t = TEXT.get(lang, TEXT["de"])
+    year = m.get("year")
+    entries = m.get("reports", [])
+    ok = sum(1 for e in entries if e.get("status") in ("built", "skipped"))
+    bad = len(entries) - ok
+    parts = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+             '<link rel="icon" href="data:,">\n'
+             f'<title>{escape(t["title"].format(year=year))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n'
+             f'<header><h1>{escape(t["title"].format(year=year))}</h1>'
+             f'<p>{escape(t["intro"].format(year=year))}</p></header>\n<main>\n']
+    data = m.get("data") or {}
+    if data.get("is_sample"):
+        parts.append(f'<p class="note">{escape(t["sample"])}</p>\n')
+    parts.append(f'<p class="summary">{escape(t["summary"].format(total=len(entries), ok=ok, bad=bad))} '
+                 f'{escape(t["sort"])}</p>\n')
+    parts.append(f'<p><input type="search" id="filter" placeholder="{escape(t["filter"])}" '
+                 f'aria-label="{escape(t["filter"])}"></p>\n')
+    for group in ("edition", "category", "city", "other"):
+        rows = [e for e in entries if _group(e) == group]
+        if not rows:
+            continue
+        parts.append(f'<section id="{group}">\n<h2>{escape(t[group])} ({len(rows)})</h2>\n')
+        parts.append('<table class="reports">\n<thead><tr>'
+                     f'<th data-sort="text" scope="col">{escape(t["report"])}</th>'
+                     f'<th data-sort="text" scope="col">{escape(t["kind"])}</th>'
+                     f'<th scope="col">{escape(t["files"])}</th>'
+                     f'<th data-sort="text" scope="col">{escape(t["status"])}</th>'
+                     f'<th data-sort="num" scope="col">{escape(t["duration"])}</th>'
+                     f'<th data-sort="text" scope="col">{escape(t["built"])}</th>'
+                     '</tr></thead>\n<tbody>\n')
+        for e in sorted(rows, key=lambda e: (e.get("title") or "").casefold()):
+            parts.append(_row(e, t))
+        parts.append("</tbody>\n</table>\n</section>\n")
+    versions = m.get("versions") or {}
+    src = data.get("source") or ""
+    parts.append(f'<footer><p>{escape(t["data"])}: {escape(Path(src).name if src else "–")} '
+                 f'(sha256 {escape((data.get("checksum") or "")[:12])}) · {escape(t["generated"])}: '
+                 f'{escape(str(m.get("generated", ""))[:16].replace("T", " "))} · smartcity '
+                 f'{escape(str(versions.get("smartcity", "")))}</p></footer>\n')
+    parts.append(f"</main>\n<script>{JS}</script>\n</body>\n</html>\n")
+    return "".join(parts)
+
+
+def _row(e: dict, t: dict) -> str:
+    status = e.get("status", "failed")
+    title = escape(e.get("title") or e.get("id"))
+    sub = e.get("notebook_title") if not e.get("standard", True) else ""
+    outputs = e.get("outputs") or {}
+    ok = status in ("built", "skipped")
+    links = []
+    if ok:
+        for fmt in ("html", "pdf"):
+            if fmt in outputs:
+                links.append(f'<a href="{escape(outputs[fmt]["path"])}">{fmt.upper()}</a>')
+        if e.get("bundle"):
+            links.append(f'<a href="{escape(e["bundle"]["path"])}">{escape(t["bundle"])} (ZIP)</a>')
+    main_link = f'<a href="{escape(outputs["html"]["path"])}">{title}</a>' if ok and "html" in outputs else title
+    err = ""
+    if not ok and e.get("error"):
+        x = e["error"]
+        where = f'{t["cell"]} {x.get("cell_index")}: ' if x.get("cell_index") is not None else ""
+        err = f'<div class="err">{escape(where)}{escape(str(x.get("ename")))}: {escape(str(x.get("message"))[:300])}</div>'
+        if e.get("failed_notebook"):
+            err += f'<div class="err"><a href="{escape(e["failed_notebook"])}">{escape(t["notebook"])}</a></div>'
+    kind = t.get(f"kind.{e.get('kind')}", e.get("kind", ""))
+    dur = float(e.get("build_duration") or e.get("duration") or 0)
+    built = str(e.get("built_at") or "")[:16].replace("T", " ")
+    return (f'<tr data-status="{escape(status)}"><td data-value="{escape((e.get("title") or "").casefold())}">'
+            f'{main_link}{("<br><small>" + escape(sub) + "</small>") if sub else ""}{err}</td>'
+            f'<td>{escape(kind)}</td><td class="links">{" ".join(links) or "–"}</td>'
+            f'<td><span class="st st-{escape(status)}">{escape(t.get("st." + status, status))}</span></td>'
+            f'<td class="num" data-value="{dur:.2f}">{dur:.1f} s</td><td>{escape(built)}</td></tr>\n')
+
+
+def write_index(year_dir: Path, m: dict, lang: str = "de") -> Path:
+    return atomic_write(Path(year_dir) / "index.html", render_index(m, lang))

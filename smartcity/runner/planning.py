@@ -1,0 +1,127 @@
+"""Turn discovered notebooks into jobs: one per city / category / edition, with output paths and cache keys."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from smartcity.runner import fingerprint
+from smartcity.runner.datainfo import DataInfo
+from smartcity.runner.discovery import STANDARD_DIRS, NotebookSpec, standard_notebooks
+
+#: bump when the runner changes what it writes, to invalidate every cached report
+CACHE_SCHEMA = 1
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class Job:
+    id: str                       # output path without extension, relative to reports/<year>/
+    notebook: NotebookSpec
+    scope: str                    # city | category | edition
+    scope_name: str | None        # official city name / German category name / None
+    scope_slug: str
+    title: str
+    subtitle: str
+    year: int
+    lang: str
+    is_sample: bool
+    parameters: dict
+    formats: tuple[str, ...]
+    key: str = ""
+    standard: bool = True
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        return {fmt: f"{self.id}.{fmt}" for fmt in self.formats}
+
+    @property
+    def safe_name(self) -> str:
+        return self.id.replace("/", "__")
+
+    def meta(self, author: str = "smartcity") -> dict:
+        """Keyword arguments for :class:`smartcity.render.ReportMeta` (``generated`` is added by the worker)."""
+        return {"kind": self.scope, "title": self.title, "subtitle": self.subtitle, "year": self.year,
+                "lang": self.lang, "is_sample": self.is_sample, "author": author}
+
+
+@dataclass
+class Selection:
+    cities: list[str] = field(default_factory=list)        # official names
+    categories: list[str] = field(default_factory=list)    # German names
+    notebooks: list[NotebookSpec] = field(default_factory=list)
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.cities or self.categories)
+
+
+def _job_id(spec: NotebookSpec, standard: bool, scope_slug: str) -> str:
+    if standard:
+        return STANDARD_DIRS[spec.scope] if spec.scope == "edition" else f"{STANDARD_DIRS[spec.scope]}/{scope_slug}"
+    return f"{spec.slug}/{scope_slug}"
+
+
+def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: str = "de",
+              formats: tuple[str, ...] = FORMATS, selection: Selection | None = None) -> list[Job]:
+    """Jobs for one edition.
+
+    ``all_specs`` are the notebooks that decide the standard locations (normally every non-template
+    notebook in ``notebooks/``); ``selection.notebooks`` (if given) restricts which of them are built
+    and may add any other notebook, e.g. ``_template.ipynb``.
+    """
+    selection = selection or Selection()
+    standard = standard_notebooks(all_specs)
+    specs = selection.notebooks or list(all_specs)
+    scopes_filtered = {"city": bool(selection.cities), "category": bool(selection.categories)}
+    common = {"year": year, "data": info.param, "lang": lang}
+    jobs: list[Job] = []
+    seen: set[str] = set()
+    for spec in specs:
+        is_std = standard.get(spec.scope) == spec
+        if spec.scope == "city":
+            if selection.narrowed and not selection.cities and not selection.notebooks:
+                continue
+            targets = [(n, s) for n, s in info.cities_of(year)
+                       if not scopes_filtered["city"] or n in selection.cities]
+            for name, slug in targets:
+                params = {**common, "city": name, "peers": None}
+                sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
+                jobs.append(_job(spec, is_std, name, slug, name, sub, year, lang, info, params, formats))
+        elif spec.scope == "category":
+            if selection.narrowed and not selection.categories and not selection.notebooks:
+                continue
+            for name_de, name_en, slug in info.categories:
+                if scopes_filtered["category"] and name_de not in selection.categories:
+                    continue
+                params = {**common, "category": name_de}
+                title = name_en if lang == "en" else name_de
+                sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
+                jobs.append(_job(spec, is_std, name_de, slug, title, sub, year, lang, info, params, formats))
+        else:
+            if selection.narrowed and not selection.notebooks:
+                continue
+            jobs.append(_job(spec, is_std, None, "uebersicht", spec.title, f"Smart City Index {year}", year,
+                             lang, info, dict(common), formats))
+    out = []
+    for job in jobs:
+        if job.id not in seen:
+            seen.add(job.id)
+            out.append(job)
+    return out
+
+
+def _job(spec, is_std, scope_name, scope_slug, title, subtitle, year, lang, info, params, formats) -> Job:
+    job = Job(id=_job_id(spec, is_std, scope_slug), notebook=spec, scope=spec.scope, scope_name=scope_name,
+              scope_slug=scope_slug, title=title, subtitle=subtitle, year=year, lang=lang,
+              is_sample=info.is_sample, parameters=params, formats=tuple(formats), standard=is_std)
+    job.key = fingerprint.digest({
+        "schema": CACHE_SCHEMA,
+        "notebook": spec.sha256,
+        "data": info.checksum,
+        "catalogue": info.catalogue,
+        "parameters": params,
+        "meta": job.meta(),
+        "smartcity": fingerprint.package_version(),
+        "render": fingerprint.render_code_version(),
+        "library": fingerprint.library_code_version(),
+    })
+    return job

@@ -1,0 +1,108 @@
+"""Progress output: a rich progress bar (counts, ETA) on a terminal, plain log lines otherwise (CI)."""
+from __future__ import annotations
+
+import sys
+import time
+
+
+class PlainProgress:
+    """One line per finished report, flushed at once; readable in CI logs."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.total = 0
+        self.done = 0
+        self.t0 = time.monotonic()
+        self.counts: dict[str, int] = {}
+
+    def log(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def start(self, total: int, skipped: int, label: str) -> None:
+        self.total, self.done = total, skipped
+        self.counts = {"skipped": skipped}
+        self.t0 = time.monotonic()
+        self.log(f"{label}: {total} reports, {skipped} up to date, {total - skipped} to build")
+
+    def started(self, job_id: str) -> None:
+        pass
+
+    def finished(self, job_id: str, status: str, seconds: float | None, note: str = "") -> None:
+        self.done += 1
+        self.counts[status] = self.counts.get(status, 0) + 1
+        width = len(str(self.total))
+        eta = self._eta()
+        extra = f" ({seconds:.1f} s)" if seconds is not None else ""
+        self.log(f"[{self.done:>{width}}/{self.total}] {status:<7} {job_id}{extra}"
+                 f"{'  ' + note if note else ''}{'  ETA ' + eta if eta else ''}")
+
+    def _eta(self) -> str:
+        built = self.done - self.counts.get("skipped", 0)
+        left = self.total - self.done
+        if built <= 0 or left <= 0:
+            return ""
+        rate = (time.monotonic() - self.t0) / built
+        return _fmt_seconds(rate * left)
+
+    def stop(self) -> None:
+        pass
+
+
+class RichProgress(PlainProgress):
+    """rich progress bar with counts of built/failed reports and an ETA."""
+
+    def __init__(self, stream=None):
+        super().__init__(stream)
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        self.console = Console(file=self.stream)
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[green]{task.fields[built]} neu[/] [dim]{task.fields[skipped]} aktuell[/] "
+                       "[red]{task.fields[failed]} Fehler[/]"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=self.console, transient=False)
+        self.task = None
+
+    def log(self, text: str) -> None:
+        self.console.print(text, highlight=False, markup=False)
+
+    def start(self, total: int, skipped: int, label: str) -> None:
+        self.total, self.done = total, skipped
+        self.counts = {"skipped": skipped}
+        self.progress.start()
+        self.task = self.progress.add_task(label, total=total, completed=skipped, built=0, skipped=skipped,
+                                           failed=0)
+
+    def finished(self, job_id: str, status: str, seconds: float | None, note: str = "") -> None:
+        self.done += 1
+        self.counts[status] = self.counts.get(status, 0) + 1
+        failed = self.counts.get("failed", 0) + self.counts.get("timeout", 0)
+        self.progress.update(self.task, advance=1, built=self.counts.get("built", 0),
+                             skipped=self.counts.get("skipped", 0), failed=failed, description=job_id)
+        if status in ("failed", "timeout"):
+            self.progress.console.print(f"[red]✗ {status}[/] {job_id}  {note}", highlight=False)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+class NoProgress(PlainProgress):
+    def log(self, text: str) -> None:
+        pass
+
+
+def make_progress(mode: str = "auto", stream=None) -> PlainProgress:
+    stream = stream or sys.stderr
+    if mode == "none":
+        return NoProgress(stream)
+    if mode == "rich" or (mode == "auto" and getattr(stream, "isatty", lambda: False)()):
+        return RichProgress(stream)
+    return PlainProgress(stream)
+
+
+def _fmt_seconds(s: float) -> str:
+    s = int(round(s))
+    return f"{s // 60}:{s % 60:02d}" if s >= 60 else f"{s} s"

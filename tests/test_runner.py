@@ -1,0 +1,219 @@
+"""Batch runner: command line, discovery, planning, manifest and index (fast tests, no kernels)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smartcity.runner import cli
+from smartcity.runner.discovery import (NotebookError, discover_notebooks, find_notebook, load_notebook_spec,
+                                        standard_notebooks)
+from smartcity.runner.planning import Selection, plan_jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
+RUN = [sys.executable, str(ROOT / "run_reports.py")]
+
+
+@pytest.fixture(scope="module")
+def info(tmp_path_factory):
+    from smartcity.runner.datainfo import load_info
+
+    return load_info(None, tmp_path_factory.mktemp("cache"))
+
+
+# ---------------------------------------------------------------------- command line
+def test_help_explains_every_option_with_examples():
+    proc = subprocess.run(RUN + ["--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    out = proc.stdout
+    for opt in ("--year", "--city", "--category", "--notebook", "--format", "--lang", "--data", "--out",
+                "--jobs", "--force", "--timeout", "--executor", "--keep-notebooks", "--bundle"):
+        assert opt in out, opt
+    assert "examples:" in out and "tcp://" in out and "e.g." in out
+
+
+def test_unknown_city_fails_at_once_with_suggestions(capsys, tmp_path):
+    code = cli.main(["--city", "Krefld", "--out", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown city 'Krefld'" in err and "Krefeld" in err
+    assert not (tmp_path / "2025").exists()     # nothing was built or even planned
+
+
+def test_unknown_category_year_format_notebook_are_usage_errors(capsys, tmp_path):
+    assert cli.main(["--category", "Verwaltunk", "--out", str(tmp_path)]) == 2
+    assert "Verwaltung" in capsys.readouterr().err
+    assert cli.main(["--year", "1999", "--out", str(tmp_path), "--notebook-dir", str(FIXTURES)]) == 2
+    assert "no data for 1999" in capsys.readouterr().err
+    assert cli.main(["--format", "docx", "--out", str(tmp_path)]) == 2
+    assert "docx" in capsys.readouterr().err
+    assert cli.main(["--notebook", "nope", "--notebook-dir", str(FIXTURES), "--out", str(tmp_path)]) == 2
+    assert "unknown notebook 'nope'" in capsys.readouterr().err
+    assert cli.main(["--executor", "ftp://x", "--out", str(tmp_path)]) == 2
+
+
+def test_options_parsing():
+    args = cli.build_parser().parse_args(["--format", "PDF, html,pdf", "--city", "a", "--city", "b", "-j", "3",
+                                          "--timeout", "0", "--executor", "tcp://127.0.0.1:8786"])
+    opts = cli.options_from_args(args)
+    assert opts.formats == ("pdf", "html")
+    assert opts.cities == ["a", "b"] and opts.jobs == 3 and opts.timeout is None
+    assert opts.executor == "tcp://127.0.0.1:8786"
+
+
+# ---------------------------------------------------------------------- discovery and planning
+def test_discovery_reads_metadata_and_skips_templates():
+    specs = discover_notebooks(FIXTURES)
+    names = [s.name for s in specs]
+    assert names == ["overview", "category", "city"]
+    assert all(not s.is_template for s in specs)
+    city = next(s for s in specs if s.name == "city")
+    assert (city.scope, city.slug, city.title) == ("city", "staedte", "Städtebericht")
+    assert len(discover_notebooks(FIXTURES, include_templates=True)) > 3
+
+
+def test_new_notebook_is_picked_up_without_code_change(tmp_path, info):
+    for name in ("city", "category", "overview"):
+        shutil.copy(FIXTURES / f"{name}.ipynb", tmp_path)
+    nb = json.loads((FIXTURES / "city.ipynb").read_text())
+    nb["metadata"]["smartcity"] = {"scope": "city", "title": "Mobilitätsprofil", "slug": "mobilitaet"}
+    (tmp_path / "mobility.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "plain.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
+                                                      "nbformat_minor": 5}))
+    specs = discover_notebooks(tmp_path)
+    assert sorted(s.name for s in specs) == ["category", "city", "mobility", "overview"]
+    year = info.latest_year
+    jobs = plan_jobs(specs, info, year)
+    n_cities = len(info.cities_of(year))
+    ids = {j.id for j in jobs}
+    assert len(jobs) == 2 * n_cities + len(info.categories) + 1
+    assert "staedte/krefeld" in ids and "mobilitaet/krefeld" in ids
+    assert "kategorien/verwaltung" in ids and "uebersicht" in ids
+    with pytest.raises(NotebookError):
+        load_notebook_spec(tmp_path / "plain.ipynb")
+
+
+def test_standard_locations_and_fan_out(info):
+    specs = discover_notebooks(FIXTURES)
+    assert {k: v.name for k, v in standard_notebooks(specs).items()} == {
+        "city": "city", "category": "category", "edition": "overview"}
+    year = info.latest_year
+    jobs = plan_jobs(specs, info, year)
+    by_scope = {s: [j for j in jobs if j.scope == s] for s in ("city", "category", "edition")}
+    assert len(by_scope["city"]) == len(info.cities_of(year))
+    assert [j.id for j in by_scope["category"]] == [
+        "kategorien/verwaltung", "kategorien/it-und-kommunikation", "kategorien/energie-und-umwelt",
+        "kategorien/mobilitaet", "kategorien/gesellschaft-und-bildung"]
+    assert [j.id for j in by_scope["edition"]] == ["uebersicht"]
+    krefeld = next(j for j in jobs if j.id == "staedte/krefeld")
+    assert krefeld.parameters == {"year": year, "data": None, "lang": "de", "city": "Krefeld", "peers": None}
+    assert krefeld.outputs == {"html": "staedte/krefeld.html", "pdf": "staedte/krefeld.pdf"}
+    cat = next(j for j in jobs if j.id == "kategorien/mobilitaet")
+    assert cat.parameters["category"] == "Mobilität"
+
+
+def test_selection_narrows_and_template_by_path(info):
+    specs = discover_notebooks(FIXTURES)
+    year = info.latest_year
+    jobs = plan_jobs(specs, info, year, selection=Selection(cities=["Krefeld"]))
+    assert [j.id for j in jobs] == ["staedte/krefeld"]
+    jobs = plan_jobs(specs, info, year, selection=Selection(cities=["Krefeld"], categories=["Verwaltung"]))
+    assert [j.id for j in jobs] == ["kategorien/verwaltung", "staedte/krefeld"]
+    tpl = find_notebook(str(FIXTURES / "_fail.ipynb"))
+    assert tpl.is_template
+    jobs = plan_jobs(specs, info, year, selection=Selection(cities=["Krefeld"], notebooks=[tpl]))
+    assert [j.id for j in jobs] == ["fehler/krefeld"]
+    assert find_notebook("_fail", FIXTURES).name == "_fail" and find_notebook("fehler", FIXTURES).name == "_fail"
+
+
+def test_cache_key_changes_with_inputs(info):
+    specs = discover_notebooks(FIXTURES)
+    year = info.latest_year
+    a = {j.id: j.key for j in plan_jobs(specs, info, year)}
+    b = {j.id: j.key for j in plan_jobs(specs, info, year)}
+    en = {j.id: j.key for j in plan_jobs(specs, info, year, lang="en")}
+    assert a == b
+    assert all(a[k] != en[k] for k in a)
+
+
+def test_real_template_is_runnable_through_discovery(info):
+    template = ROOT / "notebooks" / "_template.ipynb"
+    if not template.exists():
+        pytest.skip("notebooks/_template.ipynb not written yet")
+    spec = find_notebook(str(template))
+    assert spec.is_template
+    assert spec not in discover_notebooks(ROOT / "notebooks")
+    jobs = plan_jobs(discover_notebooks(ROOT / "notebooks"), info, info.latest_year,
+                     selection=Selection(cities=["Krefeld"], notebooks=[spec]))
+    assert jobs and all(j.notebook == spec for j in jobs)
+
+
+# ---------------------------------------------------------------------- manifest, index, helpers
+def test_atomic_write_leaves_no_temp_files(tmp_path):
+    from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files
+
+    target = tmp_path / "a" / "b.html"
+    atomic_write(target, "x" * 1000)
+    assert target.read_text() == "x" * 1000
+    assert [p.name for p in target.parent.iterdir()] == ["b.html"]
+    (target.parent / ".b.html.partial-123").write_text("half")
+    assert remove_stale_temp_files(tmp_path) == 1
+
+
+def test_index_page_lists_reports_with_status():
+    from smartcity.runner.index_page import render_index
+
+    m = {"year": 2025, "data": {"is_sample": True, "source": "data/scores.csv", "checksum": "abc"},
+         "reports": [
+             {"id": "uebersicht", "kind": "edition", "title": "Übersicht", "status": "built", "standard": True,
+              "outputs": {"html": {"path": "uebersicht.html"}, "pdf": {"path": "uebersicht.pdf"}}, "duration": 2},
+             {"id": "staedte/krefeld", "kind": "city", "title": "Krefeld", "status": "skipped", "standard": True,
+              "outputs": {"html": {"path": "staedte/krefeld.html"}}},
+             {"id": "staedte/koeln", "kind": "city", "title": "Köln", "status": "failed", "standard": True,
+              "error": {"cell_index": 3, "ename": "ValueError", "message": "kaputt <b>"},
+              "failed_notebook": "_failed/staedte__koeln.ipynb"},
+         ]}
+    html = render_index(m)
+    assert '<html lang="de">' in html and "Städte" in html and "Beispieldaten" in html
+    assert 'href="staedte/krefeld.html"' in html and 'href="uebersicht.pdf"' in html
+    assert "Fehler" in html and "kaputt &lt;b&gt;" in html and "Zelle 3" in html
+    assert "http://" not in html and "https://" not in html   # offline
+    assert "National overview" in render_index(m, lang="en")
+
+
+def test_kernel_state_restore_in_process():
+    """The reset logic itself (the kernel test in test_runner_build.py checks it end to end)."""
+    import json as json_mod
+    import statistics
+
+    from smartcity.runner import _kernel_state as ks
+
+    ks.snapshot()
+    try:
+        statistics.mean = lambda *a, **k: -1
+        json_mod.leaked = True
+        import pandas as pd
+
+        pd.DataFrame.leaked = 1
+        assert ks.restore() >= 3
+        assert statistics.mean([1, 3]) == 2
+        assert not hasattr(json_mod, "leaked") and not hasattr(pd.DataFrame, "leaked")
+    finally:
+        ks._snap = None
+
+
+def test_plan_notebook_from_explicit_path(tmp_path):
+    from smartcity.runner.build import plan_notebook
+
+    jobs = plan_notebook(FIXTURES / "_fail.ipynb", cities=["Krefeld", "aachen"], out=tmp_path,
+                         notebook_dir=FIXTURES)
+    assert [j.id for j in jobs] == ["fehler/aachen", "fehler/krefeld"]
+    template = ROOT / "notebooks" / "_template.ipynb"
+    if template.exists():
+        jobs = plan_notebook(template, cities=["Krefeld"], out=tmp_path)
+        assert jobs and all(j.notebook.is_template for j in jobs)
