@@ -252,6 +252,36 @@ def _rank(scores: pd.Series) -> pd.Series:
     return scores.rank(method="min", ascending=False).astype("Int64")
 
 
+_GROUP_CACHE: dict[int, tuple[pd.DataFrame, dict, dict]] = {}
+
+
+def _groups(ds) -> tuple[dict, dict]:
+    """Rankings of ``ds.scores`` split once per frame: ``{(year, level, category, indicator): rows}``
+    and ``{(year, indicator): category}``. Cached by frame identity (do not mutate ``ds.scores`` in
+    place after the first analysis; assign a new frame instead)."""
+    s = _scores(ds)
+    hit = _GROUP_CACHE.get(id(s))
+    if hit is not None and hit[0] is s:
+        return hit[1], hit[2]
+    cols = [c for c in ("city", "score", "rank", "rank_change") if c in s.columns]
+    keyed = s.assign(category=s["category"].fillna("").astype(str), indicator=s["indicator"].fillna("").astype(str))
+    groups = {(int(k[0]), str(k[1]), k[2], k[3]): g[cols].reset_index(drop=True)
+              for k, g in keyed.groupby(["year", "level", "category", "indicator"], sort=False)}
+    cat_of = {(k[0], k[3]): k[2] for k in groups if k[1] == "indicator"}
+    if len(_GROUP_CACHE) > 8:
+        _GROUP_CACHE.clear()
+    _GROUP_CACHE[id(s)] = (s, groups, cat_of)
+    return groups, cat_of
+
+
+def _ranking(ds, year: int, level: str, category: str = "", indicator: str = "") -> pd.DataFrame:
+    groups, cat_of = _groups(ds)
+    if level == "indicator" and not category and indicator:
+        category = cat_of.get((int(year), indicator), "")
+    g = groups.get((int(year), level, category or "", indicator or ""))
+    return pd.DataFrame(columns=["city", "score", "rank", "rank_change"]) if g is None else g
+
+
 def field_table(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
     """All cities of one ranking (year, level, category, indicator) with derived columns.
 
@@ -260,45 +290,38 @@ def field_table(ds, year: int, level: str = "overall", category: str = "", indic
     from the scores when the stored rank is missing. ``prev_score``/``score_change`` refer to the
     same ranking in the previous edition (``NaN`` if the city was not in it).
     """
-    s = _scores(ds)
-    category = category or ""
-    indicator = indicator or ""
-    if level == "indicator" and not category and indicator:
-        m = (s["year"] == year) & (s["level"] == level) & (s["indicator"] == indicator)
-    else:
-        m = (s["year"] == year) & (s["level"] == level) & (s["category"].fillna("") == category) \
-            & (s["indicator"].fillna("") == indicator)
-    t = s.loc[m, [c for c in ("city", "score", "rank", "rank_change") if c in s.columns]].copy()
+    t = _ranking(ds, year, level, category, indicator).copy()
     t["score"] = t["score"].astype(float)
     if "rank" not in t.columns or t["rank"].isna().any():
         t["rank"] = _rank(t["score"])
     t["rank"] = t["rank"].astype("Int64")
     py = _prev_year(ds, year)
-    prev = pd.DataFrame(columns=["city", "prev_score", "prev_rank"])
+    prev_score: dict = {}
+    prev_rank: dict = {}
     if py is not None:
-        pm = (s["year"] == py) & (s["level"] == level) & (s["indicator"].fillna("") == indicator)
-        if not (level == "indicator" and not category):
-            pm &= s["category"].fillna("") == category
-        prev = s.loc[pm, ["city", "score", "rank"]].rename(columns={"score": "prev_score", "rank": "prev_rank"})
-        if prev["prev_rank"].isna().any():
-            prev["prev_rank"] = _rank(prev["prev_score"].astype(float))
-    t = t.merge(prev, on="city", how="left")
-    computed = (t["prev_rank"].astype("Float64") - t["rank"].astype("Float64")).round().astype("Int64")
+        prev = _ranking(ds, py, level, category, indicator)
+        if not prev.empty:
+            pr = prev["rank"] if ("rank" in prev.columns and not prev["rank"].isna().any()) \
+                else _rank(prev["score"].astype(float))
+            prev_score = dict(zip(prev["city"], prev["score"].astype(float)))
+            prev_rank = dict(zip(prev["city"], pr))
+    computed = pd.array([(int(prev_rank[c]) - int(r)) if c in prev_rank else pd.NA
+                         for c, r in zip(t["city"], t["rank"])], dtype="Int64")
     if "rank_change" in t.columns:
-        t["rank_change"] = t["rank_change"].astype("Int64").fillna(computed)
+        t["rank_change"] = pd.Series(pd.array(t["rank_change"], dtype="Int64"), index=t.index).fillna(
+            pd.Series(computed, index=t.index))
     else:
         t["rank_change"] = computed
-    t["prev_score"] = t["prev_score"].astype(float)
+    t["prev_score"] = t["city"].map(prev_score).astype(float)
     t["score_change"] = (t["score"] - t["prev_score"]).round(1)
     t["percentile"] = midrank_percentile(t["score"]).round(1)
     c = _cities_table(ds)
     for col in ("bundesland", "size_class"):
         if col in c.columns:
-            t = t.merge(c[["name", col]].rename(columns={"name": "city"}), on="city", how="left")
+            t[col] = t["city"].map(dict(zip(c["name"], c[col])))
         else:
             t[col] = pd.NA
-    t = t.drop(columns=["prev_rank"]).sort_values(["rank", "city"], kind="stable").reset_index(drop=True)
-    return t
+    return t.sort_values(["rank", "city"], kind="stable").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -651,6 +674,8 @@ def peers(ds, city: str, year: int | None = None, custom: list[str] | None = Non
     near = nearest_cities(ds, city, n_nearest, year)
     if not near.empty:
         out.groups["nearest"] = _peer_group(ds, city, year, "nearest", "", list(near["city"]), near)
+    if isinstance(custom, str):
+        custom = [custom]
     if custom:
         names = [resolve_city(ds, n) for n in custom]
         out.groups["custom"] = _peer_group(ds, city, year, "custom", "", names)
@@ -975,6 +1000,8 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
     me = t_over.loc[t_over["city"] == city]
     score = None if me.empty else float(me["score"].iloc[0])
     rk = None if me.empty else int(me["rank"].iloc[0])
+    if isinstance(peer_cities, str):
+        peer_cities = [peer_cities]
     if peer_cities is None:
         peer_cities = list(nearest_cities(ds, city, 5, year)["city"])
     else:
@@ -993,7 +1020,13 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
     my = wide.loc[city]
     others = t_over.loc[t_over["city"] != city, "score"].round(1).to_numpy()
     peers_in = [p for p in peer_cities if p in wide.index and p != city]
-    sub = s.loc[s["year"] == year]
+    # what_if only needs the city's rows and the overall ranking of the year
+    sub = s.loc[(s["year"] == year) & ((s["city"] == city) | (s["level"] == "overall"))]
+    if isinstance(indicators, pd.DataFrame) and "editions" in indicators.columns:
+        from smartcity.method import edition_years  # noqa: PLC0415
+
+        indicators = indicators.loc[indicators["editions"].map(lambda e: year in edition_years(e))] \
+            .drop(columns="editions")
     rows = []
     for ind_id in wide.columns:
         cur = my.get(ind_id)

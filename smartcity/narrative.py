@@ -493,8 +493,8 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
 # peers
 
 
-def peers_text(ds, city: str, year: int | None = None, peers: list[str] | None = None, lang: str = "de",
-               heading: bool = False, n_nearest: int = 5) -> Narrative:
+def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
+               peers: list[str] | None = None, n_nearest: int = 5) -> Narrative:
     """Standing within the Bundesland, the size class, the nearest cities and a custom group."""
     pr = an.peers(ds, city, year, custom=peers, n_nearest=n_nearest)
     w = _Writer(lang, f"{pr.city}|{pr.year}|peers")
@@ -528,8 +528,8 @@ def peers_text(ds, city: str, year: int | None = None, peers: list[str] | None =
 # levers
 
 
-def levers_text(ds, city: str, year: int | None = None, peers: list[str] | None = None, lang: str = "de",
-                heading: bool = False, n_top: int = 4) -> Narrative:
+def levers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
+                peers: list[str] | None = None, n_top: int = 4) -> Narrative:
     """The most efficient levers (ranks gained per indicator point) as a modelled what-if."""
     lv = an.levers(ds, city, year, peer_cities=peers, n_top=n_top, lang=lang)
     w = _Writer(lang, f"{lv.city}|{lv.year}|levers")
@@ -675,6 +675,6 @@ def city_summary(ds, city: str, year: int | None = None, lang: str = "de", peers
     """Headline, profile, strengths, trend (and peers) as one Markdown text with ``##`` headings."""
     parts = [headline_text(ds, city, year, lang, headings), profile_text(ds, city, year, lang, headings),
              strengths_text(ds, city, year, lang, headings), trend_text(ds, city, year, lang, headings),
-             peers_text(ds, city, year, peers, lang, headings)]
+             peers_text(ds, city, year, lang, headings, peers=peers)]
     return Narrative("\n\n".join(p.text for p in parts if p.text),
                      {p.section: p.facts for p in parts}, "summary", lang)

@@ -254,7 +254,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
             add({o0 + idx[g[0]]: 1, o0 + idx[other]: -1}, 0, 0)
     for a, b in zip(lead, lead[1:]):
         add({o0 + idx[a]: 1, o0 + idx[b]: -1}, 1, np.inf)
-    pin_gap: list[tuple[int, int]] = []
+    pin_gap: list[tuple[int, int, int]] = []
     soft: list[tuple[dict[int, float], float, float]] = []  # published figures: kept unless they conflict
 
     def pin(coeffs: dict[int, float], value: float, weight: float = 1000.0) -> None:
@@ -281,18 +281,32 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
 
     pinned = {(k[3], k[1]) for k in t.score if k[0] == "category"}
     # Categories: order, published scores, link to the overall score (rounded mean).
+    relations: dict[str, list[tuple[str, str]]] = {}
     for cat, corder in cat_orders.items():
-        clead = [g[0] for g in corder]
+        # Only the published ranks matter: each city with a published rank gets exactly the
+        # cities placed above it in the order above it and all others below; the cities without
+        # a published rank are otherwise free to fall in any order among themselves.
+        fixed = {k[3] for k, r in t.rank.items() if k[0] == "category" and k[1] == cat and k[3] in idx} if force_ranks else set()
+        position = {c: p for p, g in enumerate(corder) for c in g}
         for g in corder:
             for other in g[1:]:
                 add({cvar(g[0], cat): 1, cvar(other, cat): -1}, 0, 0)
-        for a, b in zip(clead, clead[1:]):
-            if soft_order:  # a category order from priors may be violated, at a cost
-                pin_gap.append((cvar(a, cat), cvar(b, cat)))
-            else:
-                # Two tenths between unpublished neighbours leave room to round and adjust.
-                gap = 1 if ((a, cat) in pinned or (b, cat) in pinned) else 2
-                add({cvar(a, cat): 1, cvar(b, cat): -1}, gap, np.inf)
+        rel = []
+        for f in fixed:
+            for x in cities:
+                if x == f or position[x] == position[f] or (x in fixed and position[x] < position[f]):
+                    continue
+                hi, lo = (x, f) if position[x] < position[f] else (f, x)
+                if (hi, cat) in pinned and (lo, cat) in pinned:
+                    continue
+                # Two tenths between unpublished values leave room to round.
+                gap = 1 if ((hi, cat) in pinned or (lo, cat) in pinned) else 2
+                rel.append((hi, lo))
+                if soft_order:
+                    pin_gap.append((cvar(hi, cat), cvar(lo, cat), gap))
+                else:
+                    add({cvar(hi, cat): 1, cvar(lo, cat): -1}, gap, np.inf)
+        relations[cat] = rel
         for k, value in t.score.items():
             if k[0] == "category" and k[1] == cat and k[3] in idx:
                 pin({cvar(k[3], cat): 1}, round(value * 10))
@@ -322,14 +336,14 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         add({aux: 1, o0 + idx[a]: -1, o0 + idx[b]: 2, o0 + idx[c]: -1}, 0, np.inf)
         add({aux: 1, o0 + idx[a]: 1, o0 + idx[b]: -2, o0 + idx[c]: 1}, 0, np.inf)
 
-    for hi_var, lo_var in pin_gap:
+    for hi_var, lo_var, gap in pin_gap:
         aux = nv
         nv += 1
         cost = np.append(cost, 50.0)
         lb = np.append(lb, 0)
         ub = np.append(ub, np.inf)
         integrality = np.append(integrality, 0)
-        add({aux: 1, hi_var: 1, lo_var: -1}, 1, np.inf)
+        add({aux: 1, hi_var: 1, lo_var: -1}, gap, np.inf)
     for coeffs, value, weight in soft:
         aux = nv
         nv += 1
@@ -357,30 +371,29 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
             got = sum(v * result.x[j] for j, v in coeffs.items())
             if abs(got - value) > 0.5:
                 print(year, "soft" if soft_order else "hard", "pin missed:", [names.get(j, j) for j in coeffs][:3], value, round(got, 1))
-        for hi_var, lo_var in pin_gap:
+        for hi_var, lo_var, _gap in pin_gap:
             if result.x[hi_var] - result.x[lo_var] < 0.5:
                 print(year, "order missed:", names[hi_var], names[lo_var])
     return ({c: result.x[o0 + idx[c]] / 10 for c in cities},
-                {(c, cat): result.x[cvar(c, cat)] / 10 for c in cities for cat in CATEGORY_NAMES}, cat_orders)
+                {(c, cat): result.x[cvar(c, cat)] / 10 for c in cities for cat in CATEGORY_NAMES}, relations)
 
 
-def _round_scores(cities: list[str], overall_raw: dict, cats: dict, orders: dict, t: Targets):
+def _round_scores(cities: list[str], overall_raw: dict, cats: dict, relations: dict, t: Targets):
     """Round the category scores to one decimal and derive the overall score by the method.
 
-    The programme keeps categories at least 0.1 apart in their order, so half-up rounding keeps
-    every order. Where the rounded mean misses the programme's overall score by a tenth, one
-    unpublished category of that city moves by 0.1 if its neighbours in that order leave room.
+    The programme keeps every city at least 0.1 (0.2 between unpublished values) away from the
+    cities with a published rank, so half-up rounding keeps those orders. Where the rounded mean
+    misses the programme's overall score, unpublished categories of that city move by 0.1 while
+    every published rank still holds.
     """
     tenths = {k: int(np.floor(v * 10 + 0.5 + 1e-9)) for k, v in cats.items()}
     target = {c: int(np.floor(overall_raw[c] * 10 + 0.5 + 1e-9)) for c in cities}
-    neighbours = {}
-    for cat, order in orders.items():
-        flat = [g for g in order]
-        for i, g in enumerate(flat):
-            above = flat[i - 1][0] if i > 0 else None
-            below = flat[i + 1][0] if i + 1 < len(flat) else None
-            for c in g:
-                neighbours[(c, cat)] = (above, below, len(g) > 1)
+    above: dict[tuple[str, str], list[str]] = defaultdict(list)  # (city, cat) -> cities that must stay above
+    below: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cat, rel in relations.items():
+        for hi, lo in rel:
+            above[(lo, cat)].append(hi)
+            below[(hi, cat)].append(lo)
     published = {(k[3], k[1]) for k in t.score if k[0] == "category"}
     for city in cities:
         for _ in range(10):
@@ -388,24 +401,19 @@ def _round_scores(cities: list[str], overall_raw: dict, cats: dict, orders: dict
             if mean_t == target[city]:
                 break
             step = 1 if mean_t < target[city] else -1
-            moved = False
             for cat in CATEGORY_NAMES:
                 if (city, cat) in published:
                     continue
-                above, below, tied = neighbours[(city, cat)]
-                if tied:
-                    continue
                 new = tenths[(city, cat)] + step
-                if above is not None and new >= tenths[(above, cat)]:
-                    continue
-                if below is not None and new <= tenths[(below, cat)]:
-                    continue
                 if not 1 <= new <= 1000:
                     continue
+                if any(new >= tenths[(h, cat)] for h in above[(city, cat)]):
+                    continue
+                if any(new <= tenths[(l, cat)] for l in below[(city, cat)]):
+                    continue
                 tenths[(city, cat)] = new
-                moved = True
                 break
-            if not moved:
+            else:
                 break
     if os.environ.get("SAMPLE_DEBUG"):
         for city in cities:
@@ -415,6 +423,31 @@ def _round_scores(cities: list[str], overall_raw: dict, cats: dict, orders: dict
     out_cats = {k: v / 10 for k, v in tenths.items()}
     overall = {c: float(method.round1(np.mean([out_cats[(c, k)] for k in CATEGORY_NAMES]))) for c in cities}
     return overall, out_cats
+
+
+def _competition_ranks(cities: list[str], overall: dict, cats: dict) -> dict[tuple, int]:
+    """Ranks of a built edition, keyed like the targets: (level, category, indicator, city)."""
+    values = {("overall", "", "", c): overall[c] for c in cities}
+    values.update({("category", k, "", c): cats[(c, k)] for c in cities for k in CATEGORY_NAMES})
+    groups: dict[tuple, list[float]] = defaultdict(list)
+    for key, v in values.items():
+        groups[key[:3]].append(v)
+    return {key: 1 + sum(x > v + 1e-9 for x in groups[key[:3]]) for key, v in values.items()}
+
+
+def _ranks_from_changes(t: Targets, previous_ranks: dict, n: int) -> None:
+    """A published rank change whose rank is unknown in both editions: take the rank the
+    previous edition got in the sample and fix this edition's rank from it."""
+    taken = defaultdict(set)
+    for key, rank in t.rank.items():
+        taken[key[:3]].add(rank)
+    for key, delta in t.change.items():
+        if key in t.rank or key not in previous_ranks:
+            continue
+        rank = previous_ranks[key] - delta
+        if 1 <= rank <= n and rank not in taken[key[:3]]:
+            t.rank[key] = rank
+            taken[key[:3]].add(rank)
 
 
 def _reproduced(cities: list[str], overall: dict, cats: dict, t: Targets, seed_keys: set) -> int:
@@ -536,6 +569,7 @@ def build() -> pd.DataFrame:
     seed_keys = {(f.level, f.category, f.indicator, f.city) for f in seeds.itertuples()}
     rows = []
     editions = catalogue.load_editions().set_index("year")["n_cities"]
+    previous_ranks: dict[tuple, int] = {}
     history: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for year, t in targets.items():
         for key, rank in t.rank.items():
@@ -544,24 +578,27 @@ def build() -> pd.DataFrame:
     for year in sorted(catalogue.load_editions()["year"].astype(int)):
         cities = sorted(cities_table.loc[cities_table["first_edition"].astype(int) <= year, "name"])
         t = targets[year]
-        # First pass with category orders from priors as soft constraints; its category scores
-        # then order the cities in each category for the exact second pass.
-        # Category orders: first from priors, then twice from the previous solution, each time as
-        # soft constraints; the last pass makes them hard. Where published figures conflict, the
-        # soft solution stands and `verify` lists what it does not reproduce.
+        if previous_ranks:
+            _ranks_from_changes(t, previous_ranks, len(cities))
+        # Category orders: first from priors, then three times from the previous solution, each
+        # time as soft constraints; the last pass makes them hard. The candidate that reproduces
+        # the most published figures of the edition is kept; `verify` lists what it misses.
         keys = None
         candidates = []
-        for _ in range(2):
+        for _ in range(4):
             soft = _solve_scores(year, cities, t, history, category_keys=keys, integral=False, soft_order=True)
             keys = soft[1]
             candidates.append(soft)
-        for force in (True, False):
-            try:
-                candidates.append(_solve_scores(year, cities, t, history, category_keys=keys, force_ranks=force))
-            except Infeasible:
-                pass
+        try:
+            candidates.append(_solve_scores(year, cities, t, history, category_keys=keys, integral=False))
+        except Infeasible:
+            pass
         rounded = [_round_scores(cities, *c, t) for c in candidates]
-        overall, cats = max(rounded, key=lambda oc: _reproduced(cities, *oc, t, seed_keys))
+        scored = [_reproduced(cities, *oc, t, seed_keys) for oc in rounded]
+        if os.environ.get("SAMPLE_DEBUG"):
+            print(year, "candidates", scored, "targets", len(t.score) + len(t.rank))
+        overall, cats = rounded[int(np.argmax(scored))]
+        previous_ranks = _competition_ranks(cities, overall, cats)
         inds = _indicator_scores(year, cities, cats, t)
         meta = catalogue.indicators_for(year).set_index("id")
         for city in cities:
