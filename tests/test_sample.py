@@ -1,0 +1,80 @@
+"""The bundled sample dataset: consistent with the method and faithful to the published figures."""
+import pandas as pd
+import pytest
+
+from smartcity import catalogue, method, sample
+from smartcity.dataset import SAMPLE_FILE, load_dataset, read_bundled
+
+
+@pytest.fixture(scope="module")
+def checks():
+    return sample.verify()
+
+
+def test_every_seed_figure_is_reproduced_unless_its_sources_conflict(checks):
+    seeds = [c for c in checks if c.origin == "seed"]
+    assert len(seeds) >= 30  # seed figures not also published elsewhere
+    missed = [c for c in seeds if not c.ok and not c.reason.startswith("conflicting")]
+    assert missed == []
+
+
+def test_published_figures_reproduced_and_every_miss_explained(checks):
+    ok = sum(c.ok for c in checks)
+    assert ok / len(checks) >= 0.96, f"{ok} of {len(checks)}"
+    assert all(c.reason for c in checks if not c.ok)
+
+
+@pytest.mark.parametrize("year, mean", [(2025, 70.8), (2024, 67.6), (2021, 52.4)])
+def test_edition_means(year, mean):
+    overall = read_bundled().query("level == 'overall' and year == @year")
+    assert method.round1(overall["score"].mean()) == mean
+
+
+@pytest.mark.parametrize("year, threshold", [(2025, 84.7), (2024, 79.8), (2023, 76.6)])
+def test_top10_thresholds(year, threshold):
+    overall = read_bundled().query("level == 'overall' and year == @year").sort_values("rank")
+    assert overall["score"].iloc[9] == threshold
+
+
+def test_seed_examples():
+    s = read_bundled().set_index(["year", "city", "level", "category", "indicator"])
+    assert s.loc[(2025, "Krefeld", "overall", "", ""), "score"] == 71.4
+    assert s.loc[(2025, "Krefeld", "overall", "", ""), "rank"] == 41
+    assert s.loc[(2025, "Krefeld", "overall", "", ""), "rank_change"] == 2
+    assert s.loc[(2025, "Krefeld", "category", "Verwaltung", ""), "rank"] == 8
+    assert s.loc[(2025, "Leverkusen", "overall", "", ""), "rank"] == 74
+    assert s.loc[(2025, "Leverkusen", "overall", "", ""), "rank_change"] == -1
+    assert s.loc[(2024, "Bochum", "indicator", "IT und Kommunikation", "glasfaser"), "score"] == 28.3
+
+
+def test_sample_is_complete_and_consistent_with_the_method():
+    frame = read_bundled()
+    editions = catalogue.load_editions().set_index("year")["n_cities"]
+    for year, ydf in frame.groupby("year"):
+        assert ydf["city"].nunique() == editions[year]
+        assert (ydf["level"] == "indicator").sum() == editions[year] * len(catalogue.indicators_for(year))
+        ind = ydf[ydf["level"] == "indicator"].groupby("indicator")["score"]
+        assert (ind.max() == 100).all() and (ind.min() == 0).all(), "min-max normalisation per indicator"
+    recomputed, disagreements = method.complete(
+        frame[frame["level"] == "indicator"].drop(columns=["rank", "rank_change"]), catalogue.load_indicators())
+    assert disagreements == []
+    merged = frame.merge(recomputed, on=["year", "city", "level", "category", "indicator"], suffixes=("", "_re"))
+    assert (merged["score"] - merged["score_re"]).abs().max() < 1e-9
+    assert (merged["rank"] == merged["rank_re"]).all()
+
+
+def test_provenance_is_kept():
+    frame = read_bundled()
+    assert set(frame["provenance"]) == {"published", "modelled"}
+    published = frame[frame["provenance"] == "published"]
+    assert len(published) > 300 and (published["source_url"] != "").all()
+    assert load_dataset().is_sample
+
+
+@pytest.mark.slow
+def test_build_is_deterministic_and_matches_the_bundled_file():
+    keys = ["year", "level", "category", "indicator", "city"]
+    built = sample.build().sort_values(keys).reset_index(drop=True)
+    bundled = read_bundled().sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(built[bundled.columns].astype(bundled.dtypes.to_dict()), bundled,
+                                  check_exact=False, atol=1e-9)
