@@ -33,7 +33,7 @@ CITY = notebook(
     "city", "Stadtbericht", "staedte",
     'city = "Krefeld"\nyear = None  # None: latest edition in the data\ndata = None  # None: bundled sample data\nlang = "de"\npeers = None  # e.g. ["Düsseldorf", "Duisburg", "Neuss"]',
     "from smartcity.report import CityReport\n\nr = CityReport(city, year=year, data=data, lang=lang, peers=peers)\nr.notice()",
-    ["r.summary()", "r.trajectory_chart()", "r.trend_text()", "r.profile_text()", "r.category_chart()",
+    ["r.summary()", "r.trend_text()", "r.trajectory_chart()", "r.profile_text()", "r.category_chart()",
      "r.category_table()", "r.strengths_text()", "r.indicator_chart()", "r.peers_text()", "r.peers_chart()",
      "r.levers_text()", "r.levers_table()", "r.method_note()"],
     "# City report\n\nOne city, one edition: rank and score, categories, strengths and weaknesses, trend, peers and levers. "
@@ -44,8 +44,10 @@ CATEGORY = notebook(
     "category", "Kategoriebericht", "kategorien",
     'category = "Verwaltung"\nyear = None\ndata = None\nlang = "de"',
     "from smartcity.report import CategoryReport\n\nr = CategoryReport(category, year=year, data=data, lang=lang)\nr.notice()",
-    ["r.summary()", "r.ranking_chart()", "r.distribution_chart()", "r.movers_table()", "r.leaders_table()",
-     "r.heatmap()", "r.bundesland_table()", "r.ranking_table()", "r.method_note()"],
+    ["r.summary()", 'r.heading("ranking")', "r.ranking_chart()", "r.distribution_chart()",
+     'r.heading("movers")', "r.movers_table()", 'r.heading("indicators")', "r.leaders_table()", "r.heatmap()",
+     'r.heading("bundesland")', "r.bundesland_table()", 'r.heading("table")', "r.ranking_table()",
+     "r.method_note()"],
     "# Category report\n\nOne category, one edition: the full ranking, distribution, movers, indicator leaders and "
     "the comparison of the Länder.",
 )
@@ -54,7 +56,8 @@ OVERVIEW = notebook(
     "edition", "Bundesweite Übersicht", "uebersicht",
     'year = None\ndata = None\nlang = "de"',
     "from smartcity.report import OverviewReport\n\nr = OverviewReport(year=year, data=data, lang=lang)\nr.notice()",
-    ["r.summary()", "r.top10_table()", "r.series_chart()", "r.map_chart()", "r.movers_table()",
+    ["r.summary()", 'r.heading("top10")', "r.top10_table()", 'r.heading("series")', "r.series_chart()",
+     'r.heading("map")', "r.map_chart()", 'r.heading("movers")', "r.movers_table()", 'r.heading("bundesland")',
      "r.bundesland_table()", "r.method_note()"],
     "# National overview\n\nOne edition: top 10 and the threshold to enter it, mean score over the years, movers, "
     "the Länder and a map of every city.",

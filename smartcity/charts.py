@@ -402,9 +402,9 @@ def rank_trajectory(frame: pd.DataFrame, city: str, *, lang: str = "de", title: 
                     linestyle=(0, (3, 2)), drawstyle="steps-mid" if len(df) > 1 else "default",
                     marker=None if len(df) > 1 else "_", markersize=14, zorder=1)
             ax.annotate("Letzter Platz" if lang == "de" else "Last place", (years[0], df["n_cities"].iloc[0]),
-                        xytext=(0, 3), textcoords="offset points", fontsize=8, color=COLORS["muted"],
-                        va="bottom", ha="left" if len(df) > 1 else "center")
-        ax.set_ylim(n_max + 3, -7)  # inverted: rank 1 at the top, room for the labels
+                        xytext=(0, -2), textcoords="offset points", fontsize=8, color=COLORS["muted"],
+                        va="top", ha="left" if len(df) > 1 else "center")
+        ax.set_ylim(n_max + 12, -7)  # inverted: rank 1 at the top, room for the labels (last place below)
         ticks = [1] + [v for v in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100) if v <= n_max - 6] + [n_max]
         ax.set_yticks(sorted(set(ticks)))
         ax.set_xticks(years)
@@ -587,8 +587,9 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
                    Patch(color=COLORS["accent_light"], label=("unter Median" if lang == "de" else "below median")),
                    Line2D([], [], marker="|", linestyle="none", markersize=8, markeredgewidth=1.8,
                           color=COLORS["median"], label=t["median"] + (" aller Städte" if lang == "de" else " of all cities"))]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, borderaxespad=0.1,
-                  handlelength=1.0, columnspacing=1.2)
+        fig.legend(handles=handles, loc="lower right", ncol=3, borderaxespad=0.1, handlelength=1.0,
+                   columnspacing=1.2, bbox_to_anchor=(1.0, (0.4 + n_rows * row_h) / height),
+                   bbox_transform=fig.transFigure)
 
     valid = df.dropna(subset=["score"])
     n_missing = int(df["score"].isna().sum())
@@ -674,19 +675,27 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
         ax.vlines(median, -0.6, top, color=COLORS["median"], linewidth=1.0, zorder=1)
         ax.text(median, top, f"{t['median']} {fmt_number(median, 1, lang)} ", ha="right", va="bottom",
                 fontsize=8, color=COLORS["median"])
+        lo = min(0.0, float(np.floor(scores.min() / 10) * 10)) if scores.min() < 10 else float(np.floor(scores.min() / 10) * 10)
+        x0, x1 = max(0, lo - 2), min(100, float(np.ceil(scores.max() / 10) * 10)) + 2
+        lift = False
         if len(df) > 10:
             ax.vlines(thr, -0.6, top, color=COLORS["top10"], linewidth=1.2, linestyle=(0, (4, 2)), zorder=1)
-            ax.text(thr, top, f" {t['top10_threshold']} {fmt_number(thr, 1, lang)}", ha="left", va="bottom",
-                    fontsize=8, color="#A66F00")
+            label = f"{t['top10_threshold']} {fmt_number(thr, 1, lang)}"
+            per_in = (x1 - x0) / (0.92 * FIG_WIDTH_IN)  # data units per inch
+            width = (_text_width_in([label]) + 0.1) * per_in
+            right = thr + width <= x1
+            # to the left of its line it would run into the median's label (which ends at the median)
+            lift = not right and thr - width < median
+            ax.text(thr, top + (1.2 if lift else 0.0), f" {label}" if right else f"{label} ",
+                    ha="left" if right else "right", va="bottom", fontsize=8, color="#A66F00")
         if is_hl.any():
             i = int(np.flatnonzero(is_hl)[0])
             ax.annotate(f"{highlight}: {_pts(scores[i], lang)}", (xs[i], stack[i]), xytext=(0, -15),
                         textcoords="offset points", ha="center", va="top", fontsize=8, fontweight="bold",
                         color=COLORS["accent"],
                         arrowprops=dict(arrowstyle="-", color=COLORS["accent"], linewidth=0.8, shrinkB=4))
-        lo = min(0.0, float(np.floor(scores.min() / 10) * 10)) if scores.min() < 10 else float(np.floor(scores.min() / 10) * 10)
-        ax.set_xlim(max(0, lo - 2), min(100, float(np.ceil(scores.max() / 10) * 10)) + 2)
-        ax.set_ylim(-0.6 - (2.6 if is_hl.any() else 0), top + 1.6)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(-0.6 - (2.6 if is_hl.any() else 0), top + (2.8 if lift else 1.6))
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.set_xlabel(t["score"])

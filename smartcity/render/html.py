@@ -117,7 +117,8 @@ def _style_table(table, plain: bool) -> None:
             widths[i] = max(widths.get(i, 0), len(text))
             if text in _NEUTRAL:
                 continue
-            is_num = bool(_NUM_RE.match(text))
+            # a cell its producer marked as text stays text (e.g. the target "100 Punkte" among labels)
+            is_num = bool(_NUM_RE.match(text)) and "text" not in (cell.get("class") or "").split()
             if is_num and cell.tag == "td":
                 _add_class(cell, "num")
             column_state[i] = column_state.get(i, True) and is_num
