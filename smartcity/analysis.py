@@ -22,9 +22,19 @@ Conventions (see ``docs/method.md`` for the reasoning):
   position when ties straddle rank 10);
 * functions never raise because a level is missing for a year: indicator-based results come
   back empty with ``has_indicators=False``.
+
+Performance: everything derived from a dataset that does not depend on the city (the ranking
+tables with their statistics, the indicator pivot of an edition, name lookups, per-city profiles)
+is computed once per dataset and kept in a small cache (:class:`_Derived`). The cache is keyed by
+the identity of ``ds.scores`` (and of ``ds.cities``, ``ds.indicators``, ``ds.editions``): a
+dataset is **immutable by convention** - never modify its frames in place after the first
+analysis; to change data, build a new frame (and assign it, or load a new dataset). Results handed
+to callers are copies, so modifying a returned frame never affects later results.
+:func:`clear_cache` forgets everything (the benchmark uses it to time a cold first report).
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import unicodedata
 from dataclasses import dataclass, field
@@ -95,11 +105,15 @@ def _scores(ds) -> pd.DataFrame:
     return ds.scores
 
 
-def _years(ds) -> list[int]:
+def _years_uncached(ds) -> list[int]:
     yrs = getattr(ds, "years", None)
     if yrs is None or callable(yrs):
         yrs = sorted(int(y) for y in ds.scores["year"].unique())
     return sorted(int(y) for y in yrs)
+
+
+def _years(ds) -> list[int]:
+    return list(_derived(ds).years)
 
 
 def _prev_year(ds, year: int) -> int | None:
@@ -113,6 +127,14 @@ def _cities_table(ds) -> pd.DataFrame:
 
 
 def _city_attr(ds, city: str, col: str):
+    d = _derived(ds)
+    key = ("city_attr", city, col)
+    if key not in d.memo:
+        d.memo[key] = _city_attr_uncached(ds, city, col)
+    return d.memo[key]
+
+
+def _city_attr_uncached(ds, city: str, col: str):
     c = _cities_table(ds)
     if col not in c.columns:
         return None
@@ -121,6 +143,14 @@ def _city_attr(ds, city: str, col: str):
 
 
 def _indicator_meta(ds) -> pd.DataFrame:
+    """Catalogue rows by indicator id (read-only, shared: do not modify)."""
+    d = _derived(ds)
+    if "indicator_meta" not in d.memo:
+        d.memo["indicator_meta"] = _indicator_meta_uncached(ds)
+    return d.memo["indicator_meta"]
+
+
+def _indicator_meta_uncached(ds) -> pd.DataFrame:
     ind = getattr(ds, "indicators", None)
     if not isinstance(ind, pd.DataFrame) or ind.empty:
         return pd.DataFrame(columns=["id", "category", "name_de", "name_en", "weight"]).set_index("id", drop=False)
@@ -128,6 +158,25 @@ def _indicator_meta(ds) -> pd.DataFrame:
 
 
 def _indicator_name(ds, ind_id: str, lang: str = "de") -> str:
+    d = _derived(ds)
+    key = ("indicator_name", ind_id, lang)
+    if key not in d.memo:
+        d.memo[key] = _indicator_name_uncached(ds, ind_id, lang)
+    return d.memo[key]
+
+
+def _indicator_weight(ds, ind_id: str) -> float | None:
+    """Catalogue weight of an indicator (``None`` if unknown), as shown in the profiles."""
+    d = _derived(ds)
+    key = ("indicator_weight", ind_id)
+    if key not in d.memo:
+        meta = _indicator_meta(ds)
+        d.memo[key] = float(meta.loc[ind_id, "weight"]) if ind_id in meta.index and "weight" in meta.columns \
+            and pd.notna(meta.loc[ind_id, "weight"]) else None
+    return d.memo[key]
+
+
+def _indicator_name_uncached(ds, ind_id: str, lang: str = "de") -> str:
     meta = _indicator_meta(ds)
     if ind_id in meta.index:
         row = meta.loc[ind_id]
@@ -139,6 +188,14 @@ def _indicator_name(ds, ind_id: str, lang: str = "de") -> str:
 
 def has_level(ds, year: int, level: str) -> bool:
     """True if the dataset has any ``level`` rows for ``year`` (uses ``ds.has_level`` if present)."""
+    d = _derived(ds)
+    key = ("has_level", year, level)
+    if key not in d.memo:
+        d.memo[key] = _has_level_uncached(ds, year, level)
+    return d.memo[key]
+
+
+def _has_level_uncached(ds, year: int, level: str) -> bool:
     fn = getattr(ds, "has_level", None)
     if callable(fn):
         try:
@@ -155,6 +212,17 @@ def resolve_city(ds, name: str) -> str:
     Looks in the dataset's cities table first, then ``catalogue.resolve_city``. Raises
     :class:`CityNotFound` with up to three suggestions when nothing matches.
     """
+    d = _derived(ds)
+    key = ("resolve_city", name)
+    hit = d.memo.get(key) if isinstance(name, str) else None
+    if hit is None:
+        hit = _resolve_city_uncached(ds, name)
+        if isinstance(name, str):
+            d.memo[key] = hit
+    return hit
+
+
+def _resolve_city_uncached(ds, name: str) -> str:
     c = _cities_table(ds)
     known = list(c["name"]) if "name" in c.columns else []
     known += [x for x in _scores(ds)["city"].unique() if x not in known]
@@ -252,26 +320,77 @@ def _rank(scores: pd.Series) -> pd.Series:
     return scores.rank(method="min", ascending=False).astype("Int64")
 
 
-_GROUP_CACHE: dict[int, tuple[pd.DataFrame, dict, dict]] = {}
+class _Derived:
+    """Read-only data derived from one dataset, computed on first use and then shared.
+
+    ``groups``: every ranking ``{(year, level, category, indicator): rows (city, score, rank,
+    rank_change)}``; ``cat_of``: ``{(year, indicator): category}``; ``memo``: further derived
+    results (field tables with their statistics, indicator pivots, name lookups, profiles) keyed
+    by what they were computed from. Values in ``memo`` are never handed out directly when a caller
+    could modify them (public functions return copies).
+    """
+
+    def __init__(self, ds):
+        self.scores = ds.scores
+        self.cities = getattr(ds, "cities", None)
+        self.indicators = getattr(ds, "indicators", None)
+        self.editions = getattr(ds, "editions", None)
+        self.years = tuple(_years_uncached(ds))
+        self.memo: dict = {}
+        self._groups: tuple[dict, dict] | None = None
+        self._year_level: dict | None = None
+
+    def matches(self, ds) -> bool:
+        return (self.scores is ds.scores and self.cities is getattr(ds, "cities", None)
+                and self.indicators is getattr(ds, "indicators", None)
+                and self.editions is getattr(ds, "editions", None))
+
+    @property
+    def groups(self) -> tuple[dict, dict]:
+        if self._groups is None:
+            s = self.scores
+            cols = [c for c in ("city", "score", "rank", "rank_change") if c in s.columns]
+            keyed = s.assign(category=s["category"].fillna("").astype(str),
+                             indicator=s["indicator"].fillna("").astype(str))
+            groups = {(int(k[0]), str(k[1]), k[2], k[3]): g[cols].reset_index(drop=True)
+                      for k, g in keyed.groupby(["year", "level", "category", "indicator"], sort=False)}
+            cat_of = {(k[0], k[3]): k[2] for k in groups if k[1] == "indicator"}
+            self._groups = (groups, cat_of)
+        return self._groups
+
+    def year_level(self, year: int, level: str) -> pd.DataFrame:
+        """Rows of ``ds.scores`` of one edition and level, in the frame's order (read-only)."""
+        if self._year_level is None:
+            s = self.scores
+            self._year_level = {(int(k[0]), str(k[1])): g for k, g in s.groupby(["year", "level"], sort=False)}
+        g = self._year_level.get((int(year), level))
+        return self.scores.iloc[0:0] if g is None else g
+
+
+_DERIVED: dict[int, _Derived] = {}
+
+
+def _derived(ds) -> _Derived:
+    """The derived-data cache of ``ds`` (see the module docstring: datasets are immutable)."""
+    s = ds.scores
+    hit = _DERIVED.get(id(s))
+    if hit is not None and hit.matches(ds):
+        return hit
+    if len(_DERIVED) >= 8:
+        _DERIVED.clear()
+    d = _DERIVED[id(s)] = _Derived(ds)
+    return d
+
+
+def clear_cache() -> None:
+    """Forget all derived data (never needed for correctness while datasets are not mutated)."""
+    _DERIVED.clear()
 
 
 def _groups(ds) -> tuple[dict, dict]:
-    """Rankings of ``ds.scores`` split once per frame: ``{(year, level, category, indicator): rows}``
-    and ``{(year, indicator): category}``. Cached by frame identity (do not mutate ``ds.scores`` in
-    place after the first analysis; assign a new frame instead)."""
-    s = _scores(ds)
-    hit = _GROUP_CACHE.get(id(s))
-    if hit is not None and hit[0] is s:
-        return hit[1], hit[2]
-    cols = [c for c in ("city", "score", "rank", "rank_change") if c in s.columns]
-    keyed = s.assign(category=s["category"].fillna("").astype(str), indicator=s["indicator"].fillna("").astype(str))
-    groups = {(int(k[0]), str(k[1]), k[2], k[3]): g[cols].reset_index(drop=True)
-              for k, g in keyed.groupby(["year", "level", "category", "indicator"], sort=False)}
-    cat_of = {(k[0], k[3]): k[2] for k in groups if k[1] == "indicator"}
-    if len(_GROUP_CACHE) > 8:
-        _GROUP_CACHE.clear()
-    _GROUP_CACHE[id(s)] = (s, groups, cat_of)
-    return groups, cat_of
+    """Rankings of ``ds.scores`` split once per dataset: ``{(year, level, category, indicator): rows}``
+    and ``{(year, indicator): category}``."""
+    return _derived(ds).groups
 
 
 def _ranking(ds, year: int, level: str, category: str = "", indicator: str = "") -> pd.DataFrame:
@@ -290,6 +409,68 @@ def field_table(ds, year: int, level: str = "overall", category: str = "", indic
     from the scores when the stored rank is missing. ``prev_score``/``score_change`` refer to the
     same ranking in the previous edition (``NaN`` if the city was not in it).
     """
+    return _field(ds, year, level, category, indicator).table.copy()
+
+
+class _Field:
+    """A field table (read-only) with the statistics the profiles need, computed once."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+        scores = table["score"]
+        self.n = len(table)
+        self.pos: dict[str, int] = {}
+        for i, c in enumerate(table["city"]):
+            self.pos.setdefault(c, i)
+        self._stats: dict | None = None
+
+    def row(self, city: str):
+        """The city's row (as ``t.loc[t["city"] == city].iloc[0]``) or None."""
+        i = self.pos.get(city)
+        return None if i is None else self.table.iloc[i]
+
+    @property
+    def stats(self) -> dict:
+        if self._stats is None:
+            t = self.table
+            scores = t["score"]
+            best = scores.max()
+            counts: dict[float, int] = {}
+            for v in scores.to_numpy(dtype=float):
+                if v == v:
+                    counts[float(v)] = counts.get(float(v), 0) + 1
+            by_rank: dict = {}
+            for c, r in zip(t["city"], t["rank"]):
+                if r is not pd.NA:
+                    by_rank.setdefault(int(r), []).append(c)
+            self._stats = {
+                "best": best, "median": float(scores.median()), "top10_mean": top10_mean(scores),
+                "best_cities": sorted(t.loc[scores == best, "city"]),
+                "n_at_max": int((scores == best).sum()), "counts": counts,
+                "by_rank": {r: sorted(cs) for r, cs in by_rank.items()},
+            }
+        return self._stats
+
+    def n_same(self, value) -> int:
+        v = float(value)
+        return 0 if v != v else self.stats["counts"].get(v, 0)
+
+    def tied_with(self, rank, city: str) -> list[str]:
+        if rank is None or rank is pd.NA or pd.isna(rank):
+            return sorted(self.table.loc[(self.table["rank"] == rank) & (self.table["city"] != city), "city"])
+        return [c for c in self.stats["by_rank"].get(int(rank), []) if c != city]
+
+
+def _field(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> _Field:
+    d = _derived(ds)
+    key = ("field", int(year), level, category or "", indicator or "")
+    hit = d.memo.get(key)
+    if hit is None:
+        hit = d.memo[key] = _Field(_field_table_uncached(ds, year, level, category, indicator))
+    return hit
+
+
+def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
     t = _ranking(ds, year, level, category, indicator).copy()
     t["score"] = t["score"].astype(float)
     if "rank" not in t.columns or t["rank"].isna().any():
@@ -382,6 +563,20 @@ class Headline:
         return "upper" if self.gap_to_median > 0 else "lower" if self.gap_to_median < 0 else "median"
 
 
+def _first_values(ds, year: int, level: str, col: str) -> dict:
+    """``{city: value of col in the city's first row}`` for one edition and level (cached)."""
+    d = _derived(ds)
+    key = ("first_values", int(year), level, col)
+    hit = d.memo.get(key)
+    if hit is None:
+        rows = d.year_level(year, level)
+        hit = {}
+        for c, v in zip(rows["city"], rows[col]):
+            hit.setdefault(c, v)
+        d.memo[key] = hit
+    return hit
+
+
 def _direction(change: int | None) -> str:
     if change is None:
         return "new"
@@ -395,11 +590,11 @@ def headline(ds, city: str, year: int | None = None) -> Headline:
     """
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
-    t = field_table(ds, year, "overall")
-    row = t.loc[t["city"] == city]
-    if row.empty:
+    f = _field(ds, year, "overall")
+    t = f.table
+    r = f.row(city)
+    if r is None:
         raise NoData(f"{city} has no overall score in {year}")
-    r = row.iloc[0]
     score, rk = float(r["score"]), int(r["rank"])
     change = _int(r["rank_change"])
     prev_score = _float(r["prev_score"])
@@ -419,16 +614,16 @@ def headline(ds, city: str, year: int | None = None) -> Headline:
     last_year = last_rank = None
     s = _scores(ds)
     if change is None:
-        earlier = s.loc[(s["level"] == "overall") & (s["city"] == city) & (s["year"] < year)]
-        if not earlier.empty:
+        earlier = [y for y in _years(ds) if y < year and city in _first_values(ds, y, "overall", "year")]
+        if earlier:
             direction = "returning"
-            last_year = int(earlier["year"].max())
-            lt = field_table(ds, last_year, "overall")
+            last_year = int(max(earlier))
+            lt = _field(ds, last_year, "overall").table
             last_rank = int(lt.loc[lt["city"] == city, "rank"].iloc[0])
     prov = None
     if "provenance" in s.columns:
-        p = s.loc[(s["year"] == year) & (s["level"] == "overall") & (s["city"] == city), "provenance"]
-        prov = None if p.empty else str(p.iloc[0])
+        p = _first_values(ds, year, "overall", "provenance").get(city)
+        prov = None if p is None else str(p)
     return Headline(
         city=city, year=year, score=score, rank=rk, n_cities=len(t),
         tied_with=sorted(t.loc[(t["rank"] == rk) & (t["city"] != city), "city"]),
@@ -456,27 +651,25 @@ def headline(ds, city: str, year: int | None = None) -> Headline:
 def _profile_rows(ds, city: str, year: int, level: str, groups: list[tuple[str, str]]) -> list[dict]:
     rows = []
     for cat, ind in groups:
-        t = field_table(ds, year, level, cat, ind)
-        me = t.loc[t["city"] == city]
-        if me.empty:
+        f = _field(ds, year, level, cat, ind)
+        m = f.row(city)
+        if m is None:
             continue
-        m = me.iloc[0]
-        best = t["score"].max()
-        med = float(t["score"].median())
-        t10 = top10_mean(t["score"])
-        n_at = int((t["score"] == m["score"]).sum())
+        st = f.stats
+        best, med, t10 = st["best"], st["median"], st["top10_mean"]
+        n_at = f.n_same(m["score"])
         rows.append({
             "category": cat, "indicator": ind,
-            "score": float(m["score"]), "rank": int(m["rank"]), "n": len(t),
+            "score": float(m["score"]), "rank": int(m["rank"]), "n": f.n,
             "rank_change": m["rank_change"], "score_change": m["score_change"],
             "percentile": float(m["percentile"]),
             "median": _r1(med), "top10_mean": t10, "best_score": float(best),
-            "best_cities": sorted(t.loc[t["score"] == best, "city"]),
+            "best_cities": list(st["best_cities"]),
             "diff_median": _r1(m["score"] - med), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
             "diff_best": _r1(m["score"] - best),
-            "n_same_score": n_at, "share_same_score": n_at / len(t),
-            "n_at_max": int((t["score"] == best).sum()),
-            "tied_with": sorted(t.loc[(t["rank"] == m["rank"]) & (t["city"] != city), "city"]),
+            "n_same_score": n_at, "share_same_score": n_at / f.n,
+            "n_at_max": st["n_at_max"],
+            "tied_with": f.tied_with(m["rank"], city),
         })
     return rows
 
@@ -494,6 +687,24 @@ def category_profile(ds, city: str, year: int | None = None, lang: str = "de") -
     """
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
+    d = _derived(ds)
+    key = ("category_profile", city, year, lang)
+    hit = d.memo.get(key)
+    if hit is None:
+        hit = d.memo[key] = _category_profile(ds, city, year, lang)
+    return _copy_frame(hit)
+
+
+def _copy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a cached frame whose list cells are copied too (callers may modify either)."""
+    out = frame.copy()
+    for col in ("best_cities", "tied_with"):
+        if col in out.columns and len(out):
+            out[col] = [list(v) if isinstance(v, list) else v for v in out[col]]
+    return out
+
+
+def _category_profile(ds, city: str, year: int, lang: str) -> pd.DataFrame:
     if not has_level(ds, year, "category"):
         return pd.DataFrame(columns=_PROFILE_COLS)
     from smartcity import fmt  # noqa: PLC0415
@@ -512,18 +723,39 @@ def indicator_profile(ds, city: str, year: int | None = None, category: str | No
     """
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
+    cat = resolve_category(category) if category else None
+    d = _derived(ds)
+    key = ("indicator_profile", city, year, cat, lang)
+    hit = d.memo.get(key)
+    if hit is None:
+        hit = d.memo[key] = _indicator_profile(ds, city, year, cat, lang)
+    return _copy_frame(hit)
+
+
+def _city_indicators(ds, year: int, city: str) -> list[tuple[str, str]]:
+    """(category, indicator) pairs of the city's indicator rows in ``year``, in the frame's order."""
+    d = _derived(ds)
+    key = ("city_indicators", int(year))
+    hit = d.memo.get(key)
+    if hit is None:
+        hit = {}
+        rows = d.year_level(year, "indicator")
+        for c, k, i in zip(rows["city"], rows["category"], rows["indicator"]):
+            hit.setdefault(c, {})[(k, i)] = None
+        d.memo[key] = hit
+    return list(hit.get(city, {}))
+
+
+def _indicator_profile(ds, city: str, year: int, category: str | None, lang: str) -> pd.DataFrame:
     if not has_level(ds, year, "indicator"):
         return pd.DataFrame(columns=_PROFILE_COLS + ["weight"])
-    s = _scores(ds)
-    m = (s["year"] == year) & (s["level"] == "indicator") & (s["city"] == city)
+    groups = _city_indicators(ds, year, city)
     if category:
-        m &= s["category"] == resolve_category(category)
-    groups = list(dict.fromkeys(zip(s.loc[m, "category"], s.loc[m, "indicator"])))
+        groups = [g for g in groups if g[0] == category]
     rows = _profile_rows(ds, city, year, "indicator", groups)
-    meta = _indicator_meta(ds)
     for r in rows:
         r["name"] = _indicator_name(ds, r["indicator"], lang)
-        r["weight"] = float(meta.loc[r["indicator"], "weight"]) if r["indicator"] in meta.index and "weight" in meta.columns and pd.notna(meta.loc[r["indicator"], "weight"]) else None
+        r["weight"] = _indicator_weight(ds, r["indicator"])
     order = {c: i for i, c in enumerate(_categories(ds))}
     out = pd.DataFrame(rows, columns=_PROFILE_COLS + ["weight"])
     if not out.empty:
@@ -578,7 +810,7 @@ def nearest_cities(ds, city: str, n: int = 5, year: int | None = None) -> pd.Dat
         return pd.DataFrame(columns=["city", "distance_km"])
     others = c.loc[c["name"] != city]
     if year is not None:
-        ranked = set(field_table(ds, year, "overall")["city"])
+        ranked = set(_field(ds, year, "overall").pos)
         others = others.loc[others["name"].isin(ranked)]
     d = haversine_km(float(me["latitude"].iloc[0]), float(me["longitude"].iloc[0]),
                      others["latitude"], others["longitude"])
@@ -615,7 +847,7 @@ class PeerGroup:
 
 def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[str],
                 distances: pd.DataFrame | None = None) -> PeerGroup:
-    t = field_table(ds, year, "overall")
+    t = _field(ds, year, "overall").table
     members = list(dict.fromkeys([city] + [m for m in members if m != city]))
     g = t.loc[t["city"].isin(members), ["city", "score", "rank", "rank_change", "score_change"]].copy()
     g["peer_rank"] = _rank(g["score"])
@@ -662,7 +894,7 @@ def peers(ds, city: str, year: int | None = None, custom: list[str] | None = Non
     """
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
-    ranked = field_table(ds, year, "overall")
+    ranked = _field(ds, year, "overall").table
     out = Peers(city, year)
     for col in ("bundesland", "size_class"):
         val = _city_attr(ds, city, col)
@@ -816,15 +1048,23 @@ def trend(ds, city: str, year: int | None = None) -> Trend:
     """Rank trajectory, category movements, streaks and comparability caveats (see :class:`Trend`)."""
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
+    d = _derived(ds)
+    key = ("trend", city, year)
+    hit = d.memo.get(key)
+    if hit is None:
+        hit = d.memo[key] = _trend(ds, city, year)
+    return copy.deepcopy(hit)
+
+
+def _trend(ds, city: str, year: int) -> Trend:
     all_years = [y for y in _years(ds) if y <= year]
     rows = []
     for y in all_years:
-        t = field_table(ds, y, "overall")
-        me = t.loc[t["city"] == city]
-        if me.empty:
+        f = _field(ds, y, "overall")
+        m = f.row(city)
+        if m is None:
             continue
-        m = me.iloc[0]
-        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": len(t),
+        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": f.n,
                      "rank_change": m["rank_change"], "score_change": m["score_change"],
                      "percentile": float(m["percentile"])})
     traj = pd.DataFrame(rows, columns=["year", "score", "rank", "n_cities", "rank_change", "score_change", "percentile"])
@@ -835,11 +1075,10 @@ def trend(ds, city: str, year: int | None = None) -> Trend:
         if not has_level(ds, y, "category"):
             continue
         for cat in _categories(ds):
-            t = field_table(ds, y, "category", cat)
-            me = t.loc[t["city"] == city]
-            if not me.empty:
-                crow.append({"year": y, "category": cat, "score": float(me["score"].iloc[0]),
-                             "rank": int(me["rank"].iloc[0])})
+            m = _field(ds, y, "category", cat).row(city)
+            if m is not None:
+                crow.append({"year": y, "category": cat, "score": float(m["score"]),
+                             "rank": int(m["rank"])})
     ctraj = pd.DataFrame(crow, columns=["year", "category", "score", "rank"])
     empty_changes = pd.DataFrame(columns=["category", "first_year", "first_rank", "prev_rank", "rank",
                                           "change_since_first", "change_vs_previous", "score_change_vs_previous"])
@@ -907,6 +1146,15 @@ def trend(ds, city: str, year: int | None = None) -> Trend:
 
 def _caveats(ds, editions: list[int], city: str) -> list[dict]:
     """Comparability caveats for a span of editions (codes + details for the narrative)."""
+    d = _derived(ds)
+    key = ("caveats", tuple(int(y) for y in editions))
+    hit = d.memo.get(key)
+    if hit is None:
+        hit = d.memo[key] = _caveats_uncached(ds, editions)
+    return copy.deepcopy(hit)
+
+
+def _caveats_uncached(ds, editions: list[int]) -> list[dict]:
     out: list[dict] = [{"code": "relative_scores"}]
     if len(editions) < 2:
         return out
@@ -923,16 +1171,15 @@ def _caveats(ds, editions: list[int], city: str) -> list[dict]:
                     "from_year": min(editions), "to_year": max(editions)})
     if min(editions) < 2023 <= max(editions):
         out.append({"code": "category_renamed", "year": 2023, "old": "Gesellschaft", "new": "Gesellschaft und Bildung"})
-    sizes = {y: len(field_table(ds, y, "overall")) for y in editions}
+    sizes = {y: _field(ds, y, "overall").n for y in editions}
     if len(set(sizes.values())) > 1:
-        s = _scores(ds)
-        ov = s.loc[s["level"] == "overall"]
+        d = _derived(ds)
         newcomers = {}
         for y in editions[1:]:
             py = _prev_year(ds, y)
             if py is None:
                 continue
-            new = sorted(set(ov.loc[ov["year"] == y, "city"]) - set(ov.loc[ov["year"] == py, "city"]))
+            new = sorted(set(d.year_level(y, "overall")["city"]) - set(d.year_level(py, "overall")["city"]))
             if new:
                 newcomers[y] = new
         out.append({"code": "field_size_changed", "sizes": sizes, "newcomers": newcomers})
@@ -991,33 +1238,205 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
     is applied to the published overall score (``published + what_if(target) -
     what_if(current)``) so that a lever of zero points gives exactly the published score and rank.
     """
-    from smartcity import method  # noqa: PLC0415
-
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
     empty = pd.DataFrame(columns=_LEVER_COLS)
-    t_over = field_table(ds, year, "overall")
-    me = t_over.loc[t_over["city"] == city]
-    score = None if me.empty else float(me["score"].iloc[0])
-    rk = None if me.empty else int(me["rank"].iloc[0])
+    f_over = _field(ds, year, "overall")
+    me = f_over.row(city)
+    score = None if me is None else float(me["score"])
+    rk = None if me is None else int(me["rank"])
     if isinstance(peer_cities, str):
         peer_cities = [peer_cities]
     if peer_cities is None:
         peer_cities = list(nearest_cities(ds, city, 5, year)["city"])
     else:
         peer_cities = [resolve_city(ds, p) for p in peer_cities]
-    if me.empty or not has_level(ds, year, "indicator") or not has_level(ds, year, "category"):
-        note = "city not ranked" if me.empty else "no indicator level"
+    if me is None or not has_level(ds, year, "indicator") or not has_level(ds, year, "category"):
+        note = "city not ranked" if me is None else "no indicator level"
         return Levers(city, year, score, rk, peer_cities, empty, empty, False, note)
+    ctx = _lever_context(ds, year)
+    if city not in ctx["row"]:
+        return Levers(city, year, score, rk, peer_cities, empty, empty, False, "city has no indicator scores")
+    d = _derived(ds)
+    key = ("lever_rows", city, year, tuple(peer_cities), tuple(targets), lang)
+    rows = d.memo.get(key)
+    if rows is None:
+        rows = _lever_rows_fast(ds, ctx, city, year, score, rk, peer_cities, targets, lang)
+        if rows is None:  # data the fast path does not handle exactly: the reference loop
+            rows = _lever_rows_reference(ds, city, year, score, rk, peer_cities, targets, lang)
+        d.memo[key] = rows
+    table = pd.DataFrame([dict(r) for r in rows], columns=_LEVER_COLS)
+    if table.empty:
+        return Levers(city, year, score, rk, peer_cities, table, table, True, "no indicator below its targets")
+    best = table.loc[table["ranks_gained"] > 0].sort_values(
+        ["ranks_per_point", "score_gain", "ranks_gained", "delta"], ascending=[False, False, False, True])
+    top = best.drop_duplicates("indicator").head(n_top).reset_index(drop=True)
+    return Levers(city, year, score, rk, peer_cities, table.reset_index(drop=True), top, True)
+
+
+def _lever_context(ds, year: int) -> dict:
+    """Everything :func:`levers` needs of one edition, independent of the city (cached)."""
+    d = _derived(ds)
+    key = ("lever_context", int(year))
+    hit = d.memo.get(key)
+    if hit is not None:
+        return hit
+    ind = d.year_level(year, "indicator")
+    wide = ind.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
+    indicators = getattr(ds, "indicators", None)
+    if isinstance(indicators, pd.DataFrame) and "editions" in indicators.columns:
+        from smartcity.method import edition_years  # noqa: PLC0415
+
+        indicators = indicators.loc[indicators["editions"].map(lambda e: year in edition_years(e))] \
+            .drop(columns="editions")
+    t_over = _field(ds, year, "overall").table
+    hit = {
+        "wide": wide,
+        "values": wide.to_numpy(dtype=float),
+        "row": {c: i for i, c in enumerate(wide.index)},
+        "columns": list(wide.columns),
+        "cat_of": ind.drop_duplicates("indicator").set_index("indicator")["category"].to_dict(),
+        "indicators": indicators,
+        "over_city": t_over["city"].to_numpy(),
+        "over_rounded": t_over["score"].round(1).to_numpy(),
+        "top10": {},
+    }
+    d.memo[key] = hit
+    return hit
+
+
+def _what_if_meta(ds, ctx: dict, year: int):
+    """What-if weights of the edition as :func:`smartcity.method.what_if` sees them, or None if
+    the catalogue has anything the fast path does not reproduce exactly (duplicates, NaN)."""
+    if "what_if_meta" not in ctx:
+        from smartcity import method  # noqa: PLC0415
+
+        out = None
+        try:
+            meta = method._indicator_meta(ctx["indicators"], year)
+        except Exception:  # noqa: BLE001 - let the reference loop decide
+            meta = None
+        if meta is not None and meta.index.is_unique and {"category", "weight"} <= set(meta.columns):
+            w = pd.to_numeric(meta["weight"], errors="coerce").to_numpy(dtype=float)
+            if np.isfinite(w).all() and meta["weight"].dtype.kind == "f":
+                ids = list(meta.index)
+                cats = list(meta["category"])
+                out = {"weight": dict(zip(ids, w)), "category": dict(zip(ids, cats)),
+                       "members": {c: [i for i, k in zip(ids, cats) if k == c] for c in dict.fromkeys(cats)}}
+        ctx["what_if_meta"] = out
+    return ctx["what_if_meta"]
+
+
+def _city_rows(ds, year: int, level: str) -> dict:
+    """``{city: rows of that city}`` for one edition and level (cached)."""
+    d = _derived(ds)
+    key = ("city_rows", int(year), level)
+    hit = d.memo.get(key)
+    if hit is None:
+        hit = d.memo[key] = {c: g for c, g in d.year_level(year, level).groupby("city", sort=False)}
+    return hit
+
+
+def _lever_rows_fast(ds, ctx: dict, city: str, year: int, score: float, rk: int, peer_cities: list[str],
+                     targets: tuple[str, ...], lang: str) -> list[dict] | None:
+    """The lever rows of :func:`levers`, all indicators and targets at once (numpy).
+
+    Reproduces :func:`smartcity.method.what_if` exactly (same operations in the same order);
+    returns None when the data has duplicates or missing values the reference loop handles.
+    """
+    from smartcity.method import round1  # noqa: PLC0415
+
+    wmeta = _what_if_meta(ds, ctx, year)
+    if wmeta is None:
+        return None
+    empty = ds.scores.iloc[0:0]
+    mine_rows = _city_rows(ds, year, "indicator").get(city, empty)
+    cat_rows = _city_rows(ds, year, "category").get(city, empty)
+    if not mine_rows["indicator"].is_unique or not cat_rows["category"].is_unique:
+        return None
+    mine = dict(zip(mine_rows["indicator"], mine_rows["score"].to_numpy(dtype=float)))
+    cat_names = list(cat_rows["category"])
+    cat_vals = cat_rows["score"].to_numpy(dtype=float)
+    if np.isnan(cat_vals).any():
+        return None
+    cat_pos = {c: i for i, c in enumerate(cat_names)}
+    values, row, columns = ctx["values"], ctx["row"], ctx["columns"]
+    my = values[row[city]]
+    peer_rows = [row[p] for p in peer_cities if p in row and p != city]
+    cases = []  # (indicator, target, goal, current, weight share, category position)
+    share: dict[str, float] = {}
+    for j, ind_id in enumerate(columns):
+        cur = my[j]
+        if np.isnan(cur):
+            continue
+        col = values[:, j]
+        pm = col[peer_rows] if peer_rows else col[:0]
+        pm = pm[~np.isnan(pm)]
+        if ind_id not in ctx["top10"]:
+            ctx["top10"][ind_id] = top10_mean(ctx["wide"][ind_id].dropna())
+        goals = {"peer_median": _r1(np.median(pm)) if len(pm) else None,
+                 "top10_mean": ctx["top10"][ind_id], "max": 100.0}
+        wanted = [(t, goals.get(t)) for t in targets if goals.get(t) is not None and goals[t] > cur]
+        if not wanted:
+            continue
+        category = wmeta["category"].get(ind_id)
+        if category is None or category not in cat_pos or ind_id not in mine:
+            continue  # what_if raises KeyError: the reference loop skips the indicator
+        if category not in share:
+            present = [m for m in wmeta["members"][category] if m in mine and not np.isnan(mine[m])]
+            share[category] = np.asarray([wmeta["weight"][m] for m in present], dtype=float).sum()
+            if not share[category] > 0:
+                return None
+        ws = wmeta["weight"][ind_id] / share[category]
+        cases.append((ind_id, None, float(cur), float(cur), ws, cat_pos[category]))
+        cases.extend((ind_id, tgt, float(goal), float(cur), ws, cat_pos[category]) for tgt, goal in wanted)
+    if not cases:
+        return []
+    new_score = np.array([c[2] for c in cases])
+    current = np.array([mine[c[0]] for c in cases])
+    ws = np.array([c[4] for c in cases], dtype=float)
+    pos = np.array([c[5] for c in cases], dtype=int)
+    moved = cat_vals[pos] + ws * (new_score - current)
+    matrix = np.tile(cat_vals, (len(cases), 1))
+    matrix[np.arange(len(cases)), pos] = round1(np.minimum(100.0, np.maximum(0.0, moved)))
+    n_cat = float(len(cat_vals))
+    overall = round1(np.array([matrix[i].sum() / n_cat for i in range(len(cases))]))
+    others = ctx["over_rounded"][ctx["over_city"] != city]
+    others = np.sort(others[~np.isnan(others)])
+    rows = []
+    base = None
+    for (ind_id, tgt, goal, cur, _ws, _pos), raw in zip(cases, overall):
+        if tgt is None:
+            base = float(raw)
+            continue
+        new_overall = _r1(score + float(raw) - base)
+        new_rank = int(1 + len(others) - np.searchsorted(others, new_overall + 1e-9, side="right"))
+        delta = _r1(goal - cur)
+        gained = rk - new_rank
+        rows.append({
+            "indicator": ind_id, "name": _indicator_name(ds, ind_id, lang), "category": ctx["cat_of"][ind_id],
+            "weight": _indicator_weight(ds, ind_id), "current": cur, "target": tgt,
+            "target_score": goal, "delta": delta, "new_overall": new_overall, "new_rank": new_rank,
+            "score_gain": _r1(new_overall - score), "ranks_gained": gained,
+            "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
+        })
+    return rows
+
+
+def _lever_rows_reference(ds, city: str, year: int, score: float, rk: int, peer_cities: list[str],
+                          targets: tuple[str, ...], lang: str) -> list[dict]:
+    """The lever rows computed case by case with :func:`smartcity.method.what_if` (the
+    definition; used when the fast path cannot guarantee identical results, and by the tests)."""
+    from smartcity import method  # noqa: PLC0415
+
     s = _scores(ds)
     ind = s.loc[(s["year"] == year) & (s["level"] == "indicator")]
     wide = ind.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
-    if city not in wide.index:
-        return Levers(city, year, score, rk, peer_cities, empty, empty, False, "city has no indicator scores")
     cat_of = ind.drop_duplicates("indicator").set_index("indicator")["category"]
     meta = _indicator_meta(ds)
     indicators = getattr(ds, "indicators", None)
     my = wide.loc[city]
+    t_over = _field(ds, year, "overall").table
     others = t_over.loc[t_over["city"] != city, "score"].round(1).to_numpy()
     peers_in = [p for p in peer_cities if p in wide.index and p != city]
     # what_if only needs the city's rows and the overall ranking of the year
@@ -1057,13 +1476,7 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
                 "score_gain": _r1(new_overall - score), "ranks_gained": gained,
                 "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
             })
-    table = pd.DataFrame(rows, columns=_LEVER_COLS)
-    if table.empty:
-        return Levers(city, year, score, rk, peer_cities, table, table, True, "no indicator below its targets")
-    best = table.loc[table["ranks_gained"] > 0].sort_values(
-        ["ranks_per_point", "score_gain", "ranks_gained", "delta"], ascending=[False, False, False, True])
-    top = best.drop_duplicates("indicator").head(n_top).reset_index(drop=True)
-    return Levers(city, year, score, rk, peer_cities, table.reset_index(drop=True), top, True)
+    return rows
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1135,10 +1548,10 @@ def category_view(ds, category: str, year: int | None = None, n_movers: int = 5,
     leaders = []
     has_ind = has_level(ds, year, "indicator")
     if has_ind:
-        s = _scores(ds)
-        ids = list(dict.fromkeys(s.loc[(s["year"] == year) & (s["level"] == "indicator") & (s["category"] == cat), "indicator"]))
+        rows = _derived(ds).year_level(year, "indicator")
+        ids = list(dict.fromkeys(rows.loc[rows["category"] == cat, "indicator"]))
         for i in ids:
-            ti = field_table(ds, year, "indicator", cat, i)
+            ti = _field(ds, year, "indicator", cat, i).table
             best = ti["score"].max()
             lead = sorted(ti.loc[ti["score"] == best, "city"])
             leaders.append({"indicator": i, "name": _indicator_name(ds, i, lang), "best_score": float(best),
@@ -1183,7 +1596,7 @@ def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalVie
     t = field_table(ds, year, "overall")
     series = []
     for y in [y for y in _years(ds) if y <= year]:
-        ty = field_table(ds, y, "overall")
+        ty = _field(ds, y, "overall").table
         if ty.empty:
             continue
         lead = ty.loc[ty["rank"] == ty["rank"].min()]
@@ -1194,7 +1607,7 @@ def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalVie
     cl = []
     if has_level(ds, year, "category"):
         for cat in _categories(ds):
-            tc = field_table(ds, year, "category", cat)
+            tc = _field(ds, year, "category", cat).table
             if tc.empty:
                 continue
             best = tc["score"].max()
@@ -1202,7 +1615,7 @@ def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalVie
     py = _prev_year(ds, year)
     newcomers = []
     if py is not None:
-        prev = set(field_table(ds, py, "overall")["city"])
+        prev = set(_field(ds, py, "overall").table["city"])
         newcomers = sorted(set(t["city"]) - prev)
     return NationalView(
         year=year, ranking=t, top10=t.loc[t["rank"] <= 10].reset_index(drop=True),

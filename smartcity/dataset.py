@@ -17,6 +17,15 @@ SAMPLE_LABEL = {"de": "Beispieldaten", "en": "Sample data"}
 
 @dataclass
 class Dataset:
+    """Scores and catalogue of one data source.
+
+    A dataset is **immutable by convention**: never modify ``scores`` (or the catalogue frames)
+    in place once it is in use. Derived, read-only data (the years, which levels exist, and in
+    :mod:`smartcity.analysis` the ranking tables, profiles and lever inputs) is computed once per
+    dataset and cached, keyed by the identity of ``scores``; assigning a new frame to ``scores``
+    is safe (the caches notice), modifying the frame in place is not.
+    """
+
     scores: pd.DataFrame
     source: str
     is_sample: bool
@@ -35,9 +44,20 @@ class Dataset:
     def editions(self) -> pd.DataFrame:
         return catalogue.load_editions()
 
+    def _index(self) -> dict:
+        """Years and (year, level) pairs of ``scores``, computed once per frame (see class doc)."""
+        idx = self.__dict__.get("_scores_index")
+        if idx is None or idx["scores"] is not self.scores:
+            s = self.scores
+            pairs = s[["year", "level"]].drop_duplicates()
+            idx = {"scores": s, "years": sorted(int(y) for y in s["year"].unique()),
+                   "levels": {(int(y), str(lv)) for y, lv in zip(pairs["year"], pairs["level"])}}
+            self.__dict__["_scores_index"] = idx
+        return idx
+
     @property
     def years(self) -> list[int]:
-        return sorted(int(y) for y in self.scores["year"].unique())
+        return list(self._index()["years"])
 
     @property
     def latest_year(self) -> int:
@@ -52,6 +72,11 @@ class Dataset:
         }).reset_index()
 
     def has_level(self, year: int, level: str) -> bool:
+        try:
+            if int(year) == year:
+                return (int(year), level) in self._index()["levels"]
+        except (TypeError, ValueError):
+            pass
         return bool(((self.scores["year"] == year) & (self.scores["level"] == level)).any())
 
     def table(self, year: int, level: str, category: str | None = None, indicator: str | None = None) -> pd.DataFrame:

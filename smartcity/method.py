@@ -161,14 +161,17 @@ def complete(scores: pd.DataFrame, indicators: pd.DataFrame | None = None) -> tu
             computed = category_scores(wide, meta["weight"], meta["category"])
             long = computed.stack().rename("score").reset_index()
             long.columns = ["city", "category", "score"]
-            given_keys = set(zip(cat_given.stack().index.get_level_values(0), cat_given.stack().index.get_level_values(1)))
-            for row in long.itertuples(index=False):
-                if (row.city, row.category) in given_keys:
-                    given = float(cat_given.at[row.city, row.category])
-                    if abs(given - row.score) > DISAGREEMENT_TOLERANCE:
-                        disagreements.append(Disagreement(int(year), row.city, "category", row.category, given, float(row.score)))
+            stacked = cat_given.stack()
+            given_keys = set(zip(stacked.index.get_level_values(0), stacked.index.get_level_values(1)))
+            # cat_given.at[city, category] for every given key, looked up once (same values)
+            given_at = _lookup_table(cat_given)
+            for city, category, score in zip(long["city"], long["category"], long["score"].to_numpy(dtype=float)):
+                if (city, category) in given_keys:
+                    given = float(given_at[(city, category)])
+                    if abs(given - score) > DISAGREEMENT_TOLERANCE:
+                        disagreements.append(Disagreement(int(year), city, "category", category, given, float(score)))
                 else:
-                    added.append((int(year), row.city, "category", row.category, "", float(row.score)))
+                    added.append((int(year), city, "category", category, "", float(score)))
         # Overall from categories (given + newly computed)
         cats = ydf[ydf["level"] == "category"][["city", "category", "score"]]
         new_cats = pd.DataFrame(
@@ -199,12 +202,31 @@ def complete(scores: pd.DataFrame, indicators: pd.DataFrame | None = None) -> tu
     return frame.reset_index(drop=True)[SCORE_COLUMNS + [c for c in frame.columns if c not in SCORE_COLUMNS]], disagreements
 
 
+def _lookup_table(table: pd.DataFrame) -> dict:
+    """``{(row label, column label): value}`` of a frame with unique labels (``table.at`` for all)."""
+    if not (table.index.is_unique and table.columns.is_unique):
+        return _AtLookup(table)
+    values = table.to_numpy(dtype=object)
+    return {(r, c): values[i, j] for i, r in enumerate(table.index) for j, c in enumerate(table.columns)}
+
+
+class _AtLookup:
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+
+    def __getitem__(self, key):
+        return self.table.at[key[0], key[1]]
+
+
 def add_ranks(frame: pd.DataFrame) -> pd.DataFrame:
     """Fill missing ranks (competition ranks per group) and missing rank changes."""
     frame = frame.copy()
-    computed = frame.groupby(GROUP_KEYS, sort=False)["score"].rank(method="min", ascending=False)
     rank = pd.array(frame["rank"], dtype="Int64")
-    frame["rank"] = pd.Series(rank, index=frame.index).fillna(pd.Series(computed, index=frame.index).round().astype("Int64"))
+    if rank.isna().any():
+        computed = frame.groupby(GROUP_KEYS, sort=False)["score"].rank(method="min", ascending=False)
+        frame["rank"] = pd.Series(rank, index=frame.index).fillna(pd.Series(computed, index=frame.index).round().astype("Int64"))
+    else:  # complete data (e.g. the bundled sample): nothing to compute
+        frame["rank"] = pd.Series(rank, index=frame.index)
     years = sorted(frame["year"].unique())
     previous = {y: p for p, y in zip(years, years[1:])}
     prev = frame[["year", "city", "level", "category", "indicator", "rank"]].copy()

@@ -27,13 +27,38 @@ LABELS = {
     "en": {"city": "City", "score": "Points", "rank": "Rank", "rank_change": "Change",
            "name": "Indicator", "category": "Category", "median": "Median", "top10_mean": "Top-10 mean",
            "best_score": "Best", "bundesland": "State", "n": "Cities", "mean": "Mean",
-           "best_city": "Best city", "current": "Now", "target_score": "Target", "new_overall": "New overall",
+           "best_city": "Best city", "current": "Now", "target_score": "Target score", "new_overall": "New overall",
            "new_rank": "New rank", "ranks_gained": "Places gained", "leaders": "Leaders",
            "peer_rank": "Rank in group", "distance_km": "Distance (km)", "size_class": "Size class"},
 }
 TARGET_LABELS = {
     "de": {"peer_median": "Median der Vergleichsstädte", "top10_mean": "Mittel der Top 10", "max": "100 Punkte"},
     "en": {"peer_median": "peer median", "top10_mean": "top-10 mean", "max": "100 points"},
+}
+
+
+# Section headings of the category and overview reports: key -> (German, English, German intro, English intro).
+HEADINGS = {
+    "ranking": ("Rangliste und Verteilung", "Ranking and distribution", "", ""),
+    "movers": ("Auf- und Absteiger", "Biggest movers",
+               "Die Städte mit den größten Gewinnen und Verlusten an Plätzen gegenüber der Vorjahresausgabe.",
+               "The cities that gained or lost the most places against the previous edition."),
+    "indicators": ("Indikatoren", "Indicators",
+                   "Bestwert je Indikator mit den Städten, die ihn erreichen, und die Indikatorpunkte aller Städte "
+                   "(Zeilen in der Reihenfolge der Rangliste).",
+                   "Best score per indicator with the cities that reach it, and the indicator scores of every city "
+                   "(rows in ranking order)."),
+    "bundesland": ("Länder im Vergleich", "The states compared",
+                   "Mittlere Punktzahl der Städte je Land. Bei Ländern mit nur einer oder zwei Städten hängt "
+                   "der Wert an einzelnen Städten.",
+                   "Mean score of each state's cities. Where a state has only one or two cities, the value "
+                   "reflects those cities alone."),
+    "table": ("Alle Städte", "All cities", "", ""),
+    "top10": ("Die Top 10", "The top 10", "", ""),
+    "series": ("Entwicklung seit {first}", "Development since {first}",
+               "Punktzahl für Platz 10 und mittlere Punktzahl aller Städte je Ausgabe.",
+               "Score needed for rank 10 and mean score of all cities per edition."),
+    "map": ("Karte", "Map", "", ""),
 }
 
 
@@ -48,6 +73,21 @@ class Markdown:
 
     def __str__(self) -> str:
         return self.text
+
+
+class Heading:
+    """A section heading with an optional intro, kept on one page with what follows (``section-head``)."""
+
+    def __init__(self, title: str, intro: str = ""):
+        self.title = title
+        self.intro = intro
+
+    def _repr_html_(self) -> str:
+        intro = f"<p>{html.escape(self.intro)}</p>" if self.intro else ""
+        return f'<div class="section-head"><h2>{html.escape(self.title)}</h2>{intro}</div>'
+
+    def __str__(self) -> str:
+        return f"## {self.title}" + (f"\n\n{self.intro}" if self.intro else "")
 
 
 class Table:
@@ -83,7 +123,8 @@ class Table:
             for row in self.frame.itertuples(index=False)
         )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
-        return f'<table class="report-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        short = " short" if len(self.frame) <= 15 else ""  # printed on one page (paged.css)
+        return f'<table class="report-table{short}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 @lru_cache(maxsize=4)
@@ -143,7 +184,8 @@ class _Report:
             parts = ["## Method and data",
                      "Each indicator is scaled to 0-100 per edition: the best city gets 100, the weakest 0. "
                      "A category is the weighted mean of its indicators, the overall score the plain mean of the "
-                     "five categories. Points are therefore relative to the year's field."]
+                     "five categories. Points are therefore relative to the year's field; a lower score does not "
+                     "necessarily mean a step back."]
             if row is not None:
                 parts.append(f"Edition {self.year}: {int(row['n_cities'])} cities, {int(row['n_indicators'])} indicators, "
                              f"{int(row['n_parameters'])} parameters.")
@@ -153,6 +195,18 @@ class _Report:
 
     def _heading(self, de: str, en: str) -> str:
         return f"## {de if self.lang == 'de' else en}"
+
+    def heading(self, key: str) -> Heading | Markdown:
+        """A section heading (with a one-line intro) from :data:`HEADINGS`; empty if the section is."""
+        view = getattr(self, "view", None)
+        if key == "movers" and view is not None and view.climbers.empty and view.fallers.empty:
+            return Markdown("")
+        if key == "indicators" and view is not None and not getattr(view, "has_indicators", True):
+            return Markdown("")
+        de, en, intro_de, intro_en = HEADINGS[key]
+        first = int(view.series["year"].min()) if key == "series" and view is not None else self.year
+        title, intro = (de, intro_de) if self.lang == "de" else (en, intro_en)
+        return Heading(title.format(first=first), intro)
 
 
 class CityReport(_Report):
@@ -175,6 +229,8 @@ class CityReport(_Report):
 
     def trajectory_chart(self):
         tr = an.trend(self.ds, self.city, self.year)
+        if tr.trajectory["rank"].notna().sum() < 2:
+            return Markdown("")
         return charts.rank_trajectory(tr.trajectory, self.city, lang=self.lang)
 
     def trend_text(self) -> Markdown:
@@ -208,7 +264,7 @@ class CityReport(_Report):
                                         self.city, lang=self.lang)
 
     def peers_text(self) -> Markdown:
-        return Markdown(narrative.peers_text(self.ds, self.city, self.year, self.peers, self.lang, heading=True).text)
+        return Markdown(narrative.peers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
 
     def peers_chart(self):
         groups = an.peers(self.ds, self.city, self.year, custom=self.peers).groups
@@ -220,17 +276,17 @@ class CityReport(_Report):
         return charts.peer_comparison(table[["city", "score", "rank"]].sort_values("rank"), self.city, lang=self.lang)
 
     def levers_text(self) -> Markdown:
-        return Markdown(narrative.levers_text(self.ds, self.city, self.year, self.peers, self.lang, heading=True).text)
+        return Markdown(narrative.levers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
 
     def levers_table(self) -> Table | Markdown:
-        lv = an.levers(self.ds, self.city, self.year, peer_cities=self.peers)
+        lv = an.levers(self.ds, self.city, self.year, peer_cities=self.peers, lang=self.lang)
         if not lv.has_indicators or lv.top.empty:
             return Markdown("")
         frame = lv.top.head(8).copy()
         frame["target"] = frame["target"].map(TARGET_LABELS[self.lang]).fillna(frame["target"])
         cols = ["name", "current", "target", "target_score", "new_overall", "new_rank", "ranks_gained"]
         out = frame[cols]
-        return Table(out.rename(columns={"target": "Ziel" if self.lang == "de" else "Target"}), self.lang)
+        return Table(out.rename(columns={"target": "Ziel" if self.lang == "de" else "Benchmark"}), self.lang)
 
 
 class CategoryReport(_Report):
@@ -256,8 +312,10 @@ class CategoryReport(_Report):
     def distribution_chart(self):
         return charts.score_distribution(self.view.ranking[["city", "score", "rank"]], lang=self.lang)
 
-    def movers_table(self) -> Table:
+    def movers_table(self) -> Table | Markdown:
         movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
+        if movers.empty:  # first edition: no rank changes
+            return Markdown("")
         return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
 
     def leaders_table(self) -> Table | Markdown:
@@ -299,14 +357,16 @@ class OverviewReport(_Report):
 
     def series_chart(self):
         series = self.view.series
-        names = {"de": {"top10_threshold": "Schwelle Top 10", "mean": "Mittelwert"},
+        names = {"de": {"top10_threshold": "Top-10-Schwelle", "mean": "Mittelwert"},
                  "en": {"top10_threshold": "Top-10 threshold", "mean": "Mean"}}[self.lang]
         long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
         long["series"] = long["series"].map(names)
         return charts.trend_lines(long, lang=self.lang)
 
-    def movers_table(self) -> Table:
+    def movers_table(self) -> Table | Markdown:
         movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
+        if movers.empty:  # first edition: no rank changes
+            return Markdown("")
         return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
 
     def bundesland_table(self) -> Table:

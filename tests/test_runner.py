@@ -34,7 +34,10 @@ def test_help_explains_every_option_with_examples():
     for opt in ("--year", "--city", "--category", "--notebook", "--format", "--lang", "--data", "--out",
                 "--jobs", "--force", "--timeout", "--executor", "--keep-notebooks", "--bundle"):
         assert opt in out, opt
-    assert "examples:" in out and "tcp://" in out and "e.g." in out
+    assert "examples:" in out and "tcp://" in out
+    for action in cli.build_parser()._actions:
+        if action.option_strings and action.dest != "help":
+            assert "e.g." in action.help, action.option_strings
 
 
 def test_unknown_city_fails_at_once_with_suggestions(capsys, tmp_path):

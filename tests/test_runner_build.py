@@ -257,7 +257,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path, nbdir):
     assert proc2.returncode == 0, proc2.stdout + proc2.stderr
     m2 = json.loads((yd / "manifest.json").read_text())
     st = statuses(m2)
-    assert all(st[i] == "skipped" for i in done)
+    assert all(st[i] == "skipped" for i in done), {i: st[i] for i in done}
     assert set(st.values()) <= {"built", "skipped"} and len(st) == n_cities
     assert len(list(yd.glob("langsam/*.html"))) == n_cities
 

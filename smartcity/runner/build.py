@@ -393,7 +393,8 @@ class Build:
                 err = entry.get("error") or {}
                 note = f"{err.get('ename')}: {err.get('message')}".strip() if err else ""
                 self.progress.finished(job.id, entry["status"], entry.get("duration"), note[:160])
-                self.write_manifest()
+                if time.monotonic() - self._last_manifest > 1.0:   # resumable after a crash, cheap
+                    self.write_manifest()
         finally:
             close = getattr(executor, "close", None)
             if close:

@@ -61,14 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output root; reports go to DIR/<year>/ (default: reports/), e.g. --out /tmp/reports")
     sel.add_argument("--bundle", action="store_true",
                      help="also write per city a zip with its PDF, HTML and a CSV of its figures "
-                          "(reports/<year>/pakete/<city>.zip)")
+                          "(reports/<year>/pakete/<city>.zip), e.g. --bundle --city Krefeld")
 
     run = p.add_argument_group("how to build")
     run.add_argument("--jobs", "-j", type=int, metavar="N",
                      help=f"parallel workers, each with one warm kernel (default: number of cores, "
                           f"here {os.cpu_count()}), e.g. --jobs 2")
     run.add_argument("--force", action="store_true",
-                     help="rebuild every selected report even if it is up to date")
+                     help="rebuild every selected report even if it is up to date, e.g. --force --city Krefeld")
     run.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                      help="per-report time limit; a hung kernel is killed (default: 600, 0 = none), "
                           "e.g. --timeout 120")
@@ -78,14 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
                           "--executor tcp://127.0.0.1:8786")
     run.add_argument("--keep-notebooks", action="store_true",
                      help="keep every executed notebook in reports/<year>/_notebooks/ (failed ones are "
-                          "always kept in reports/<year>/_failed/)")
+                          "always kept in reports/<year>/_failed/), e.g. --keep-notebooks --city Krefeld")
     run.add_argument("--notebook-dir", metavar="DIR",
                      help="directory searched for report notebooks (default: notebooks/), e.g. "
                           "--notebook-dir tests/fixtures/notebooks")
     run.add_argument("--progress", choices=("auto", "rich", "plain", "none"), default="auto",
-                     help="progress display: rich bar on a terminal, plain log lines otherwise (default: auto)")
+                     help="progress display: rich bar on a terminal, plain log lines otherwise (default: auto), e.g. --progress plain")
     run.add_argument("--recycle-after", type=int, default=50, metavar="N",
-                     help="replace a worker's kernel after N reports (default: 50)")
+                     help="replace a worker's kernel after N reports (default: 50), e.g. --recycle-after 20")
     return p
 
 

@@ -13,6 +13,7 @@ from smartcity.runner import fingerprint
 from smartcity.runner.fsutil import atomic_write
 
 SAMPLE_LABEL = "bundled sample"
+INFO_SCHEMA = 2
 
 
 class DataError(RuntimeError):
@@ -29,10 +30,19 @@ class DataInfo:
     years: list[int]
     cities: dict[str, list[list[str]]] = field(default_factory=dict)   # year -> [[name, slug], ...]
     categories: list[list[str]] = field(default_factory=list)          # [[name_de, name_en, slug], ...]
+    category_labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # year -> lang -> labels
 
     @property
     def latest_year(self) -> int:
         return max(self.years)
+
+    def category_label(self, index: int, year: int, lang: str) -> str:
+        """The category's name as that edition published it (e.g. "Gesellschaft" before 2023)."""
+        labels = self.category_labels.get(str(year), {}).get(lang)
+        if labels and index < len(labels):
+            return labels[index]
+        name_de, name_en, _ = self.categories[index]
+        return name_en if lang == "en" else name_de
 
     def cities_of(self, year: int) -> list[tuple[str, str]]:
         return [tuple(c) for c in self.cities.get(str(year), [])]
@@ -64,7 +74,7 @@ def load_info(data: str | None, cache_dir: Path | None) -> DataInfo:
     checksum = fingerprint.file_checksum(path)
     catalogue = fingerprint.data_dir_version(_data_dir())
     key = fingerprint.digest([checksum, catalogue, is_sample, fingerprint.library_code_version(),
-                              fingerprint.package_version()])[:32]
+                              fingerprint.package_version(), INFO_SCHEMA])[:32]
     cache_file = cache_dir / f"data-{key}.json" if cache_dir else None
     if cache_file and cache_file.is_file():
         try:
@@ -96,9 +106,17 @@ def _load(path: Path, param: str | None, is_sample: bool, checksum: str, catalog
         names = sorted(set((overall if len(overall) else rows)["city"]))
         cities[str(year)] = sorted(([n, cat.city_slug(n)] for n in names), key=lambda c: c[1])
     categories = [[c.name_de, c.name_en, c.slug] for c in cat.CATEGORIES]
+    labels = {}
+    for year in ds.years:
+        labels[str(year)] = {}
+        for lang in ("de", "en"):
+            try:
+                labels[str(year)][lang] = [cat.category_label(c.name_de, int(year), lang) for c in cat.CATEGORIES]
+            except Exception:
+                labels[str(year)][lang] = [c.name_en if lang == "en" else c.name_de for c in cat.CATEGORIES]
     return DataInfo(source=str(path), param=param, checksum=ds.checksum or checksum, catalogue=catalogue,
                     is_sample=bool(ds.is_sample), years=[int(y) for y in ds.years], cities=cities,
-                    categories=categories)
+                    categories=categories, category_labels=labels)
 
 
 def load_dataset_for_bundle(info: DataInfo):

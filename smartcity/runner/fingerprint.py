@@ -19,6 +19,10 @@ _CODE_SUFFIXES = {".py", ".toml", ".json", ".css", ".html", ".j2", ".jinja", ".t
                   ".svg", ".geojson", ".ttf", ".otf", ".woff", ".woff2", ".png"}
 
 
+#: package parts that do not influence a report's content (render/ has its own digest)
+NOT_REPORT_CODE = ("render", "runner", "sample.py", "screenshot.py", "__main__.py")
+
+
 def _tree_digest(root: Path, exclude: tuple[Path, ...] = (), suffixes: set[str] | None = _CODE_SUFFIXES) -> str:
     h = hashlib.sha256()
     if not root.exists():
@@ -45,8 +49,9 @@ def render_code_version() -> str:
 
 @functools.lru_cache(maxsize=None)
 def library_code_version() -> str:
-    """Digest of the rest of the package the notebooks use (everything but render/ and runner/)."""
-    return _tree_digest(PACKAGE_DIR, exclude=(PACKAGE_DIR / "render", PACKAGE_DIR / "runner"))
+    """Digest of the rest of the package the notebooks use (everything but render/, runner/ and the
+    command-line tools that never run inside a report)."""
+    return _tree_digest(PACKAGE_DIR, exclude=tuple(PACKAGE_DIR / p for p in NOT_REPORT_CODE))
 
 
 @functools.lru_cache(maxsize=None)

@@ -89,11 +89,11 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
         elif spec.scope == "category":
             if selection.narrowed and not selection.categories and not selection.notebooks:
                 continue
-            for name_de, name_en, slug in info.categories:
+            for index, (name_de, name_en, slug) in enumerate(info.categories):
                 if scopes_filtered["category"] and name_de not in selection.categories:
                     continue
                 params = {**common, "category": name_de}
-                title = name_en if lang == "en" else name_de
+                title = info.category_label(index, year, lang)
                 sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
                 jobs.append(_job(spec, is_std, name_de, slug, title, sub, year, lang, info, params, formats))
         else:
