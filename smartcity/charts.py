@@ -483,7 +483,7 @@ def category_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", t
         ax.set_yticklabels(df["category"].astype(str))
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
-        ax.set_xlim(0, 100)
+        ax.set_xlim(0, 102)  # room for a marker at 100
         ax.set_ylim(-0.5, n - 0.3)
         ax.set_xlabel(t["score"], labelpad=1)
         _hgrid(ax)

@@ -18,13 +18,13 @@ from smartcity.dataset import SAMPLE_LABEL, Dataset, load_dataset
 
 # Column labels of the tables shown in reports.
 LABELS = {
-    "de": {"city": "Stadt", "score": "Punkte", "rank": "Platz", "rank_change": "Veränderung",
+    "de": {"city": "Stadt", "score": "Punkte", "rank": "Platz", "rank_change": "Veränderung (Plätze)",
            "name": "Indikator", "category": "Kategorie", "median": "Median", "top10_mean": "Mittel Top 10",
            "best_score": "Bestwert", "bundesland": "Bundesland", "n": "Städte", "mean": "Mittelwert",
            "best_city": "Beste Stadt", "current": "Heute", "target_score": "Zielwert", "new_overall": "Gesamt neu",
            "new_rank": "Platz neu", "ranks_gained": "Plätze gewonnen", "leaders": "Beste Städte",
            "peer_rank": "Platz in Gruppe", "distance_km": "Entfernung (km)", "size_class": "Größenklasse"},
-    "en": {"city": "City", "score": "Points", "rank": "Rank", "rank_change": "Change",
+    "en": {"city": "City", "score": "Points", "rank": "Rank", "rank_change": "Rank change",
            "name": "Indicator", "category": "Category", "median": "Median", "top10_mean": "Top-10 mean",
            "best_score": "Best", "bundesland": "State", "n": "Cities", "mean": "Mean",
            "best_city": "Best city", "current": "Now", "target_score": "Target score", "new_overall": "New overall",
@@ -178,7 +178,7 @@ class _Report:
             if row is not None:
                 parts.append(f"Ausgabe {self.year}: {int(row['n_cities'])} Städte, {int(row['n_indicators'])} Indikatoren, "
                              f"{int(row['n_parameters'])} Parameter.")
-            parts.append(f"Datenquelle: `{Path(ds.source).name}`; {published} von {total} Werten dieses Jahres "
+            parts.append(f"Datenquelle: {'Beispieldatensatz' if ds.is_sample else 'Datei'} {Path(ds.source).name}; {published} von {total} Werten dieses Jahres "
                          f"sind veröffentlichte Zahlen, die übrigen {'modelliert' if ds.is_sample else 'amtlich oder berechnet'}.")
         else:
             parts = ["## Method and data",
@@ -189,7 +189,7 @@ class _Report:
             if row is not None:
                 parts.append(f"Edition {self.year}: {int(row['n_cities'])} cities, {int(row['n_indicators'])} indicators, "
                              f"{int(row['n_parameters'])} parameters.")
-            parts.append(f"Data source: `{Path(ds.source).name}`; {published} of {total} values of this year are "
+            parts.append(f"Data source: {'sample dataset' if ds.is_sample else 'file'} {Path(ds.source).name}; {published} of {total} values of this year are "
                          f"published figures, the rest {'modelled' if ds.is_sample else 'official or computed'}.")
         return Markdown("\n\n".join(parts))
 

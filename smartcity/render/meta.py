@@ -19,8 +19,8 @@ LABELS: dict[str, dict[str, str]] = {
         "contents": "Inhalt",
         "sample": "Beispieldaten",
         "sample.text": (
-            "Dieser Bericht beruht auf Beispieldaten. Die Werte sind modelliert und "
-            "keine veröffentlichten Ergebnisse des Bitkom Smart City Index."
+            "Dieser Bericht beruht auf Beispieldaten: Veröffentlichte Werte des Bitkom Smart City Index "
+            "sind übernommen, alle übrigen modelliert. Für amtliche Aussagen die offiziellen Daten laden."
         ),
         "generated": "Erstellt am {date}",
         "page": "Seite {page} von {pages}",
@@ -37,8 +37,8 @@ LABELS: dict[str, dict[str, str]] = {
         "contents": "Contents",
         "sample": "Sample data",
         "sample.text": (
-            "This report is based on sample data. The values are modelled and are not "
-            "published results of the Bitkom Smart City Index."
+            "This report is based on sample data: published values of the Bitkom Smart City Index are "
+            "reproduced, all others are modelled. Load the official data for official use."
         ),
         "generated": "Created on {date}",
         "page": "Page {page} of {pages}",
