@@ -71,7 +71,16 @@ class TreeMemory(threading.Thread):
         self.join(timeout=2)
 
 
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_measured(cmd: list[str], env: dict | None = None) -> dict:
+    """Wall time, CPU time of the whole (waited-for) process tree, and peak memory."""
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     mem = TreeMemory(proc.pid)
@@ -79,7 +88,8 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
     out, _ = proc.communicate()
     wall = time.perf_counter() - t0
     mem.stop()
-    return {"wall": wall, "returncode": proc.returncode, "output": out, "peak_total": mem.peak_total,
+    return {"wall": wall, "cpu": _children_cpu() - cpu0, "returncode": proc.returncode, "output": out,
+            "peak_total": mem.peak_total,
             "peak_single": mem.peak_single, "processes": mem.max_processes}
 
 
@@ -125,6 +135,7 @@ def naive_one(report: dict, nb_path: Path, work: Path) -> dict:
         [str(BIN / "weasyprint"), str(html), str(pdf)],
     ]
     times = []
+    cpu0 = _children_cpu()
     for cmd in steps:
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
@@ -132,7 +143,7 @@ def naive_one(report: dict, nb_path: Path, work: Path) -> dict:
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{proc.stderr[-2000:]}")
     return {"id": report["id"], "papermill": times[0], "nbconvert": times[1], "weasyprint": times[2],
-            "total": sum(times)}
+            "total": sum(times), "cpu": _children_cpu() - cpu0}
 
 
 def mb(n: int) -> str:
@@ -155,6 +166,10 @@ def main(argv=None) -> int:
     out = args.out or tmp / "reports"
     jobs = args.jobs or os.cpu_count()
     print(f"smartcity benchmark: {os.cpu_count()} cores, runner --jobs {jobs}, output {out}")
+    load = os.getloadavg()[0]
+    if load > 0.5:
+        print(f"note: load average {load:.1f} before the start; other work on this machine distorts wall times "
+              "(CPU times are printed too)")
     results: dict = {"cores": os.cpu_count(), "jobs": jobs}
     try:
         # 1. runner, full build
@@ -170,9 +185,15 @@ def main(argv=None) -> int:
         print(f"\nrunner, full build: {n} reports ({built} built, "
               f"{sum(r['status'] in ('failed', 'timeout') for r in reports)} failed) in {full['wall']:.1f} s "
               f"= {full['wall'] / max(1, n):.2f} s per report")
+        print(f"  CPU time of the process tree: {full['cpu']:.1f} s = {full['cpu'] / max(1, n):.2f} s per report")
+        timings = [r.get("timings") or {} for r in reports if r["status"] == "built"]
+        if timings:
+            parts = {k: sum(t.get(k, 0) for t in timings) / len(timings) for k in ("execute", "html", "pdf", "total")}
+            print("  mean per report inside a worker: " + ", ".join(f"{k} {v:.2f} s" for k, v in parts.items()))
         print(f"  peak memory, whole process tree: {mb(full['peak_total'])} "
               f"(largest single process {mb(full['peak_single'])}, up to {full['processes']} processes)")
-        results["runner"] = {"reports": n, "wall": full["wall"], "peak_total_bytes": full["peak_total"],
+        results["runner"] = {"reports": n, "wall": full["wall"], "cpu": full["cpu"],
+                             "peak_total_bytes": full["peak_total"],
                              "peak_single_bytes": full["peak_single"]}
         # 2. no-change rerun
         rerun = run_measured(runner_cmd(args, out, force=False))
@@ -195,21 +216,26 @@ def main(argv=None) -> int:
             measured = time.perf_counter() - t0
             mean = measured / len(runs)
             total = mean * n
+            cpu_mean = sum(r["cpu"] for r in runs) / len(runs)
             extrapolated = len(runs) < n
             label = (f"measured on {len(runs)} of {n} reports ({measured:.1f} s), extrapolated"
                      if extrapolated else "measured on every report")
             print(f"\nnaive baseline: {total:.1f} s for {n} reports ({mean:.2f} s per report; {label})")
             ratio = total / full["wall"]
-            print(f"speed-up runner vs naive: {ratio:.1f}x")
-            results["naive"] = {"per_report": mean, "total": total, "sample": len(runs), "extrapolated": extrapolated,
-                                "runs": runs}
+            cpu_ratio = cpu_mean * n / max(full["cpu"], 1e-9)
+            print(f"  naive CPU time: {cpu_mean:.2f} s per report, {cpu_mean * n:.1f} s for {n} reports")
+            print(f"speed-up runner vs naive: {ratio:.1f}x wall clock, {cpu_ratio:.1f}x CPU time")
+            results["naive"] = {"per_report": mean, "total": total, "cpu_per_report": cpu_mean,
+                                "sample": len(runs), "extrapolated": extrapolated, "runs": runs}
             results["speedup"] = ratio
+            results["cpu_speedup"] = cpu_ratio
         print("\nsummary")
         print(f"  runner full build   {full['wall']:8.1f} s   ({n} reports, --jobs {jobs})")
         if "naive" in results:
             print(f"  naive baseline      {results['naive']['total']:8.1f} s   "
                   f"({'extrapolated from ' + str(results['naive']['sample']) + ' reports' if results['naive']['extrapolated'] else 'all reports'})")
-            print(f"  ratio               {results['speedup']:8.1f} x")
+            print(f"  ratio               {results['speedup']:8.1f} x   wall clock "
+                  f"({results['cpu_speedup']:.1f} x in CPU time)")
         print(f"  peak memory         {mb(full['peak_total']):>10}   (runner + workers + kernels)")
         print(f"  no-change rerun     {rerun['wall']:8.2f} s")
         if args.json:

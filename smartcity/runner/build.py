@@ -8,9 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,13 +59,6 @@ class BuildResult:
 
 
 # ---------------------------------------------------------------------- name resolution
-def _norm(text: str) -> str:
-    t = unicodedata.normalize("NFKC", str(text)).casefold().strip()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        t = t.replace(a, b)
-    return "".join(ch for ch in t if ch.isalnum())
-
-
 def resolve_cities(names: list[str]) -> list[str]:
     """Official names for ``--city`` values; fails at once with the closest suggestions."""
     if not names:

@@ -60,8 +60,8 @@ class RichProgress(PlainProgress):
         self.console = Console(file=self.stream)
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("[green]{task.fields[built]} neu[/] [dim]{task.fields[skipped]} aktuell[/] "
-                       "[red]{task.fields[failed]} Fehler[/]"),
+            TextColumn("[green]{task.fields[built]} built[/] [dim]{task.fields[skipped]} up to date[/] "
+                       "[red]{task.fields[failed]} failed[/]"),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=self.console, transient=False)
         self.task = None
