@@ -8,6 +8,8 @@
   edition's rank minus this one (positive = moved up).
 
 Published figures carry one decimal, so every aggregate is rounded half-up to one decimal.
+Bitkom ranks the unrounded values, so published tables can separate cities that share a
+one-decimal score; ranks given in a dataset are therefore kept, and computed only where missing.
 """
 from __future__ import annotations
 

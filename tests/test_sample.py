@@ -20,7 +20,7 @@ def test_every_seed_figure_is_reproduced_unless_its_sources_conflict(checks):
 
 def test_published_figures_reproduced_and_every_miss_explained(checks):
     ok = sum(c.ok for c in checks)
-    assert ok / len(checks) >= 0.96, f"{ok} of {len(checks)}"
+    assert ok / len(checks) >= 0.975, f"{ok} of {len(checks)}"
     assert all(c.reason for c in checks if not c.ok)
 
 
@@ -60,7 +60,12 @@ def test_sample_is_complete_and_consistent_with_the_method():
     assert disagreements == []
     merged = frame.merge(recomputed, on=["year", "city", "level", "category", "indicator"], suffixes=("", "_re"))
     assert (merged["score"] - merged["score_re"]).abs().max() < 1e-9
-    assert (merged["rank"] == merged["rank_re"]).all()
+    # Ranks are competition ranks on the scores, except that published ranks may separate cities
+    # that share a one-decimal score (Bitkom ranks unrounded values): then they stay within the tie.
+    tie_size = merged.groupby(["year", "level", "category", "indicator", "score"])["city"].transform("size")
+    assert (merged["rank"] >= merged["rank_re"]).all()
+    assert (merged["rank"] < merged["rank_re"] + tie_size).all()
+    assert (merged.loc[tie_size == 1, "rank"] == merged.loc[tie_size == 1, "rank_re"]).all()
 
 
 def test_provenance_is_kept():
