@@ -31,10 +31,11 @@ def test_help_explains_every_option_with_examples():
     proc = subprocess.run(RUN + ["--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     out = proc.stdout
-    for opt in ("--year", "--city", "--category", "--notebook", "--format", "--lang", "--data", "--out",
-                "--jobs", "--force", "--timeout", "--executor", "--keep-notebooks", "--bundle"):
+    for opt in ("--year", "--city", "--category", "--peers", "--notebook", "--format", "--lang", "--data",
+                "--out", "--jobs", "--force", "--timeout", "--executor", "--keep-notebooks", "--bundle"):
         assert opt in out, opt
     assert "examples:" in out and "tcp://" in out
+    assert '--peers "Düsseldorf,Duisburg,Neuss"' in out and "<year>/en/" in out
     for action in cli.build_parser()._actions:
         if action.option_strings and action.dest != "help":
             assert "e.g." in action.help, action.option_strings
@@ -114,7 +115,8 @@ def test_standard_locations_and_fan_out(info):
         "kategorien/mobilitaet", "kategorien/gesellschaft-und-bildung"]
     assert [j.id for j in by_scope["edition"]] == ["uebersicht"]
     krefeld = next(j for j in jobs if j.id == "staedte/krefeld")
-    assert krefeld.parameters == {"year": year, "data": None, "lang": "de", "city": "Krefeld", "peers": None}
+    # no --peers: no ``peers`` parameter at all, so the notebook's own default stands
+    assert krefeld.parameters == {"year": year, "data": None, "lang": "de", "city": "Krefeld"}
     assert krefeld.outputs == {"html": "staedte/krefeld.html", "pdf": "staedte/krefeld.pdf"}
     cat = next(j for j in jobs if j.id == "kategorien/mobilitaet")
     assert cat.parameters["category"] == "Mobilität"
@@ -132,6 +134,89 @@ def test_selection_narrows_and_template_by_path(info):
     jobs = plan_jobs(specs, info, year, selection=Selection(cities=["Krefeld"], notebooks=[tpl]))
     assert [j.id for j in jobs] == ["fehler/krefeld"]
     assert find_notebook("_fail", FIXTURES).name == "_fail" and find_notebook("fehler", FIXTURES).name == "_fail"
+
+
+# ---------------------------------------------------------------------- --peers
+def test_peers_option_parsing_and_resolution(tmp_path):
+    args = cli.build_parser().parse_args(["--city", "Krefeld", "--peers", " duesseldorf, Duisburg,,neuss "])
+    assert cli.options_from_args(args).peers == ["duesseldorf", "Duisburg", "neuss"]
+    assert cli.options_from_args(cli.build_parser().parse_args([])).peers is None
+    from smartcity.runner.build import Build, Options
+
+    b = Build(Options(cities=["Krefeld", "Neuss"], peers=["duesseldorf", "Duisburg", "neuss", "Düsseldorf"],
+                      notebooks=["city"], notebook_dir=FIXTURES, out=tmp_path))
+    jobs = {j.id: j for j in b.plan()}
+    # resolved to official names, duplicates dropped, order kept, the city left out of its own list
+    assert jobs["staedte/krefeld"].parameters["peers"] == ["Düsseldorf", "Duisburg", "Neuss"]
+    assert jobs["staedte/neuss"].parameters["peers"] == ["Düsseldorf", "Duisburg"]
+
+
+def test_unknown_peer_fails_at_once_with_suggestions(capsys, tmp_path):
+    code = cli.main(["--city", "Krefeld", "--peers", "Düsseldorf,Dusburg", "--out", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown peer city 'Dusburg'" in err and "Duisburg" in err
+    assert not (tmp_path / "2025").exists()
+    assert cli.main(["--city", "Krefeld", "--peers", " , ", "--out", str(tmp_path)]) == 2
+    assert "--peers needs at least one city" in capsys.readouterr().err
+    # no city report selected: the list would be ignored, so it is an error
+    assert cli.main(["--category", "Verwaltung", "--peers", "Neuss", "--out", str(tmp_path),
+                     "--notebook-dir", str(FIXTURES)]) == 2
+    assert "city reports only" in capsys.readouterr().err
+
+
+def test_peers_are_part_of_the_cache_key(info):
+    specs = discover_notebooks(FIXTURES)
+    year = info.latest_year
+    sel = Selection(cities=["Krefeld"], categories=["Verwaltung"])
+    keys = {}
+    for label, peers in (("none", None), ("a", ["Düsseldorf", "Duisburg"]), ("a2", ["Düsseldorf", "Duisburg"]),
+                         ("b", ["Düsseldorf", "Neuss"])):
+        keys[label] = {j.id: j.key for j in plan_jobs(specs, info, year, selection=sel, peers=peers)}
+    assert keys["a"] == keys["a2"]
+    assert len({k["staedte/krefeld"] for k in keys.values()}) == 3          # none, a, b all differ
+    assert len({k["kategorien/verwaltung"] for k in keys.values()}) == 1    # only city reports get peers
+
+
+# ---------------------------------------------------------------------- languages, notebook names
+def test_languages_get_their_own_report_tree(tmp_path):
+    from smartcity.runner.build import Build, Options
+    from smartcity.runner.planning import report_dir
+
+    assert report_dir(tmp_path, 2025, "de") == tmp_path / "2025"
+    assert report_dir(tmp_path, 2025, "en") == tmp_path / "2025" / "en"
+    b = Build(Options(cities=["Krefeld"], lang="en", notebook_dir=FIXTURES, out=tmp_path))
+    jobs = b.plan()
+    assert b.year_dir == tmp_path / str(b.year) / "en"
+    assert [j.outputs["pdf"] for j in jobs] == ["staedte/krefeld.pdf"]     # relative to <year>/en/
+    # a notebook slug may not collide with the language folder
+    nb = json.loads((FIXTURES / "overview.ipynb").read_text())
+    nb["metadata"]["smartcity"]["slug"] = "en"
+    (tmp_path / "clash.ipynb").write_text(json.dumps(nb))
+    with pytest.raises(NotebookError, match="reserved"):
+        load_notebook_spec(tmp_path / "clash.ipynb")
+
+
+def test_bare_notebook_file_name_falls_back_to_the_notebook_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                          # not the notebook folder
+    assert find_notebook("city.ipynb", FIXTURES).path == (FIXTURES / "city.ipynb").resolve()
+    assert find_notebook("_fail.ipynb", FIXTURES).is_template
+    real = ROOT / "notebooks" / "city_report.ipynb"
+    if real.exists():                                    # default folder: notebooks/
+        assert find_notebook("city_report.ipynb").path == real.resolve()
+    # a file of that name in the current directory wins (it is a path, as before)
+    shutil.copy(FIXTURES / "overview.ipynb", tmp_path / "city.ipynb")
+    assert find_notebook("city.ipynb", FIXTURES).path == (tmp_path / "city.ipynb").resolve()
+    with pytest.raises(NotebookError, match="looked in the current directory and in"):
+        find_notebook("nope.ipynb", FIXTURES)
+    # through the command line
+    (tmp_path / "city.ipynb").unlink()
+    args = ["--notebook", "city.ipynb", "--notebook-dir", str(FIXTURES), "--city", "Krefeld",
+            "--out", str(tmp_path / "r")]
+    from smartcity.runner.build import Build
+
+    jobs = Build(cli.options_from_args(cli.build_parser().parse_args(args))).plan()
+    assert [j.id for j in jobs] == ["staedte/krefeld"]
 
 
 def test_cache_key_changes_with_inputs(info):

@@ -44,10 +44,15 @@ def nbdir(tmp_path):
 
 
 def run(out: Path, nbdir: Path, *args: str) -> tuple[int, dict]:
+    """Run the CLI; return the exit code and the manifest of the language tree it wrote."""
     code = cli.main(["--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "2", "--progress", "plain",
                      *args])
+    lang = args[args.index("--lang") + 1] if "--lang" in args else "de"
     year_dirs = sorted(p for p in out.iterdir() if p.is_dir() and p.name.isdigit()) if out.exists() else []
-    manifest = json.loads((year_dirs[-1] / "manifest.json").read_text()) if year_dirs else {}
+    manifest = {}
+    if year_dirs:
+        path = year_dirs[-1] / ("" if lang == "de" else lang) / "manifest.json"
+        manifest = json.loads(path.read_text()) if path.exists() else {}
     return code, manifest
 
 
@@ -81,7 +86,7 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
     for key in ("python", "smartcity", "papermill", "pandas", "weasyprint"):
         assert m["versions"][key]
     entry = next(e for e in m["reports"] if e["id"] == "staedte/krefeld")
-    assert entry["parameters"] == {"year": year, "data": None, "lang": "de", "city": "Krefeld", "peers": None}
+    assert entry["parameters"] == {"year": year, "data": None, "lang": "de", "city": "Krefeld"}
     assert entry["outputs"]["html"]["sha256"] == sha256_file(yd / "staedte" / "krefeld.html")
     assert entry["duration"] > 0 and entry["error"] is None
 
@@ -91,31 +96,92 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
     assert code == 0 and set(statuses(m).values()) == {"skipped"}
     assert time.monotonic() - t0 < 3
 
-    # a changed parameter rebuilds
-    code, m = run(out, nbdir, *sel, "--format", "html", "--lang", "en")
-    assert code == 0 and set(statuses(m).values()) == {"built"}
-    assert next(e for e in m["reports"] if e["id"] == "staedte/krefeld")["parameters"]["lang"] == "en"
+    # a changed parameter (a peer group for the city reports) rebuilds those reports only
+    code, m = run(out, nbdir, *sel, "--format", "html", "--peers", "Düsseldorf,Neuss")
+    assert code == 0 and statuses(m) == {"uebersicht": "skipped", "kategorien/verwaltung": "skipped",
+                                         "staedte/aachen": "built", "staedte/krefeld": "built"}
+    assert next(e for e in m["reports"] if e["id"] == "staedte/krefeld")["parameters"]["peers"] == [
+        "Düsseldorf", "Neuss"]
+    code, m = run(out, nbdir, *sel, "--format", "html")          # and back: rebuilt without the group
+    assert statuses(m)["staedte/krefeld"] == "built" and statuses(m)["uebersicht"] == "skipped"
 
     # a changed notebook rebuilds its reports only
     nb = json.loads((nbdir / "category.ipynb").read_text())
     nb["cells"].append({"cell_type": "markdown", "id": "new-cell", "metadata": {}, "source": "Neu."})
     (nbdir / "category.ipynb").write_text(json.dumps(nb))
-    code, m = run(out, nbdir, *sel, "--format", "html", "--lang", "en")
+    code, m = run(out, nbdir, *sel, "--format", "html")
     assert statuses(m) == {"uebersicht": "skipped", "kategorien/verwaltung": "built",
                            "staedte/aachen": "skipped", "staedte/krefeld": "skipped"}
 
     # a damaged output rebuilds; an extra format rebuilds; --force rebuilds everything
     (yd / "staedte" / "aachen.html").write_text("tampered")
-    code, m = run(out, nbdir, *sel, "--format", "html", "--lang", "en")
+    code, m = run(out, nbdir, *sel, "--format", "html")
     assert statuses(m)["staedte/aachen"] == "built" and statuses(m)["staedte/krefeld"] == "skipped"
-    code, m = run(out, nbdir, "--city", "Krefeld", "--notebook", "city", "--format", "html,pdf", "--lang", "en")
+    code, m = run(out, nbdir, "--city", "Krefeld", "--notebook", "city", "--format", "html,pdf")
     assert statuses(m)["staedte/krefeld"] == "built"
     assert (yd / "staedte" / "krefeld.pdf").read_bytes().startswith(b"%PDF")
     # entries of reports not selected this time are kept in the manifest and the index
     assert statuses(m)["staedte/aachen"] == "skipped"
     assert "aachen.html" in (yd / "index.html").read_text()
-    code, m = run(out, nbdir, *sel, "--format", "html", "--lang", "en", "--force")
+    code, m = run(out, nbdir, *sel, "--format", "html", "--force")
     assert set(statuses(m).values()) == {"built"}
+
+
+def test_german_and_english_builds_coexist(tmp_path, nbdir):
+    out = tmp_path / "reports"
+    sel = ["--city", "Krefeld", "--category", "Verwaltung", *STANDARD, "--format", "html", "--bundle"]
+    code, de = run(out, nbdir, *sel)
+    assert code == 0 and set(statuses(de).values()) == {"built"}
+    yd = out / str(de["year"])
+    de_files = {p: sha256_file(p) for p in yd.rglob("*") if p.is_file()}
+
+    code, en = run(out, nbdir, *sel, "--lang", "en")
+    assert code == 0 and set(statuses(en).values()) == {"built"}
+    ed = yd / "en"
+    assert en["options"]["lang"] == "en" and de["options"]["lang"] == "de"
+    for rel in ("staedte/krefeld.html", "kategorien/verwaltung.html", "uebersicht.html", "index.html",
+                "manifest.json", "pakete/krefeld.zip"):
+        assert (ed / rel).is_file(), rel
+    assert "(en)" in (ed / "staedte" / "krefeld.html").read_text()
+    assert "(de)" in (yd / "staedte" / "krefeld.html").read_text()
+    assert '<html lang="en">' in (ed / "index.html").read_text()
+    assert '<html lang="de">' in (yd / "index.html").read_text()
+    # the English build left every German file alone
+    assert {p: sha256_file(p) for p in de_files} == de_files
+    assert all(e["parameters"]["lang"] == "de" for e in json.loads((yd / "manifest.json").read_text())["reports"])
+
+    # a rerun of each language skips everything; neither flips the other's cache
+    for args in (sel, [*sel, "--lang", "en"], sel):
+        code, m = run(out, nbdir, *args)
+        assert code == 0 and set(statuses(m).values()) == {"skipped"}, statuses(m)
+    reports = {p: h for p, h in de_files.items() if p.suffix in (".html", ".zip") and p.name != "index.html"}
+    assert len(reports) == 4 and {p: sha256_file(p) for p in reports} == reports
+
+
+def test_peers_from_the_command_line(tmp_path, nbdir):
+    """``--peers`` reaches the notebook; without it the notebook's own default stands."""
+    out = tmp_path / "reports"
+    args = ["--notebook", "_peers", "--city", "Krefeld", "--city", "Neuss", "--format", "html", "--keep-notebooks"]
+    code, m = run(out, nbdir, *args)
+    assert code == 0 and set(statuses(m).values()) == {"built"}
+    yd = out / str(m["year"])
+    assert "Vergleichsgruppe: Bonn, Köln." in (yd / "vergleich" / "krefeld.html").read_text()
+    kept = json.loads((yd / "_notebooks" / "vergleich__krefeld.ipynb").read_text())
+    assert "peers" not in kept["metadata"]["papermill"]["parameters"]
+
+    code, m = run(out, nbdir, *args, "--peers", "duesseldorf,Duisburg,neuss")
+    assert code == 0 and set(statuses(m).values()) == {"built"}
+    assert "Vergleichsgruppe: Düsseldorf, Duisburg, Neuss." in (yd / "vergleich" / "krefeld.html").read_text()
+    assert "Vergleichsgruppe: Düsseldorf, Duisburg." in (yd / "vergleich" / "neuss.html").read_text()
+    assert m["options"]["peers"] == ["duesseldorf", "Duisburg", "neuss"]
+    kept = json.loads((yd / "_notebooks" / "vergleich__krefeld.ipynb").read_text())
+    assert kept["metadata"]["papermill"]["parameters"]["peers"] == ["Düsseldorf", "Duisburg", "Neuss"]
+
+    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf,Duisburg,Neuss")   # same list: skipped
+    assert code == 0 and set(statuses(m).values()) == {"skipped"}
+    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf")                 # changed list: rebuilt
+    assert set(statuses(m).values()) == {"built"}
+    assert "Vergleichsgruppe: Düsseldorf." in (yd / "vergleich" / "krefeld.html").read_text()
 
 
 def test_out_jobs_keep_notebooks_and_template_via_notebook_path(tmp_path, nbdir):

@@ -16,7 +16,7 @@ from smartcity.runner import fingerprint, manifest
 from smartcity.runner.datainfo import DataError, DataInfo, load_info
 from smartcity.runner.discovery import NotebookError, discover_notebooks, find_notebook
 from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha256_bytes, sha256_file, unlink_quiet
-from smartcity.runner.planning import FORMATS, Job, Selection, plan_jobs
+from smartcity.runner.planning import DEFAULT_LANG, FORMATS, LANGS, Job, Selection, plan_jobs, report_dir
 
 log = logging.getLogger("smartcity.runner")
 
@@ -46,6 +46,7 @@ class Options:
     notebook_dir: Path | None = None
     progress: str = "auto"
     recycle_after: int = 50
+    peers: list[str] | None = None   # --peers: names for every city report's ``peers``; None = notebook default
 
 
 @dataclass
@@ -59,8 +60,8 @@ class BuildResult:
 
 
 # ---------------------------------------------------------------------- name resolution
-def resolve_cities(names: list[str]) -> list[str]:
-    """Official names for ``--city`` values; fails at once with the closest suggestions."""
+def resolve_cities(names: list[str], what: str = "city") -> list[str]:
+    """Official names for ``--city`` (or ``--peers``) values; fails at once with the closest suggestions."""
     if not names:
         return []
     from smartcity import catalogue
@@ -71,7 +72,7 @@ def resolve_cities(names: list[str]) -> list[str]:
         if official is None:
             suggestions = catalogue.suggest_cities(name, n=3)
             hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-            raise UsageError(f"unknown city {name!r}.{hint}")
+            raise UsageError(f"unknown {what} {name!r}.{hint}")
         if official not in out:
             out.append(official)
     return out
@@ -146,9 +147,14 @@ class Build:
         for fmt in o.formats:
             if fmt not in FORMATS:
                 raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-        if o.lang not in ("de", "en"):
-            raise UsageError(f"unknown language {o.lang!r} (de or en)")
+        if o.lang not in LANGS:
+            raise UsageError(f"unknown language {o.lang!r} ({' or '.join(LANGS)})")
         cities = resolve_cities(o.cities)
+        peers = None
+        if o.peers is not None:
+            if not o.peers:
+                raise UsageError("--peers needs at least one city name, e.g. --peers \"Düsseldorf,Duisburg,Neuss\"")
+            peers = resolve_cities(o.peers, what="peer city")
         categories = resolve_categories(o.categories)
         try:
             explicit = [find_notebook(ref, self.notebook_dir) for ref in o.notebooks]
@@ -169,10 +175,17 @@ class Build:
         missing = [c for c in cities if c not in edition_cities]
         if missing:
             raise UsageError(f"not part of the {year} edition: {', '.join(missing)}")
+        missing = [c for c in peers or () if c not in edition_cities]
+        if missing:
+            raise UsageError(f"--peers: not part of the {year} edition: {', '.join(missing)}")
         self.year = year
-        self.year_dir = self.out / str(year)
+        self.year_dir = report_dir(self.out, year, o.lang)
         sel = Selection(cities=cities, categories=categories, notebooks=explicit)
-        return plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel)
+        jobs = plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel, peers=peers)
+        if peers is not None and not any(j.scope == "city" for j in jobs):
+            raise UsageError("--peers applies to city reports only, and none are selected "
+                             "(add --city NAME or a city-scope --notebook)")
+        return jobs
 
     # -- entries
     def _entry(self, job: Job, status: str, **extra) -> dict:
@@ -217,8 +230,8 @@ class Build:
                 "checksum": info.checksum if info else None,
                 "catalogue_checksum": info.catalogue if info else None,
             },
-            "options": {"lang": self.opts.lang, "formats": list(self.opts.formats), "executor": self.opts.executor,
-                        "jobs": self.jobs_n, "timeout": self.opts.timeout, "force": self.opts.force},
+            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "formats": list(self.opts.formats),
+                        "executor": self.opts.executor, "jobs": self.jobs_n, "timeout": self.opts.timeout, "force": self.opts.force},
             "summary": dict(manifest.summarise(entries), duration=round(time.monotonic() - self.t0, 2)),
             "reports": entries,
         }
@@ -294,7 +307,9 @@ class Build:
         jobs = self.plan()
         yd = self.year_dir
         yd.mkdir(parents=True, exist_ok=True)
-        remove_stale_temp_files(yd)
+        # the default language's tree contains the others (<year>/en/): leave their files to their own builds
+        remove_stale_temp_files(yd, skip=() if self.opts.lang != DEFAULT_LANG
+                                else tuple(lang for lang in LANGS if lang != DEFAULT_LANG))
         prev_manifest = manifest.load(yd)
         self.prev = manifest.entries_by_id(prev_manifest)
         # keep entries of reports not planned this time (e.g. other cities), if their files still exist
@@ -449,9 +464,10 @@ def run_build(opts: Options) -> BuildResult:
 def plan_notebook(path: str | Path, *, year: int | None = None, data: str | None = None, lang: str = "de",
                   cities: list[str] | None = None, categories: list[str] | None = None,
                   formats: tuple[str, ...] = FORMATS, out: Path | None = None,
-                  notebook_dir: Path | None = None) -> list[Job]:
+                  notebook_dir: Path | None = None, peers: list[str] | None = None) -> list[Job]:
     """Plan the reports of one explicit notebook (any path, templates included) through the discovery
     mechanism, exactly as ``--notebook PATH`` does; nothing is executed."""
     opts = Options(year=year, data=data, lang=lang, cities=list(cities or []), categories=list(categories or []),
-                   notebooks=[str(path)], formats=tuple(formats), out=out, notebook_dir=notebook_dir)
+                   notebooks=[str(path)], formats=tuple(formats), out=out, notebook_dir=notebook_dir,
+                   peers=list(peers) if peers is not None else None)
     return Build(opts).plan()

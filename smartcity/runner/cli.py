@@ -9,6 +9,7 @@ from pathlib import Path
 DESCRIPTION = """\
 Build the Smart City Index reports: one report per city of the edition, one per category and the
 national overview, as HTML and PDF, plus reports/<year>/index.html and reports/<year>/manifest.json.
+German reports go to reports/<year>/, English ones (--lang en) to their own tree reports/<year>/en/.
 
 Without options every report of the latest edition is built from the bundled sample data.
 Reports whose inputs did not change since the last run are skipped (see --force).
@@ -19,8 +20,12 @@ examples:
   python run_reports.py                              every report of the latest edition
   python run_reports.py --city Krefeld --city Köln   two city reports only
   python run_reports.py --category Mobilität         one category report
+  python run_reports.py --city Krefeld --peers "Düsseldorf,Duisburg,Neuss"
+                                                     Krefeld compared with a fixed peer group
+  python run_reports.py --notebook city_report.ipynb --city Krefeld
   python run_reports.py --notebook notebooks/_template.ipynb --city Krefeld
   python run_reports.py --year 2024 --format html --lang en --out /tmp/reports
+                                                     -> /tmp/reports/2024/en/staedte/krefeld.html ...
   python run_reports.py --data meine_daten.xlsx --jobs 4 --bundle
   python run_reports.py --executor dask              same batch on a local Dask cluster
   python run_reports.py --executor tcp://10.0.0.5:8786
@@ -32,6 +37,11 @@ exit codes: 0 all reports built or up to date, 1 some report failed or timed out
 
 def _csv_list(value: str) -> list[str]:
     return [v.strip().lower() for v in value.split(",") if v.strip()]
+
+
+def _name_list(value: str) -> list[str]:
+    """Comma-separated names, case kept (``"Düsseldorf, Duisburg,Neuss"``)."""
+    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,19 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
     sel.add_argument("--category", action="append", default=[], metavar="NAME",
                      help="only this category's reports; repeatable; German/English name or slug, e.g. "
                           "--category Mobilität")
+    sel.add_argument("--peers", metavar="LIST",
+                     help="fixed peer group for every city report built, comma-separated; names as for "
+                          "--city (an unknown name fails at once with suggestions); a city is left out of "
+                          "its own list. Without --peers the notebook's own peers default applies, e.g. "
+                          "--city Krefeld --peers \"Düsseldorf,Duisburg,Neuss\"")
     sel.add_argument("--notebook", action="append", default=[], metavar="NAME|PATH",
                      help="only reports of this notebook: a name or slug from notebooks/ (templates "
-                          "included) or a path to any report notebook; repeatable, e.g. "
-                          "--notebook notebooks/_template.ipynb")
+                          "included), a file name there (city_report.ipynb) or a path to any report "
+                          "notebook; repeatable, e.g. --notebook notebooks/_template.ipynb")
     sel.add_argument("--format", default="html,pdf", metavar="LIST",
                      help="output formats, comma-separated (default: html,pdf), e.g. --format html")
     sel.add_argument("--lang", choices=("de", "en"), default="de",
-                     help="report language (default: de), e.g. --lang en")
+                     help="report language (default: de); English reports get their own tree "
+                          "reports/<year>/en/ with its own index and manifest, e.g. --lang en")
     sel.add_argument("--data", metavar="PATH",
                      help="score data to use instead of the bundled sample (any format the loaders "
                           "accept), e.g. --data ergebnisse_2025.xlsx")
     sel.add_argument("--out", metavar="DIR",
-                     help="output root; reports go to DIR/<year>/ (default: reports/), e.g. --out /tmp/reports")
+                     help="output root; reports go to DIR/<year>/, English ones to DIR/<year>/en/ "
+                          "(default: reports/), e.g. --out /tmp/reports")
     sel.add_argument("--bundle", action="store_true",
                      help="also write per city a zip with its PDF, HTML and a CSV of its figures "
                           "(reports/<year>/pakete/<city>.zip), e.g. --bundle --city Krefeld")
@@ -103,9 +120,14 @@ def options_from_args(args: argparse.Namespace):
         raise UsageError(f"--executor must be local, dask or tcp://HOST:PORT, not {executor!r}")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    peers = None
+    if args.peers is not None:
+        peers = _name_list(args.peers)
+        if not peers:
+            raise UsageError('--peers needs at least one city name, e.g. --peers "Düsseldorf,Duisburg,Neuss"')
     return Options(
         year=args.year, cities=args.city, categories=args.category, notebooks=args.notebook,
-        formats=formats, lang=args.lang, data=args.data, out=Path(args.out) if args.out else None,
+        formats=formats, lang=args.lang, peers=peers, data=args.data, out=Path(args.out) if args.out else None,
         jobs=args.jobs, force=args.force, timeout=args.timeout if args.timeout and args.timeout > 0 else None,
         executor=executor, keep_notebooks=args.keep_notebooks, bundle=args.bundle,
         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else None, progress=args.progress,

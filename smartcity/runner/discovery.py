@@ -12,6 +12,8 @@ from pathlib import Path
 SCOPES = ("city", "category", "edition")
 #: output folder (or file stem) of the standard report of each scope
 STANDARD_DIRS = {"city": "staedte", "category": "kategorien", "edition": "uebersicht"}
+#: notebook slugs that would collide with a folder of the build itself (``en/`` holds the English reports)
+RESERVED_SLUGS = {"en", "pakete", "_failed", "_notebooks"}
 #: notebook slugs that claim the standard location of their scope
 STANDARD_SLUGS = {
     "city": {"staedte", "stadt", "city", "cities"},
@@ -58,6 +60,9 @@ def load_notebook_spec(path: str | Path) -> NotebookSpec:
     slug = str(meta.get("slug") or path.stem.lstrip("_"))
     if not slug or "/" in slug or slug.startswith("."):
         raise NotebookError(f'{path}: invalid "smartcity.slug" {slug!r}')
+    if slug in RESERVED_SLUGS:
+        raise NotebookError(f'{path}: "smartcity.slug" {slug!r} is reserved (a folder of the build itself: '
+                            f'{", ".join(sorted(RESERVED_SLUGS))}); choose another slug')
     return NotebookSpec(path=path.resolve(), name=path.stem, scope=scope, title=title, slug=slug,
                         sha256=hashlib.sha256(raw).hexdigest(), is_template=path.name.startswith("_"))
 
@@ -87,8 +92,20 @@ def discover_notebooks(directory: str | Path | None = None, include_templates: b
 
 
 def find_notebook(ref: str, directory: str | Path | None = None) -> NotebookSpec:
-    """Resolve ``--notebook``: a path to any ``.ipynb``, or a name/slug in ``notebooks/`` (templates included)."""
+    """Resolve ``--notebook``: a path to any ``.ipynb``, or a name/slug in ``notebooks/`` (templates included).
+
+    A bare file name with extension (``city_report.ipynb``) is read relative to the current
+    directory if it exists there, otherwise from ``directory`` (default ``notebooks/``).
+    """
+    if directory is None:
+        from smartcity.paths import NOTEBOOK_DIR as directory
     p = Path(ref)
+    is_bare = p.name == ref and ref not in (".", "..")
+    if is_bare and p.suffix == ".ipynb" and not p.exists():
+        candidate = Path(directory) / ref
+        if candidate.is_file():
+            return load_notebook_spec(candidate)
+        raise NotebookError(f"notebook not found: {ref} (looked in the current directory and in {directory})")
     if p.suffix == ".ipynb" or p.exists() or "/" in ref:
         return load_notebook_spec(p)
     specs = discover_notebooks(directory, include_templates=True)

@@ -47,13 +47,15 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
     return path
 
 
-def remove_stale_temp_files(root: str | os.PathLike) -> int:
-    """Delete temp files left by a process that was killed mid-write."""
+def remove_stale_temp_files(root: str | os.PathLike, skip: tuple[str, ...] = ()) -> int:
+    """Delete temp files left by a process that was killed mid-write (not under the top-level folders ``skip``)."""
     root = Path(root)
     if not root.is_dir():
         return 0
     n = 0
     for p in root.rglob(f".*{TMP_MARK}*"):
+        if skip and p.relative_to(root).parts[0] in skip:
+            continue
         try:
             p.unlink()
             n += 1

@@ -2,14 +2,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from smartcity.runner import fingerprint
 from smartcity.runner.datainfo import DataInfo
 from smartcity.runner.discovery import STANDARD_DIRS, NotebookSpec, standard_notebooks
 
 #: bump when the runner changes what it writes, to invalidate every cached report
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2
 FORMATS = ("html", "pdf")
+#: report languages; the default language writes to ``<out>/<year>/``, any other to ``<out>/<year>/<lang>/``
+LANGS = ("de", "en")
+DEFAULT_LANG = "de"
+
+
+def report_dir(out: str | Path, year: int, lang: str = DEFAULT_LANG) -> Path:
+    """Root of one build's outputs: ``<out>/<year>`` for German, ``<out>/<year>/<lang>`` otherwise.
+
+    Each tree has its own manifest, index page, ``_failed/``, ``_notebooks/`` and ``pakete/``, so a
+    German and an English build of the same edition coexist and each stays up to date on its own.
+    """
+    base = Path(out) / str(year)
+    return base if lang == DEFAULT_LANG else base / lang
 
 
 @dataclass
@@ -61,12 +75,17 @@ def _job_id(spec: NotebookSpec, standard: bool, scope_slug: str) -> str:
 
 
 def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: str = "de",
-              formats: tuple[str, ...] = FORMATS, selection: Selection | None = None) -> list[Job]:
+              formats: tuple[str, ...] = FORMATS, selection: Selection | None = None,
+              peers: list[str] | None = None) -> list[Job]:
     """Jobs for one edition.
 
     ``all_specs`` are the notebooks that decide the standard locations (normally every non-template
     notebook in ``notebooks/``); ``selection.notebooks`` (if given) restricts which of them are built
     and may add any other notebook, e.g. ``_template.ipynb``.
+
+    ``peers`` (official names, ``--peers``) is passed to every city report as its ``peers``
+    parameter, without the report's own city; ``None`` injects no ``peers`` at all, so the value in
+    the notebook's ``parameters`` cell stands. Being a parameter, it is part of the cache key.
     """
     selection = selection or Selection()
     standard = standard_notebooks(all_specs)
@@ -83,7 +102,9 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
             targets = [(n, s) for n, s in info.cities_of(year)
                        if not scopes_filtered["city"] or n in selection.cities]
             for name, slug in targets:
-                params = {**common, "city": name, "peers": None}
+                params = {**common, "city": name}
+                if peers is not None:
+                    params["peers"] = [p for p in peers if p != name]
                 sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
                 jobs.append(_job(spec, is_std, name, slug, name, sub, year, lang, info, params, formats))
         elif spec.scope == "category":
