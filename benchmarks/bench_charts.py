@@ -1,22 +1,29 @@
 """CPU time of every chart function - current ``smartcity/charts.py`` vs. a baseline, same run.
 
-The inputs are the real chart inputs of the reports (bundled sample data, latest edition): the
-report sections of ``smartcity.report`` are run once with the chart functions replaced by a
-recorder, so every chart gets exactly the frame a report would give it (Krefeld's city report,
-the category report "Verwaltung", the overview). Two cases are added that reports use in other
-places or with other data: ``ranking_bars`` with ``top_n=10`` and a highlighted city, and
-``score_distribution`` with a highlighted city. Only the chart call is timed (building the
-figure, Agg drawing, quantising, PNG encoding); the analysis is not.
+Inputs are the real chart inputs of the reports (bundled sample data, latest edition): the report
+sections of ``smartcity.report`` run once with the chart functions replaced by a recorder, so each
+chart gets exactly the frame a report gives it - the city reports of 4 cities, 3 category reports
+and the overview (32 charts, in report order), plus ``ranking_bars(top_n=10)`` and
+``score_distribution`` with a highlighted city. Only the chart call is timed (figure building, Agg
+drawing, quantising, PNG encoding), not the analysis.
 
 Baseline in the same process: ``smartcity/charts.py`` and ``smartcity/geo.py`` of a git revision
-(``--baseline-ref``, default ``HEAD``) are loaded as separate modules (``git show REF:path``), the
-baseline charts module using the baseline geo module. Runs alternate between baseline and current
-code so that changes in machine load hit both alike. Each chart is called ``--repeat`` times
-(default 7) per implementation after one warm-up call; the table shows the median CPU time
-(``time.process_time``), the PNG size and the ratio baseline/current.
+(``--baseline-ref``, default ``b3a107a``, the last commit before the chart performance work) are
+loaded as separate modules (``git show REF:path``; the baseline charts module uses the baseline
+geo module). Each round runs every chart of every report once per mode, modes one after the
+other, so that changes in machine load hit all alike (``--repeat`` rounds, default 5):
+
+* ``baseline``: the old code;
+* ``current, cold``: the text caches (metrics, layouts, glyph bitmaps) are cleared before every
+  chart - the worst case, e.g. the first chart of a kernel;
+* ``current, batch``: caches kept from the charts before in the round (cleared at the start of
+  the round), as in a warm kernel of the batch runner rendering report after report.
+
+The table shows the median CPU time (``time.process_time``) per chart kind over rounds and
+reports, the ratios, and the PNG sizes.
 
     .venv/bin/python benchmarks/bench_charts.py
-    .venv/bin/python benchmarks/bench_charts.py --repeat 11 --out /tmp/charts   # also save the PNGs
+    .venv/bin/python benchmarks/bench_charts.py --repeat 9 --out /tmp/charts   # also save the PNGs
     .venv/bin/python benchmarks/bench_charts.py --no-baseline
 """
 from __future__ import annotations
@@ -34,6 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+DEFAULT_BASELINE_REF = "b3a107a"  # last commit before the chart performance work
 CITIES = ("Krefeld", "Bochum", "Cottbus", "München")
 CATEGORIES = ("Verwaltung", "Mobilität", "Energie und Umwelt")
 CHART_FUNCS = ("rank_trajectory", "category_profile", "indicator_profile", "score_distribution",
@@ -135,7 +143,7 @@ def _run_batch(module, cases, *, cold: bool) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5, help="rounds (each runs every chart of every report once)")
-    ap.add_argument("--baseline-ref", default="HEAD", help="git revision of the baseline charts.py/geo.py")
+    ap.add_argument("--baseline-ref", default=DEFAULT_BASELINE_REF, help="git revision of the baseline charts.py/geo.py")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--lang", default="de")
     ap.add_argument("--out", type=Path, help="write each chart's PNG (current and baseline) to this folder")

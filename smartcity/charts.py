@@ -238,8 +238,8 @@ class Chart:
     def render(self) -> bytes:
         """Render the figure to PNG (once) and release the figure.
 
-        Drawn with :class:`_Canvas` (Agg with a process-wide cache of text metrics and glyph
-        layouts: pixel-identical to plain Agg). The Agg buffer is reduced to a 256-colour palette
+        Drawn with :class:`_Canvas` (Agg with process-wide caches of text metrics, glyph layouts
+        and glyph bitmaps: pixel-identical to plain Agg). The Agg buffer is reduced to a 256-colour palette
         (see :func:`_encode_png`).
         """
         if self._png is not None:
@@ -292,7 +292,6 @@ class Chart:
         return f"Chart(title={self.title!r}, alt={self.alt[:60]!r}...)"
 
 
-
 # --------------------------------------------------------------------------------------------
 # rendering: Agg with cached text layout, palette PNG
 # --------------------------------------------------------------------------------------------
@@ -308,10 +307,10 @@ class Chart:
 # same rows), so most glyphs of a warm process come from the cache. The result is pixel-identical
 # to plain Agg (tested).
 
-_TEXT_CACHE_MAX = 50_000
+_TEXT_CACHE_MAX = 20_000
 _text_metrics: dict[tuple, tuple[float, float, float]] = {}
 _text_layouts: dict[tuple, tuple] = {}
-_GLYPH_CACHE_MAX = 100_000  # ~100 bytes each
+_GLYPH_CACHE_MAX = 60_000  # ~300 bytes each with key: <= ~20 MB
 _glyphs: dict[tuple, tuple] = {}
 
 

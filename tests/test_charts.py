@@ -289,3 +289,84 @@ def test_empty_input_gives_no_data_chart(func, frame, args):
 def test_missing_column_is_a_clear_error():
     with pytest.raises(ValueError, match="lacks column"):
         charts.score_distribution(pd.DataFrame({"city": ["A"]}))
+
+
+# ---------------------------------------------------------------------------------------------
+# rendering shortcuts are pixel-identical to plain Agg
+# ---------------------------------------------------------------------------------------------
+
+
+def _text_figure():
+    from matplotlib.figure import Figure
+
+    with charts.style():
+        fig = Figure(figsize=(4, 2))
+        ax = fig.add_axes((0.1, 0.2, 0.8, 0.7))
+        ax.plot([0, 1], [0, 1])
+        ax.set_xlabel("Punkte")
+        for i, (size, weight, rot) in enumerate([(8, "normal", 0), (8.5, "bold", 0), (8, "normal", 90),
+                                                 (9.5, "bold", 33)]):
+            ax.text(0.1 + 0.2 * i, 0.37 + 0.11 * i, f"Öffentlichkeitsbeteiligung {i},5", fontsize=size,
+                    fontweight=weight, rotation=rot, clip_path=charts._noclip(ax))
+        ax.annotate("Krefeld (71,4)", (0.5, 0.5), xytext=(7, 5), textcoords="offset points", style="italic")
+    return fig
+
+
+def _agg_pixels(fig, canvas_cls) -> np.ndarray:
+    with charts.style():
+        fig.set_dpi(charts.DPI)
+        canvas = canvas_cls(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_cached_text_rendering_is_pixel_identical():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    reference = _agg_pixels(_text_figure(), FigureCanvasAgg)
+    charts._clear_text_cache()
+    cold = _agg_pixels(_text_figure(), charts._Canvas)
+    assert charts._text_metrics  # the caches were filled
+    warm = _agg_pixels(_text_figure(), charts._Canvas)  # metrics, layouts and glyphs from the caches
+    assert np.array_equal(reference, cold)
+    assert np.array_equal(reference, warm)
+
+
+def test_hbars_look_like_barh():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def fig(use_barh):
+        with charts.style():
+            f = Figure(figsize=(3, 2))
+            ax = f.add_axes((0.1, 0.1, 0.8, 0.8))
+            y, w = np.arange(7), np.array([5, 33.3, 50, 71.4, 99.9, 100, 0])
+            colors = [charts.COLORS["accent"]] + [charts.COLORS["field"]] * 6
+            if use_barh:
+                ax.barh(y, w, height=0.72, color=colors, zorder=2)
+            else:
+                charts._hbars(ax, y, w, 0.72, colors, zorder=2)
+            ax.set_xlim(0, 100)
+            ax.set_ylim(-0.6, 6.6)
+        return f
+
+    assert np.array_equal(_agg_pixels(fig(True), FigureCanvasAgg), _agg_pixels(fig(False), FigureCanvasAgg))
+
+
+def test_fmt_number_cache_keeps_sign_of_zero():
+    assert charts.fmt_number(0.0) == "0,0"
+    assert charts.fmt_number(-0.04) == "-0,0"
+    assert charts.fmt_number(0.0) == "0,0"
+    assert charts.fmt_number(71.4, lang="en") == "71.4"
+
+
+def test_map_draws_without_walking_the_boundary(monkeypatch):
+    """draw_germany must not update data limits from the ~15 000 boundary vertices (slow)."""
+    from matplotlib.axes import Axes
+
+    calls = []
+    monkeypatch.setattr(Axes, "_update_patch_limits", lambda self, patch: calls.append(patch))
+    df = pd.DataFrame({"city": ["A", "B"], "latitude": [52.5, 48.1], "longitude": [13.4, 11.6], "score": [70.0, 80.0]})
+    c = charts.germany_map(df, highlight="A")
+    _check_png(c)
+    assert calls == []
