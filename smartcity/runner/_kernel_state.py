@@ -105,10 +105,10 @@ def snapshot() -> None:
     if "matplotlib" in sys.modules:
         import matplotlib
 
-        try:
-            from matplotlib.style.core import STYLE_BLACKLIST
-        except ImportError:  # pragma: no cover - older/newer layouts
+        try:  # matplotlib >= 3.11 (matplotlib.style.core is deprecated there)
             from matplotlib.style import _STYLE_BLACKLIST as STYLE_BLACKLIST
+        except ImportError:  # pragma: no cover - older matplotlib
+            from matplotlib.style.core import STYLE_BLACKLIST
         snap["rc"] = {k: v for k, v in matplotlib.rcParams.items() if k not in STYLE_BLACKLIST}
     if "pandas" in sys.modules:
         from pandas._config import config as pdconfig
