@@ -337,23 +337,18 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         add({aux: 1, o0 + idx[a]: -1, o0 + idx[b]: 2, o0 + idx[c]: -1}, 0, np.inf)
         add({aux: 1, o0 + idx[a]: 1, o0 + idx[b]: -2, o0 + idx[c]: 1}, 0, np.inf)
 
-    for hi_var, lo_var, gap in pin_gap:
-        aux = nv
-        nv += 1
-        cost = np.append(cost, order_cost)
-        lb = np.append(lb, 0)
-        ub = np.append(ub, np.inf)
-        integrality = np.append(integrality, 0)
-        add({aux: 1, hi_var: 1, lo_var: -1}, gap, np.inf)
-    for coeffs, value, weight in soft:
-        aux = nv
-        nv += 1
-        cost = np.append(cost, weight)
-        lb = np.append(lb, 0)
-        ub = np.append(ub, np.inf)
-        integrality = np.append(integrality, 0)
-        add({aux: 1, **{j: -v for j, v in coeffs.items()}}, -value, np.inf)
-        add({aux: 1, **coeffs}, value, np.inf)
+    # One slack variable (>= 0, continuous) per soft constraint, priced in the objective.
+    slack_costs = [order_cost] * len(pin_gap) + [weight for _, _, weight in soft]
+    for k, (hi_var, lo_var, gap) in enumerate(pin_gap):
+        add({nv + k: 1, hi_var: 1, lo_var: -1}, gap, np.inf)
+    for k, (coeffs, value, _) in enumerate(soft, start=len(pin_gap)):
+        add({nv + k: 1, **{j: -v for j, v in coeffs.items()}}, -value, np.inf)
+        add({nv + k: 1, **coeffs}, value, np.inf)
+    cost = np.concatenate([cost, slack_costs])
+    lb = np.concatenate([lb, np.zeros(len(slack_costs))])
+    ub = np.concatenate([ub, np.full(len(slack_costs), np.inf)])
+    integrality = np.concatenate([integrality, np.zeros(len(slack_costs))])
+    nv += len(slack_costs)
     matrix = lil_matrix((len(rows), nv))
     lo = np.empty(len(rows))
     hi = np.empty(len(rows))
