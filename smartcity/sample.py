@@ -20,6 +20,8 @@ How it is built, per edition:
    mean (catalogue weights) rounds to the category score; per indicator one city gets 100 and one
    gets 0 (min-max normalisation); published indicator scores are kept.
 Every value carries its provenance: `published` (with source URL) or `modelled`.
+Ranks follow Bitkom's tables: where published ranks separate equal one-decimal scores, they are kept.
+With SAMPLE_DEBUG=1, `build` prints the published figures each programme pass gives up.
 """
 from __future__ import annotations
 
