@@ -346,6 +346,21 @@ def test_dask_local_cluster(tmp_path, nbdir):
     assert json.loads((yd / "_failed" / "fehler__krefeld.ipynb").read_text())["cells"]
 
 
+def test_existing_dask_cluster_by_address(tmp_path, nbdir):
+    distributed = pytest.importorskip("distributed")
+    out = tmp_path / "reports"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        code, m = run(out, nbdir, "--executor", address, "--city", "Krefeld", "--notebook", "city",
+                      "--format", "html")
+    assert code == 0
+    assert statuses(m) == {"staedte/krefeld": "built"}
+    assert m["options"]["executor"] == address
+    assert (out / str(m["year"]) / "staedte" / "krefeld.html").read_text(encoding="utf-8").startswith("<!DOCTYPE")
+
+
 def test_bundle_per_city(tmp_path, nbdir):
     out = tmp_path / "reports"
     code, m = run(out, nbdir, "--city", "Krefeld", "--city", "Köln", "--notebook", "city", "--bundle")
