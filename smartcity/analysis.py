@@ -1285,7 +1285,7 @@ def _lever_context(ds, year: int) -> dict:
     wide = ind.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
     indicators = getattr(ds, "indicators", None)
     if isinstance(indicators, pd.DataFrame) and "editions" in indicators.columns:
-        from smartcity.method import edition_years  # noqa: PLC0415
+        from smartcity.catalogue import edition_years  # noqa: PLC0415
 
         indicators = indicators.loc[indicators["editions"].map(lambda e: year in edition_years(e))] \
             .drop(columns="editions")
@@ -1442,7 +1442,7 @@ def _lever_rows_reference(ds, city: str, year: int, score: float, rk: int, peer_
     # what_if only needs the city's rows and the overall ranking of the year
     sub = s.loc[(s["year"] == year) & ((s["city"] == city) | (s["level"] == "overall"))]
     if isinstance(indicators, pd.DataFrame) and "editions" in indicators.columns:
-        from smartcity.method import edition_years  # noqa: PLC0415
+        from smartcity.catalogue import edition_years  # noqa: PLC0415
 
         indicators = indicators.loc[indicators["editions"].map(lambda e: year in edition_years(e))] \
             .drop(columns="editions")

@@ -119,12 +119,16 @@ def _split_aliases(value: object) -> list[str]:
 
 
 def edition_years(editions: str) -> list[int]:
-    """Years covered by an ``editions`` value such as ``"2019-2022"`` or ``"2024"``."""
-    text = str(editions).strip()
-    if "-" in text:
-        start, end = (int(p) for p in text.split("-", 1))
-        return list(range(start, end + 1))
-    return [int(text)]
+    """Years covered by an ``editions`` value: ``"2019-2022"``, ``"2024"`` or ``"2019-2020|2023"``."""
+    years: set[int] = set()
+    for part in str(editions).replace(",", "|").split("|"):
+        part = part.strip()
+        if "-" in part:
+            start, end = (int(p) for p in part.split("-", 1))
+            years.update(range(start, end + 1))
+        elif part:
+            years.add(int(part))
+    return sorted(years)
 
 
 def _read_csv(name: str, **kwargs) -> pd.DataFrame:

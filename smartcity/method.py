@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from smartcity.catalogue import edition_years, indicators_for
+
 LEVELS = ("overall", "category", "indicator")
 SCORE_COLUMNS = [
     "year", "city", "level", "category", "indicator",
@@ -105,33 +107,12 @@ def overall_scores(category_table: pd.DataFrame, n_categories: int = 5) -> pd.Se
 
 
 def _indicator_meta(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
-    from smartcity.catalogue import indicators_for
-
     if indicators is None:
         return indicators_for(year).set_index("id")
     meta = indicators
     if "editions" in meta.columns:
         meta = meta[meta["editions"].map(lambda e: year in edition_years(e))]
     return meta.set_index("id")
-
-
-def edition_years(spec) -> set[int]:
-    """Years of a catalogue `editions` field: "2023-2025", "2021|2022" or "2019-2020|2023"."""
-    years: set[int] = set()
-    for part in str(spec).replace(",", "|").split("|"):
-        part = part.strip()
-        if not part:
-            continue
-        if "-" in part:
-            lo, hi = part.split("-", 1)
-            years.update(range(int(lo), int(hi) + 1))
-        else:
-            years.add(int(part))
-    return years
-
-
-def _empty_like(scores: pd.DataFrame) -> pd.DataFrame:
-    return scores.iloc[0:0]
 
 
 def complete(scores: pd.DataFrame, indicators: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Disagreement]]:
