@@ -254,30 +254,14 @@ def _resolve_city_uncached(ds, name: str) -> str:
     raise CityNotFound(name, suggestions)
 
 
-_CATEGORY_ALIASES = {
-    "verwaltung": "Verwaltung", "administration": "Verwaltung",
-    "it und kommunikation": "IT und Kommunikation", "it and communication": "IT und Kommunikation",
-    "it": "IT und Kommunikation",
-    "energie und umwelt": "Energie und Umwelt", "energy and environment": "Energie und Umwelt",
-    "mobilitaet": "Mobilität", "mobility": "Mobilität",
-    "gesellschaft und bildung": "Gesellschaft und Bildung", "gesellschaft": "Gesellschaft und Bildung",
-    "society and education": "Gesellschaft und Bildung", "society": "Gesellschaft und Bildung",
-}
-
-
 def resolve_category(name: str) -> str:
     """German category name as used in ``ds.scores`` (accepts English names, slugs, "Gesellschaft")."""
-    try:
-        from smartcity import catalogue  # noqa: PLC0415
+    from smartcity import catalogue  # noqa: PLC0415
 
-        hit = catalogue.resolve_category(name)
-        if hit:
-            return hit
-    except Exception:  # noqa: BLE001
-        pass
-    hit = _CATEGORY_ALIASES.get(_norm(name))
+    hit = catalogue.resolve_category(name)
     if hit is None:
-        raise ValueError(f"unknown category {name!r}; use one of {sorted(set(_CATEGORY_ALIASES.values()))}")
+        names = ", ".join(c.name_de for c in catalogue.CATEGORIES)
+        raise ValueError(f"unknown category {name!r}; use one of {names}")
     return hit
 
 

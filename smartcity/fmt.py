@@ -137,32 +137,17 @@ def join(items: Iterable[str], lang: str = "de", style: str = "standard") -> str
 
 # --- categories -------------------------------------------------------------------------------
 
-_CATEGORY_EN = {
-    "Verwaltung": "Administration",
-    "IT und Kommunikation": "IT and Communication",
-    "Energie und Umwelt": "Energy and Environment",
-    "Mobilität": "Mobility",
-    "Gesellschaft und Bildung": "Society and Education",
-    "Gesellschaft": "Society",
-}
 
 
 def category(name: str, year: int | None = None, lang: str = "de") -> str:
     """Category label as the edition used it ("Gesellschaft" before 2023), German or English.
 
-    Uses ``catalogue.category_label`` when the catalogue module is available, otherwise the
-    built-in table (same names as ``catalogue.CATEGORIES``).
+    Delegates to ``catalogue.category_label``.
     """
     check_lang(lang)
-    try:  # the catalogue owns the labels; fall back to the documented table
-        from smartcity import catalogue  # noqa: PLC0415
+    from smartcity import catalogue  # noqa: PLC0415 - the catalogue owns the labels
 
-        return catalogue.category_label(name, year, lang)
-    except Exception:  # noqa: BLE001 - catalogue missing or name unknown to it
-        pass
-    if name == "Gesellschaft und Bildung" and year is not None and year < 2023:
-        name = "Gesellschaft"
-    return name if lang == "de" else _CATEGORY_EN.get(name, name)
+    return catalogue.category_label(name, year, lang)
 
 
 def in_category(name: str, year: int | None = None, lang: str = "de") -> str:
