@@ -46,10 +46,10 @@ CATEGORY = notebook(
     "from smartcity.report import CategoryReport\n\nr = CategoryReport(category, year=year, data=data, lang=lang)\nr.notice()",
     ["r.summary()", 'r.heading("ranking")', "r.ranking_chart()", "r.distribution_chart()",
      'r.heading("movers")', "r.movers_table()", 'r.heading("indicators")', "r.leaders_table()", "r.heatmap()",
-     'r.heading("bundesland")', "r.bundesland_table()", 'r.heading("table")', "r.ranking_table()",
-     "r.method_note()"],
-    "# Category report\n\nOne category, one edition: the full ranking, distribution, movers, indicator leaders and "
-    "the comparison of the Länder.",
+     'r.heading("bundesland")', "r.bundesland_table()", "r.method_note()",
+     'r.heading("table")', "r.ranking_table()"],
+    "# Category report\n\nOne category, one edition: the ranking, distribution, movers, indicator leaders, "
+    "the comparison of the Länder and, as an appendix, the full ranking table.",
 )
 
 OVERVIEW = notebook(

@@ -1479,7 +1479,12 @@ def _stats(scores: pd.Series) -> dict:
     }
 
 
-def _group_means(t: pd.DataFrame, col: str) -> pd.DataFrame:
+MIN_LAND = 3  # Länder with fewer cities are listed after the others and not ranked in the text
+
+
+def _group_means(t: pd.DataFrame, col: str, min_n: int = 0) -> pd.DataFrame:
+    """Per group: n, mean, median and best city; groups with at least ``min_n`` cities first
+    (by mean, descending), then the smaller ones (also by mean)."""
     cols = [col, "n", "mean", "median", "best_city", "best_score", "best_rank"]
     if col not in t.columns or t[col].isna().all():
         return pd.DataFrame(columns=cols)
@@ -1488,7 +1493,9 @@ def _group_means(t: pd.DataFrame, col: str) -> pd.DataFrame:
         best = g.sort_values(["rank", "city"]).iloc[0]
         rows.append({col: key, "n": len(g), "mean": _r1(g["score"].mean()), "median": _r1(g["score"].median()),
                      "best_city": best["city"], "best_score": float(best["score"]), "best_rank": int(best["rank"])})
-    return pd.DataFrame(rows, columns=cols).sort_values(["mean", col], ascending=[False, True]).reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.assign(_small=out["n"] < min_n).sort_values(["_small", "mean", col], ascending=[True, False, True])
+    return out.drop(columns="_small").reset_index(drop=True)
 
 
 def _movers(t: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1505,7 +1512,8 @@ class CategoryView:
     ``ranking`` (:func:`field_table` of the category), ``stats`` (n, mean, median, std, min, q1,
     q3, max, top10_threshold, top10_mean, n_at_100), ``climbers``/``fallers`` (largest rank
     changes), ``indicator_leaders`` (per indicator: leaders, best score, how many share it,
-    median), ``by_bundesland``/``by_size_class`` (n, mean, median, best city).
+    median), ``by_bundesland``/``by_size_class`` (n, mean, median, best city; Länder with at least
+    :data:`MIN_LAND` cities first by mean, then the smaller ones).
     """
 
     category: str
@@ -1545,7 +1553,7 @@ def category_view(ds, category: str, year: int | None = None, n_movers: int = 5,
         category=cat, year=year, label=fmt.category(cat, year, lang), ranking=t, stats=_stats(t["score"]),
         climbers=climbers, fallers=fallers,
         indicator_leaders=pd.DataFrame(leaders, columns=["indicator", "name", "best_score", "leaders", "n_at_max", "median", "mean"]),
-        by_bundesland=_group_means(t, "bundesland"), by_size_class=_group_means(t, "size_class"),
+        by_bundesland=_group_means(t, "bundesland", MIN_LAND), by_size_class=_group_means(t, "size_class"),
         has_indicators=has_ind and bool(leaders),
     )
 
@@ -1557,7 +1565,7 @@ class NationalView:
     ``ranking`` (overall :func:`field_table`), ``top10`` (ranks <= 10, all tied cities
     included), ``series`` (per edition: ``year, n_cities, top10_threshold, mean, median,
     leader, leader_score``), ``climbers``/``fallers``, ``by_bundesland`` (n, mean, median, best
-    city), ``category_leaders`` (per category: leader(s) and score), ``newcomers`` (cities without
+    city; Länder with at least :data:`MIN_LAND` cities first by mean, then the smaller ones), ``category_leaders`` (per category: leader(s) and score), ``newcomers`` (cities without
     a previous rank).
     """
 
@@ -1605,7 +1613,7 @@ def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalVie
         year=year, ranking=t, top10=t.loc[t["rank"] <= 10].reset_index(drop=True),
         series=pd.DataFrame(series, columns=["year", "n_cities", "top10_threshold", "mean", "median", "leader", "leader_score"]),
         climbers=climbers, fallers=fallers,
-        by_bundesland=_group_means(t, "bundesland"), by_size_class=_group_means(t, "size_class"),
+        by_bundesland=_group_means(t, "bundesland", MIN_LAND), by_size_class=_group_means(t, "size_class"),
         category_leaders=pd.DataFrame(cl, columns=["category", "leaders", "score"]),
         newcomers=newcomers, stats=_stats(t["score"]),
     )

@@ -528,6 +528,13 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
 # levers
 
 
+def levers_by_effect(top: pd.DataFrame) -> pd.DataFrame:
+    """Levers ordered by effect: ranks gained, then overall points gained (ties keep their order)."""
+    if top.empty:
+        return top
+    return top.sort_values(["ranks_gained", "score_gain"], ascending=[False, False], kind="stable").reset_index(drop=True)
+
+
 def levers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
                 peers: list[str] | None = None, n_top: int = 4) -> Narrative:
     """The most efficient levers (ranks gained per indicator point) as a modelled what-if."""
@@ -540,7 +547,8 @@ def levers_text(ds, city: str, year: int | None = None, lang: str = "de", headin
         return Narrative(head + w.say("levers.no_indicators", **ctx), facts, "levers", lang)
     if lv.top.empty:
         return Narrative(head + _paragraphs([[w.raw("levers.intro"), w.say("levers.none", **ctx)]]), facts, "levers", lang)
-    top = lv.top
+    top = levers_by_effect(lv.top)
+    facts["top"] = top
     r = top.iloc[0]
     c = dict(ctx, name=r["name"], current=fmt.number(r["current"], lang), target=fmt.number(r["target_score"], lang),
              target_label=w.raw(f"levers.target_{r['target']}"), by_places=fmt.by_places(int(r["ranks_gained"]), lang),
@@ -552,6 +560,8 @@ def levers_text(ds, city: str, year: int | None = None, lang: str = "de", headin
                                              new_rank=fmt.rank(int(x["new_rank"]), lang))
                  for _, x in top.iloc[1:].iterrows()]
         p.append(w.say("levers.next", items=fmt.join(items, lang), **ctx))
+    if int(top["ranks_gained"].max()) <= 1 and (lv.rank or 0) > 2:  # from rank 2 one place is all there is
+        p.append(w.say("levers.at_most_one", **ctx))
     p.append(w.raw("levers.caveat"))
     return Narrative(head + _paragraphs([p]), facts, "levers", lang)
 
@@ -567,7 +577,7 @@ def _mover_items(w: _Writer, frame: pd.DataFrame, lang: str) -> str:
 
 
 def category_text(ds, category: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                  n_movers: int = 3, min_land: int = 3) -> Narrative:
+                  n_movers: int = 3, min_land: int = an.MIN_LAND) -> Narrative:
     """One category in one edition: leader, distribution, movers, Länder, indicator leaders."""
     v = an.category_view(ds, category, year, n_movers=n_movers, lang=lang)
     w = _Writer(lang, f"{v.category}|{v.year}|category")
@@ -618,7 +628,7 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
 
 
 def national_text(ds, year: int | None = None, lang: str = "de", heading: bool = False, n_movers: int = 3,
-                  min_land: int = 3) -> Narrative:
+                  min_land: int = an.MIN_LAND) -> Narrative:
     """The national overview: leader, top 10, top-10 threshold over time, mean, movers, Länder."""
     v = an.national_view(ds, year, n_movers=n_movers)
     w = _Writer(lang, f"national|{v.year}")

@@ -49,16 +49,39 @@ HEADINGS = {
                    "Best score per indicator with the cities that reach it, and the indicator scores of every city "
                    "(rows in ranking order)."),
     "bundesland": ("Länder im Vergleich", "The states compared",
-                   "Mittlere Punktzahl der Städte je Land. Bei Ländern mit nur einer oder zwei Städten hängt "
-                   "der Wert an einzelnen Städten.",
-                   "Mean score of each state's cities. Where a state has only one or two cities, the value "
+                   "Mittlere Punktzahl der Städte je Land, absteigend. Länder mit mindestens drei Städten "
+                   "stehen zuerst; Länder mit nur einer oder zwei Städten folgen am Ende der Tabelle, "
+                   "denn ihr Wert hängt an einzelnen Städten.",
+                   "Mean score of each state's cities, highest first. States with at least three cities come "
+                   "first; states with only one or two cities follow at the end of the table, as their value "
                    "reflects those cities alone."),
-    "table": ("Alle Städte", "All cities", "", ""),
+    "table": ("Anhang: vollständige Rangliste", "Appendix: full ranking",
+              "Alle Städte mit Platz, Punkten, Veränderung gegenüber der Vorjahresausgabe und Land.",
+              "Every city with rank, points, change against the previous edition and state."),
     "top10": ("Die Top 10", "The top 10", "", ""),
     "series": ("Entwicklung seit {first}", "Development since {first}",
                "Punktzahl für Platz 10 und mittlere Punktzahl aller Städte je Ausgabe.",
                "Score needed for rank 10 and mean score of all cities per edition."),
     "map": ("Karte", "Map", "", ""),
+}
+
+# Chart titles and captions: key -> (German, English); placeholders filled by the report.
+CHART_TITLES = {
+    "trajectory": ("Rang von {city} je Ausgabe", "Rank of {city} per edition"),
+    "categories": ("Punkte von {city} je Kategorie {year} mit Median, Top-10-Mittel und Bestwert",
+                   "{city}'s points per category in {year} with median, top-10 mean and best score"),
+    "indicators": ("Indikatorpunkte von {city} {year} und Median aller Städte",
+                   "{city}'s indicator scores in {year} and the median of all cities"),
+    "peers": ("Gesamtpunkte {year}: {city} und Vergleichsstädte", "Overall points {year}: {city} and its peers"),
+    "ranking": ("{label}: Punkte {year} je Stadt", "{label}: points per city in {year}"),
+    "distribution": ("{label}: Verteilung der Punkte {year} über {n} Städte",
+                     "{label}: distribution of the {year} points across {n} cities"),
+    "heatmap": ("{label}: Indikatorpunkte {year} je Stadt, in der Reihenfolge der Rangliste",
+                "{label}: indicator scores in {year} per city, in ranking order"),
+    "series": ("Top-10-Schwelle und Mittelwert je Ausgabe, {first}–{year}",
+               "Top-10 threshold and mean per edition, {first}–{year}"),
+    "map": ("Gesamtpunkte {year} je Stadt", "Overall points per city in {year}"),
+    "map_caption": ("Die fünf bestplatzierten Städte sind beschriftet.", "The five best-placed cities are labelled."),
 }
 
 
@@ -193,6 +216,10 @@ class _Report:
                          f"published figures, the rest {'modelled' if ds.is_sample else 'official or computed'}.")
         return Markdown("\n\n".join(parts))
 
+    def _chart_title(self, key: str, **kw) -> str:
+        de, en = CHART_TITLES[key]
+        return (de if self.lang == "de" else en).format(year=self.year, **kw)
+
     def _heading(self, de: str, en: str) -> str:
         return f"## {de if self.lang == 'de' else en}"
 
@@ -231,7 +258,8 @@ class CityReport(_Report):
         tr = an.trend(self.ds, self.city, self.year)
         if tr.trajectory["rank"].notna().sum() < 2:
             return Markdown("")
-        return charts.rank_trajectory(tr.trajectory, self.city, lang=self.lang)
+        return charts.rank_trajectory(tr.trajectory, self.city, lang=self.lang,
+                                      title=self._chart_title("trajectory", city=self.city))
 
     def trend_text(self) -> Markdown:
         return Markdown(narrative.trend_text(self.ds, self.city, self.year, self.lang, heading=True).text)
@@ -243,7 +271,8 @@ class CityReport(_Report):
         prof = an.category_profile(self.ds, self.city, self.year, self.lang)
         frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
         return charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]],
-                                       self.city, lang=self.lang)
+                                       self.city, lang=self.lang,
+                                       title=self._chart_title("categories", city=self.city))
 
     def category_table(self) -> Table:
         prof = an.category_profile(self.ds, self.city, self.year, self.lang)
@@ -261,7 +290,8 @@ class CityReport(_Report):
         frame = prof.assign(indicator_name=prof["name"],
                             category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang)))
         return charts.indicator_profile(frame[["indicator_name", "category", "score", "median"]],
-                                        self.city, lang=self.lang)
+                                        self.city, lang=self.lang,
+                                        title=self._chart_title("indicators", city=self.city))
 
     def peers_text(self) -> Markdown:
         return Markdown(narrative.peers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
@@ -273,7 +303,8 @@ class CityReport(_Report):
         if self.city not in set(table["city"]):
             own = an.field_table(self.ds, self.year)
             table = pd.concat([table, own[own["city"] == self.city]], ignore_index=True)
-        return charts.peer_comparison(table[["city", "score", "rank"]].sort_values("rank"), self.city, lang=self.lang)
+        return charts.peer_comparison(table[["city", "score", "rank"]].sort_values("rank"), self.city, lang=self.lang,
+                                      title=self._chart_title("peers", city=self.city))
 
     def levers_text(self) -> Markdown:
         return Markdown(narrative.levers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
@@ -282,7 +313,7 @@ class CityReport(_Report):
         lv = an.levers(self.ds, self.city, self.year, peer_cities=self.peers, lang=self.lang)
         if not lv.has_indicators or lv.top.empty:
             return Markdown("")
-        frame = lv.top.head(8).copy()
+        frame = narrative.levers_by_effect(lv.top).head(8).copy()
         frame["target"] = frame["target"].map(TARGET_LABELS[self.lang]).fillna(frame["target"])
         cols = ["name", "current", "target", "target_score", "new_overall", "new_rank", "ranks_gained"]
         out = frame[cols]
@@ -304,13 +335,19 @@ class CategoryReport(_Report):
         return Markdown(narrative.category_text(self.ds, self.category, self.year, self.lang, heading=True).text)
 
     def ranking_chart(self):
-        return charts.ranking_bars(self.view.ranking[["city", "score", "rank"]], lang=self.lang)
+        return charts.ranking_bars(self.view.ranking[["city", "score", "rank"]], lang=self.lang,
+                                   title=self._chart_title("ranking", label=self._label()))
+
+    def _label(self) -> str:
+        return fmt.category(self.category, self.year, self.lang)
 
     def ranking_table(self) -> Table:
         return Table(self.view.ranking[["rank", "city", "score", "rank_change", "bundesland"]], self.lang)
 
     def distribution_chart(self):
-        return charts.score_distribution(self.view.ranking[["city", "score", "rank"]], lang=self.lang)
+        return charts.score_distribution(self.view.ranking[["city", "score", "rank"]], lang=self.lang,
+                                         title=self._chart_title("distribution", label=self._label(),
+                                                                 n=len(self.view.ranking)))
 
     def movers_table(self) -> Table | Markdown:
         movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
@@ -331,8 +368,8 @@ class CategoryReport(_Report):
         names = dict(zip(self.view.indicator_leaders["indicator"], self.view.indicator_leaders["name"]))
         wide = rows.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
         wide = wide.reindex(self.view.ranking["city"]).rename(columns=names)
-        return charts.indicator_heatmap(wide, category=fmt.category(self.category, self.year, self.lang),
-                                        lang=self.lang)
+        return charts.indicator_heatmap(wide, category=self._label(), lang=self.lang,
+                                        title=self._chart_title("heatmap", label=self._label()))
 
     def bundesland_table(self) -> Table:
         return Table(self.view.by_bundesland[["bundesland", "n", "mean", "best_city", "best_score"]], self.lang)
@@ -361,7 +398,8 @@ class OverviewReport(_Report):
                  "en": {"top10_threshold": "Top-10 threshold", "mean": "Mean"}}[self.lang]
         long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
         long["series"] = long["series"].map(names)
-        return charts.trend_lines(long, lang=self.lang)
+        return charts.trend_lines(long, lang=self.lang,
+                                  title=self._chart_title("series", first=int(series["year"].min())))
 
     def movers_table(self) -> Table | Markdown:
         movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
@@ -375,4 +413,5 @@ class OverviewReport(_Report):
     def map_chart(self):
         cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})
         frame = self.view.ranking[["city", "score"]].merge(cities, on="city", how="left")
-        return charts.germany_map(frame, lang=self.lang, label_top=5)
+        return charts.germany_map(frame, lang=self.lang, label_top=5, title=self._chart_title("map"),
+                                  caption=self._chart_title("map_caption"))

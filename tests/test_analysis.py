@@ -271,3 +271,12 @@ def test_national_view():
     assert v.newcomers == ["Cottbus"]
     assert v.climbers.iloc[0]["city"] == "Krefeld" and v.climbers.iloc[0]["rank_change"] == 3
     assert v.category_leaders.empty  # no category level in this dataset
+
+
+def test_group_means_lists_small_laender_last():
+    t = pd.DataFrame({"city": list("ABCDEFG"), "score": [90.0, 50.0, 52.0, 54.0, 60.0, 61.0, 62.0],
+                      "rank": [1, 7, 6, 5, 4, 3, 2],
+                      "bundesland": ["Hamburg", "X", "X", "X", "Y", "Y", "Y"]})
+    bl = an._group_means(t, "bundesland", an.MIN_LAND)
+    assert list(bl["bundesland"]) == ["Y", "X", "Hamburg"]
+    assert list(an._group_means(t, "bundesland")["bundesland"]) == ["Hamburg", "Y", "X"]

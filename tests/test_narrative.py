@@ -1,6 +1,7 @@
 """Narrative tests on hand-made datasets: every stated number and direction follows the data."""
 import re
 
+import pandas as pd
 import pytest
 
 from smartcity import narrative as nv
@@ -186,3 +187,26 @@ def test_no_unfilled_placeholders():
             for city in ("Krefeld", "Cottbus", "München", "Leverkusen"):
                 text = fn(ds, city, 2025, lang=lang).text
                 assert not re.search(r"\{[a-z_]+\}", text), text
+
+
+def test_levers_text_lists_levers_by_effect():
+    from smartcity.report import dataset
+    ds = dataset()
+    for lang in ("de", "en"):
+        n = nv.levers_text(ds, "Krefeld", 2025, lang)
+        top = n.facts["top"]
+        keys = list(zip(-top["ranks_gained"], -top["score_gain"]))
+        assert keys == sorted(keys)
+        pos = [n.text.index(name) for name in top["name"]]
+        assert pos == sorted(pos)
+
+
+def test_levers_by_effect_and_at_most_one_place():
+    top = pd.DataFrame({"name": ["a", "b", "c"], "ranks_gained": [2, 1, 2], "score_gain": [0.5, 0.9, 0.7]})
+    assert list(nv.levers_by_effect(top)["name"]) == ["c", "a", "b"]
+    from smartcity.report import dataset
+    ds = dataset()
+    assert "Kein einzelner Hebel bringt allein mehr als einen Platz" in nv.levers_text(ds, "Essen", 2025).text
+    assert "No single lever gains more than one place" in nv.levers_text(ds, "Essen", 2025, "en").text
+    assert "Kein einzelner Hebel" not in nv.levers_text(ds, "Krefeld", 2025).text  # +2 places possible
+    assert "Kein einzelner Hebel" not in nv.levers_text(ds, "Hamburg", 2025).text  # rank 2: one place is all

@@ -114,3 +114,22 @@ def test_template_runs_through_discovery(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     html = list(tmp_path.rglob("*.html"))
     assert any("Nordrhein-Westfalen" in p.read_text(encoding="utf-8") for p in html)
+
+
+def test_category_report_ends_with_the_full_ranking_appendix():
+    from smartcity.report import HEADINGS
+
+    nb = nbformat.read(NOTEBOOK_DIR / "category_report.ipynb", 4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[-2:] == ['r.heading("table")', "r.ranking_table()"]
+    assert code.index("r.method_note()") < code.index('r.heading("table")')
+    assert HEADINGS["table"][:2] == ("Anhang: vollständige Rangliste", "Appendix: full ranking")
+
+
+def test_chart_titles_do_not_repeat_the_section_headings():
+    from smartcity.report import CategoryReport, OverviewReport
+
+    o = OverviewReport(2025)
+    assert o.map_chart().title == "Gesamtpunkte 2025 je Stadt"
+    assert o.series_chart().title.startswith("Top-10-Schwelle und Mittelwert je Ausgabe")
+    assert CategoryReport("Verwaltung", 2025, lang="en").ranking_chart().title == "Administration: points per city in 2025"
