@@ -10,9 +10,9 @@ import pandas as pd
 
 from smartcity import catalogue, method
 from smartcity.paths import DATA_DIR
+from smartcity.sample_note import SAMPLE_LABEL  # noqa: F401 - re-exported
 
 SAMPLE_FILE = DATA_DIR / "scores.csv"
-SAMPLE_LABEL = {"de": "Beispieldaten", "en": "Sample data"}
 
 
 @dataclass

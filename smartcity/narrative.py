@@ -265,20 +265,20 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
                  strongest_tie=len(best) > 1, weakest_tie=len(worst) > 1)
     p1: list[str] = []
     ctx = {"city": city, "year": year}
-    if len(best) == 1:
-        r = best.iloc[0]
+
+    def single(key: str, r) -> str:
         c = dict(ctx, area=fmt.in_category(r["category"], year, lang), label=r["name"], rank=fmt.rank(r["rank"], lang))
         _pts(c, "score", r["score"], lang)
-        p1.append(w.say("profile.best_single", **c))
+        return w.say(key, **c)
+
+    if len(best) == 1:
+        p1.append(single("profile.best_single", best.iloc[0]))
     else:
         key = "profile.best_tie" if len(best) == 2 else "profile.best_tie_many"
         p1.append(w.say(key, labels=fmt.join_categories(list(best["name"]), lang), rank=fmt.rank(best_rank, lang), **ctx))
     if worst_rank != best_rank:
         if len(worst) == 1:
-            r = worst.iloc[0]
-            c = dict(ctx, area=fmt.in_category(r["category"], year, lang), label=r["name"], rank=fmt.rank(r["rank"], lang))
-            _pts(c, "score", r["score"], lang)
-            p1.append(w.say("profile.worst_single", **c))
+            p1.append(single("profile.worst_single", worst.iloc[0]))
         else:
             p1.append(w.say("profile.worst_tie", labels=fmt.join_categories(list(worst["name"]), lang),
                             rank=fmt.rank(worst_rank, lang), **ctx))

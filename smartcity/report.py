@@ -14,7 +14,8 @@ import pandas as pd
 
 from smartcity import analysis as an
 from smartcity import catalogue, charts, fmt, narrative
-from smartcity.dataset import SAMPLE_LABEL, Dataset, load_dataset
+from smartcity.dataset import Dataset, load_dataset
+from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
 # Column labels of the tables shown in reports.
 LABELS = {
@@ -176,14 +177,7 @@ class _Report:
         """The data note at the top: sample data is marked as such."""
         if not self.ds.is_sample:
             return Markdown("")
-        if self.lang == "de":
-            text = ("**Beispieldaten:** Dieser Bericht beruht auf dem mitgelieferten Beispieldatensatz. "
-                    "Veröffentlichte Werte sind übernommen, alle übrigen modelliert; "
-                    "für amtliche Aussagen die offiziellen Bitkom-Daten laden (`--data`).")
-        else:
-            text = ("**Sample data:** this report uses the bundled sample dataset. Published values are "
-                    "reproduced, all others are modelled; load the official Bitkom data (`--data`) for official use.")
-        return Markdown(f"> {text}")
+        return Markdown(f"> **{SAMPLE_LABEL[self.lang]}:** {SAMPLE_NOTE[self.lang]}")
 
     def method_note(self) -> Markdown:
         ds = self.ds

@@ -7,6 +7,8 @@ from typing import Sequence
 
 from babel.dates import format_date
 
+from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
+
 LANGS = ("de", "en")
 
 #: Words written by the renderer, not by the notebooks. Keys are stable; add a language by adding a dict.
@@ -17,11 +19,8 @@ LABELS: dict[str, dict[str, str]] = {
         "kind.edition": "Bundesweite Übersicht",
         "kind.other": "Bericht",
         "contents": "Inhalt",
-        "sample": "Beispieldaten",
-        "sample.text": (
-            "Dieser Bericht beruht auf Beispieldaten: Veröffentlichte Werte des Bitkom Smart City Index "
-            "sind übernommen, alle übrigen modelliert. Für amtliche Aussagen die offiziellen Daten laden."
-        ),
+        "sample": SAMPLE_LABEL["de"],
+        "sample.text": SAMPLE_NOTE["de"],
         "generated": "Erstellt am {date}",
         "page": "Seite {page} von {pages}",
         "error": "Fehler bei der Berechnung",
@@ -35,11 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
         "kind.edition": "National overview",
         "kind.other": "Report",
         "contents": "Contents",
-        "sample": "Sample data",
-        "sample.text": (
-            "This report is based on sample data: published values of the Bitkom Smart City Index are "
-            "reproduced, all others are modelled. Load the official data for official use."
-        ),
+        "sample": SAMPLE_LABEL["en"],
+        "sample.text": SAMPLE_NOTE["en"],
         "generated": "Created on {date}",
         "page": "Page {page} of {pages}",
         "error": "Calculation error",

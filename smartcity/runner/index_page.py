@@ -9,12 +9,12 @@ from html import escape
 from pathlib import Path
 
 from smartcity.runner.fsutil import atomic_write
+from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
 TEXT = {
     "de": {
         "title": "Smart City Index {year} – Berichte",
         "intro": "Alle Berichte der Ausgabe {year}: Stadt-, Kategorie- und Übersichtsberichte als HTML und PDF.",
-        "sample": "Beispieldaten: Die Werte sind modelliert und keine veröffentlichten Ergebnisse des Bitkom Smart City Index.",
         "edition": "Bundesweite Übersicht", "category": "Kategorien", "city": "Städte", "other": "Weitere Berichte",
         "report": "Bericht", "kind": "Art", "status": "Status", "duration": "Dauer", "built": "Erstellt",
         "files": "Dateien", "bundle": "Paket",
@@ -27,7 +27,6 @@ TEXT = {
     "en": {
         "title": "Smart City Index {year} – Reports",
         "intro": "All reports of the {year} edition: city, category and overview reports as HTML and PDF.",
-        "sample": "Sample data: the values are modelled and are not published results of the Bitkom Smart City Index.",
         "edition": "National overview", "category": "Categories", "city": "Cities", "other": "Other reports",
         "report": "Report", "kind": "Kind", "status": "Status", "duration": "Duration", "built": "Built",
         "files": "Files", "bundle": "Bundle",
@@ -106,7 +105,8 @@ def render_index(m: dict, lang: str = "de") -> str:
              f'<p>{escape(t["intro"].format(year=year))}</p></header>\n<main>\n']
     data = m.get("data") or {}
     if data.get("is_sample"):
-        parts.append(f'<p class="note">{escape(t["sample"])}</p>\n')
+        sample_lang = lang if lang in SAMPLE_NOTE else "de"
+        parts.append(f'<p class="note">{escape(SAMPLE_LABEL[sample_lang])}: {escape(SAMPLE_NOTE[sample_lang])}</p>\n')
     parts.append(f'<p class="summary">{escape(t["summary"].format(total=len(entries), ok=ok, bad=bad))} '
                  f'{escape(t["sort"])}</p>\n')
     parts.append(f'<p><input type="search" id="filter" placeholder="{escape(t["filter"])}" '
