@@ -10,12 +10,19 @@ of the index method in `smartcity.method`.
 
 How it is built, per edition:
 1. Published ranks and rank changes are combined (a change plus one rank gives the other edition's
-   rank). Cities are put in a full overall order: published ranks are fixed, the other cities are
-   placed by a deterministic prior (their published ranks in other editions, else a seeded draw).
-2. A mixed-integer programme (scipy/HiGHS, scores in tenths) chooses overall and category scores:
-   published scores and ranks are hard constraints, as are the edition mean, the top-10 threshold
-   and the top gaps; each city's overall score is the rounded mean of its five category scores;
-   the objective keeps the curves smooth and each city's category profile close to a seeded one.
+   rank; a change published without either rank gets the free pair of ranks nearest the city's
+   overall ranks). Cities are put in a full overall order: published ranks are fixed, the other
+   cities are placed by a deterministic prior (their published ranks in other editions, else a
+   seeded draw).
+2. Linear programmes (scipy/HiGHS, scores in tenths) choose overall and category scores: published
+   scores, the edition mean and the top-10 threshold are pinned (soft, heavily priced), each city's
+   overall score is the rounded mean of its five category scores, and the objective keeps the
+   curves smooth and each city's category profile close to a seeded one. Cities without a published
+   category rank are first ordered by their priors; then a mixed-integer programme chooses, for each
+   of them, the gap between published ranks it falls into (each gap holds exactly the cities its
+   ranks leave room for), and a final pass orders by that choice. The candidate that reproduces the
+   most published figures is kept. The search is bounded by nodes, not time, so the result does not
+   depend on the machine.
 3. Indicator scores are drawn around each category score and then adjusted so that the weighted
    mean (catalogue weights) rounds to the category score; per indicator one city gets 100 and one
    gets 0 (min-max normalisation); published indicator scores are kept.
@@ -101,27 +108,59 @@ def collect_targets(facts: pd.DataFrame) -> dict[int, Targets]:
             targets[year].rank[key] = int(float(f.value))
         elif f.metric == "rank_change":
             targets[year].change[key] = int(float(f.value))
-    # A rank change links two editions' ranks: fill the missing side (repeat to a fixpoint).
+    _ranks_from_changes(targets)
+    _pair_unknown_ranks(targets)
+    _ranks_from_changes(targets)
+    aggregates = catalogue.load_aggregates()
+    for a in aggregates.itertuples(index=False):
+        targets[int(a.year)].aggregates[a.metric] = float(a.value)
+    return targets
+
+
+def _ranks_from_changes(targets: dict[int, Targets]) -> None:
+    """A rank change links two editions' ranks: fill the missing side (repeat to a fixpoint)."""
     changed = True
     while changed:
         changed = False
-        for year in list(targets):
-            for key, delta in targets[year].change.items():
-                rank = targets[year].rank.get(key)
-                prev = targets.get(year - 1)
-                if prev is None:
-                    continue
-                prev_rank = prev.rank.get(key)
+        for year in sorted(targets):
+            prev = targets.get(year - 1)
+            if prev is None:
+                continue
+            for key, delta in sorted(targets[year].change.items()):
+                rank, prev_rank = targets[year].rank.get(key), prev.rank.get(key)
                 if rank is not None and prev_rank is None:
                     prev.rank[key] = rank + delta
                     changed = True
                 elif prev_rank is not None and rank is None:
                     targets[year].rank[key] = prev_rank - delta
                     changed = True
-    aggregates = catalogue.load_aggregates()
-    for a in aggregates.itertuples(index=False):
-        targets[int(a.year)].aggregates[a.metric] = float(a.value)
-    return targets
+
+
+def _pair_unknown_ranks(targets: dict[int, Targets]) -> None:
+    """A rank change published without either rank: choose the pair of ranks (this and the
+    previous edition) nearest the city's overall ranks among the places no published rank takes."""
+    n_cities = catalogue.load_editions().set_index("year")["n_cities"].astype(int).to_dict()
+
+    def taken(t: Targets, scope: tuple) -> set[int]:
+        ranks = [r for k, r in t.rank.items() if k[:3] == scope]
+        return {r + i for r in set(ranks) for i in range(ranks.count(r))}
+
+    for year in sorted(targets):
+        t, prev = targets[year], targets.get(year - 1)
+        if prev is None or year not in n_cities or year - 1 not in n_cities:
+            continue
+        for key, delta in sorted(t.change.items()):
+            if key in t.rank or key in prev.rank:
+                continue
+            city = key[3]
+            near = t.rank.get(("overall", "", "", city), n_cities[year] // 2)
+            near_prev = prev.rank.get(("overall", "", "", city), n_cities[year - 1] // 2)
+            busy, busy_prev = taken(t, key[:3]), taken(prev, key[:3])
+            options = [r for r in range(1, n_cities[year] + 1)
+                       if r not in busy and 1 <= r + delta <= n_cities[year - 1] and r + delta not in busy_prev]
+            if options:
+                rank = min(options, key=lambda r: (abs(r - near) + abs(r + delta - near_prev), r))
+                t.rank[key], prev.rank[key] = rank, rank + delta
 
 
 # --------------------------------------------------------------------------- ordering
@@ -175,7 +214,14 @@ def _order(cities: list[str], fixed_rank: dict[str, int], key: dict[str, float],
 
 def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, category_keys: dict | None = None,
                   integral: bool = True, soft_order: bool = False, force_ranks: bool = True,
-                  order_cost: float = 50.0):
+                  order_cost: float = 50.0, choose_gaps: bool = False):
+    """Overall and category scores (tenths) for one edition.
+
+    The overall order and the published category ranks are given. The other cities of a category
+    ranking are placed by `category_keys` (soft or hard order constraints), or, with `choose_gaps`,
+    the programme chooses which gap between published ranks each of them falls into (binary
+    variables: every gap holds exactly as many cities as its published ranks leave room for).
+    """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_matrix
 
@@ -232,9 +278,10 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
     n_s = max(n_groups - 2, 0)
     nv = a_s + n_s
     cost = np.zeros(nv)
-    cost[a_o:a_o + n] = 1.0
-    cost[a_c:a_c + n_c] = 0.4
-    cost[a_s:a_s + n_s] = 0.6
+    if not choose_gaps:  # choosing gaps is a feasibility question; the shape comes from the next pass
+        cost[a_o:a_o + n] = 1.0
+        cost[a_c:a_c + n_c] = 0.4
+        cost[a_s:a_s + n_s] = 0.6
     lb = np.zeros(nv)
     ub = np.full(nv, np.inf)
     lb[:a_o] = 1
@@ -285,7 +332,17 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
     pinned = {(k[3], k[1]) for k in t.score if k[0] == "category"}
     # Categories: order, published scores, link to the overall score (rounded mean).
     relations: dict[str, list[tuple[str, str]]] = {}
+    binary_costs: list[float] = []  # gap choices: variables nv, nv + 1, ...
+
+    def binary(cost_value: float) -> int:
+        binary_costs.append(cost_value)
+        return nv + len(binary_costs) - 1
+
     for cat, corder in cat_orders.items():
+        if choose_gaps:
+            _gap_choices(cat, corder, t, idx, pinned, cvar, add, binary)
+            _pin_category_scores(t, cat, idx, cities, cvar, pin)
+            continue
         # Only the published ranks matter: each city with a published rank gets exactly the
         # cities placed above it in the order above it and all others below; the cities without
         # a published rank are otherwise free to fall in any order among themselves.
@@ -310,13 +367,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
                 else:
                     add({cvar(hi, cat): 1, cvar(lo, cat): -1}, gap, np.inf)
         relations[cat] = rel
-        for k, value in t.score.items():
-            if k[0] == "category" and k[1] == cat and k[3] in idx:
-                pin({cvar(k[3], cat): 1}, round(value * 10))
-        mean_key = f"mean_category_score_{cat}"
-        if mean_key in t.aggregates:
-            m = t.aggregates[mean_key] * 10
-            pin({cvar(c, cat): 1 / n for c in cities}, m, 2000.0)
+        _pin_category_scores(t, cat, idx, cities, cvar, pin)
     for city in cities:
         coeffs = {cvar(city, cat): 1 for cat in CATEGORY_NAMES}
         coeffs[o0 + idx[city]] = -5
@@ -339,6 +390,12 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         add({aux: 1, o0 + idx[a]: -1, o0 + idx[b]: 2, o0 + idx[c]: -1}, 0, np.inf)
         add({aux: 1, o0 + idx[a]: 1, o0 + idx[b]: -2, o0 + idx[c]: 1}, 0, np.inf)
 
+    nb = len(binary_costs)
+    cost = np.concatenate([cost, binary_costs])
+    lb = np.concatenate([lb, np.zeros(nb)])
+    ub = np.concatenate([ub, np.ones(nb)])
+    integrality = np.concatenate([integrality, np.ones(nb)])
+    nv += nb
     # One slack variable (>= 0, continuous) per soft constraint, priced in the objective.
     slack_costs = [order_cost] * len(pin_gap) + [weight for _, _, weight in soft]
     for k, (hi_var, lo_var, gap) in enumerate(pin_gap):
@@ -359,21 +416,103 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
             matrix[r, j] = v
         lo[r], hi[r] = l, h
     result = milp(cost, constraints=LinearConstraint(matrix.tocsr(), lo, hi), bounds=Bounds(lb, ub),
-                  integrality=integrality, options={"time_limit": 60, "mip_rel_gap": 0.05})
+                  integrality=integrality, options=GAP_OPTIONS if choose_gaps else {"time_limit": 60, "mip_rel_gap": 0.05})
     if result.x is None:
         raise Infeasible(f"sample {year}: the published figures admit no consistent solution ({result.message})")
     if os.environ.get("SAMPLE_DEBUG"):
+        print(year, "programme:", result.message, "objective", round(result.fun, 1))
         names = {o0 + idx[c]: f"O[{c}]" for c in cities}
         names.update({cvar(c, k): f"C[{c},{k}]" for c in cities for k in CATEGORY_NAMES})
         for coeffs, value, weight in soft:
             got = sum(v * result.x[j] for j, v in coeffs.items())
             if abs(got - value) > 0.5:
-                print(year, "soft" if soft_order else "hard", "pin missed:", [names.get(j, j) for j in coeffs][:3], value, round(got, 1))
+                print(year, "gaps" if choose_gaps else "soft" if soft_order else "hard", "pin missed:", [names.get(j, j) for j in coeffs][:3], value, round(got, 1))
         for hi_var, lo_var, _gap in pin_gap:
             if result.x[hi_var] - result.x[lo_var] < 0.5:
                 print(year, "order missed:", names[hi_var], names[lo_var])
     return ({c: result.x[o0 + idx[c]] / 10 for c in cities},
                 {(c, cat): result.x[cvar(c, cat)] / 10 for c in cities for cat in CATEGORY_NAMES}, relations)
+
+
+def _pin_category_scores(t: Targets, cat: str, idx: dict, cities: list[str], cvar, pin) -> None:
+    """Published category scores and the published category mean, as soft constraints."""
+    for k, value in t.score.items():
+        if k[0] == "category" and k[1] == cat and k[3] in idx:
+            pin({cvar(k[3], cat): 1}, round(value * 10))
+    mean_key = f"mean_category_score_{cat}"
+    if mean_key in t.aggregates:
+        pin({cvar(c, cat): 1 / len(cities) for c in cities}, t.aggregates[mean_key] * 10, 2000.0)
+
+
+# A node limit, not a time limit, ends the search: the sample must not depend on the machine's speed.
+GAP_OPTIONS = {"node_limit": 2000, "mip_rel_gap": 0.5, "time_limit": 900}
+GAP_WINDOW = 12  # positions around its prior place in which a city's gap may be chosen
+
+
+def _gap_choices(cat: str, corder: list[list[str]], t: Targets, idx: dict, pinned: set, cvar, add, binary) -> None:
+    """Constraints that put every city without a published rank into one gap between published ranks.
+
+    `corder` is a full order that honours the published ranks; it gives each city its prior place.
+    Published-rank cities keep their order (equal published ranks: equal scores). Each gap between
+    two published ranks gets exactly as many other cities as the ranks leave room for; a city in
+    a gap lies at least 0.1 (0.2 between unpublished values) below the gap's upper and above its
+    lower neighbour, so rounding keeps every published rank.
+    """
+    fixed = {k[3]: r for k, r in t.rank.items() if k[0] == "category" and k[1] == cat and k[3] in idx}
+    groups: dict[int, list[str]] = defaultdict(list)
+    for city, rank in fixed.items():
+        groups[rank].append(city)
+    ranks = sorted(groups)
+    n = len(idx)
+    big = 1100
+
+    def gap_tenths(a: str, b: str) -> int:
+        return 1 if ((a, cat) in pinned or (b, cat) in pinned) else 2
+
+    for rank in ranks:
+        members = sorted(groups[rank])
+        for other in members[1:]:
+            add({cvar(members[0], cat): 1, cvar(other, cat): -1}, 0, 0)
+    for r_hi, r_lo in zip(ranks, ranks[1:]):
+        hi, lo = sorted(groups[r_hi])[0], sorted(groups[r_lo])[0]
+        if (hi, cat) in pinned and (lo, cat) in pinned:
+            continue  # published scores (possibly equal) decide
+        add({cvar(hi, cat): 1, cvar(lo, cat): -1}, gap_tenths(hi, lo), np.inf)
+    # Gaps: (first position, last position, city above or None, city below or None).
+    gaps = []
+    first, above = 1, None
+    for rank in ranks + [n + 1]:
+        if rank > first:
+            below = sorted(groups[rank])[0] if rank in groups else None
+            gaps.append((first, rank - 1, above, below))
+        if rank in groups:
+            first, above = rank + len(groups[rank]), sorted(groups[rank])[0]
+    position = {}
+    pos = 1
+    for g in corder:
+        for c in g:
+            position[c] = pos
+        pos += len(g)
+    choices: dict[int, dict[int, float]] = defaultdict(dict)  # gap -> {binary variable: 1}
+    for city in sorted(idx):
+        if city in fixed:
+            continue
+        p = position[city]
+        mine = {}
+        for j, (start, end, above, below) in enumerate(gaps):
+            distance = max(start - p, p - end, 0)
+            if distance > GAP_WINDOW:
+                continue
+            var = binary(0.5 * distance)
+            mine[j] = var
+            choices[j][var] = 1
+            if above is not None:  # chosen: C[above] - C[city] >= gap
+                add({cvar(above, cat): 1, cvar(city, cat): -1, var: -big}, gap_tenths(above, city) - big, np.inf)
+            if below is not None:
+                add({cvar(city, cat): 1, cvar(below, cat): -1, var: -big}, gap_tenths(city, below) - big, np.inf)
+        add({var: 1 for var in mine.values()}, 1, 1)
+    for j, (start, end, _, _) in enumerate(gaps):
+        add(choices[j], end - start + 1, end - start + 1)
 
 
 def _round_scores(cities: list[str], overall_raw: dict, cats: dict, relations: dict, t: Targets):
@@ -451,21 +590,6 @@ def _built_values(cities: list[str], overall: dict, cats: dict) -> dict[tuple, f
     values = {("overall", "", "", c): overall[c] for c in cities}
     values.update({("category", k, "", c): cats[(c, k)] for c in cities for k in CATEGORY_NAMES})
     return values
-
-
-def _ranks_from_changes(t: Targets, previous_ranks: dict, n: int) -> None:
-    """A published rank change whose rank is unknown in both editions: take the rank the
-    previous edition got in the sample and fix this edition's rank from it."""
-    taken = defaultdict(set)
-    for key, rank in t.rank.items():
-        taken[key[:3]].add(rank)
-    for key, delta in t.change.items():
-        if key in t.rank or key not in previous_ranks:
-            continue
-        rank = previous_ranks[key] - delta
-        if 1 <= rank <= n and rank not in taken[key[:3]]:
-            t.rank[key] = rank
-            taken[key[:3]].add(rank)
 
 
 def _reproduced(cities: list[str], overall: dict, cats: dict, t: Targets, seed_keys: set) -> int:
@@ -594,8 +718,6 @@ def build() -> pd.DataFrame:
     for year in sorted(catalogue.load_editions()["year"].astype(int)):
         cities = sorted(cities_table.loc[cities_table["first_edition"].astype(int) <= year, "name"])
         t = targets[year]
-        if previous_ranks:
-            _ranks_from_changes(t, previous_ranks, len(cities))
         # Category orders: first from priors, then three times from the previous solution, each
         # time as soft constraints; the last pass makes them hard. The candidate that reproduces
         # the most published figures of the edition is kept; `verify` lists what it misses.
@@ -609,6 +731,13 @@ def build() -> pd.DataFrame:
             candidates.append(soft)
         try:
             candidates.append(_solve_scores(year, cities, t, history, category_keys=keys, integral=False))
+        except Infeasible:
+            pass
+        # Then the programme chooses the gap of every unranked city itself; its scores order the
+        # final hard pass.
+        try:
+            chosen = _solve_scores(year, cities, t, history, category_keys=keys, integral=False, choose_gaps=True)
+            candidates.append(_solve_scores(year, cities, t, history, category_keys=chosen[1], integral=False))
         except Infeasible:
             pass
         rounded = [_round_scores(cities, *c, t) for c in candidates]
@@ -673,6 +802,10 @@ def _why_not(f, chosen: pd.Series, keyed: pd.DataFrame) -> str:
     """The reason a chosen published figure is not reproduced."""
     year = int(f.year)
     if f.metric == "rank_change":
+        ranks = [chosen.get((y, f.city, f.level, f.category, f.indicator, "rank")) for y in (year - 1, year)]
+        if None not in ranks and ranks[0] - ranks[1] != f.value:
+            return (f"inconsistent with the published ranks: {int(ranks[0])} in {year - 1} and {int(ranks[1])} "
+                    f"in {year} give a change of {int(ranks[0] - ranks[1])}")
         for y in (year, year - 1):
             key = (y, f.city, f.level, f.category, f.indicator, "rank")
             if key in chosen.index:

@@ -20,8 +20,56 @@ def test_every_seed_figure_is_reproduced_unless_its_sources_conflict(checks):
 
 def test_published_figures_reproduced_and_every_miss_explained(checks):
     ok = sum(c.ok for c in checks)
-    assert ok / len(checks) >= 0.975, f"{ok} of {len(checks)}"
+    assert ok / len(checks) >= 0.99, f"{ok} of {len(checks)}"
     assert all(c.reason for c in checks if not c.ok)
+
+
+def test_only_figures_that_contradict_other_published_figures_are_missed(checks):
+    reasons = {c.figure: c.reason for c in checks if not c.ok}
+    allowed = ("conflicting sources", "inconsistent with the published ranks")
+    assert {f: r for f, r in reasons.items() if not r.startswith(allowed)} == {}
+
+
+def test_the_programme_chooses_the_gap_an_unranked_city_must_fall_into():
+    it = "IT und Kommunikation"
+    cities = ["A", "B", "C", "D", "E", "F"]
+    t = sample.Targets()
+    for city, rank, score in (("A", 1, 90.0), ("B", 3, 80.0)):
+        t.rank[("category", it, "", city)] = rank
+        t.score[("category", it, "", city)] = score
+    # C's overall and other category scores leave its IT score between 82.5 and 87.5: rank 2.
+    t.score[("overall", "", "", "C")] = 70.0
+    for cat, value in (("Verwaltung", 70.0), ("Energie und Umwelt", 65.0), ("Mobilität", 65.0),
+                       ("Gesellschaft und Bildung", 65.0)):
+        t.score[("category", cat, "", "C")] = value
+    prior = {(c, cat): 50.0 for c in cities for cat in sample.CATEGORY_NAMES}
+    prior[("C", it)] = 10.0  # the prior puts C last in IT
+
+    def solve(keys):
+        raw = sample._solve_scores(2024, cities, t, {}, category_keys=keys, integral=False)
+        overall, cats = sample._round_scores(cities, *raw, t)
+        return overall, sample._edition_ranks(sample._built_values(cities, overall, cats), t.rank)
+
+    chosen = sample._solve_scores(2024, cities, t, {}, category_keys=prior, integral=False, choose_gaps=True)
+    overall, ranks = solve(chosen[1])
+    assert overall["C"] == 70.0
+    assert [ranks[("category", it, "", c)] for c in "ACB"] == [1, 2, 3]
+    overall, _ = solve(prior)  # control: the prior's order cannot keep C's overall score
+    assert overall["C"] != 70.0
+
+
+def test_a_rank_change_without_ranks_gets_a_free_pair_of_ranks():
+    key = ("category", "Verwaltung", "", "Ulm")
+    targets = {2023: sample.Targets(), 2024: sample.Targets()}
+    targets[2024].change[key] = 11
+    targets[2024].rank[("overall", "", "", "Ulm")] = 30
+    taken_2024 = {r: f"City{r}" for r in range(25, 36)}
+    for rank, city in taken_2024.items():
+        targets[2024].rank[("category", "Verwaltung", "", city)] = rank
+    sample._pair_unknown_ranks(targets)
+    rank, previous = targets[2024].rank[key], targets[2023].rank[key]
+    assert previous - rank == 11
+    assert rank not in taken_2024 and rank in (24, 36)
 
 
 @pytest.mark.parametrize("year, mean", [(2025, 70.8), (2024, 67.6), (2021, 52.4)])
