@@ -182,7 +182,7 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
                 key = "up_but_rank_down"
             elif h.direction == "up" and sc < 0:
                 key = "down_but_rank_up"
-            elif h.direction == "same" and sc > 0:
+            elif h.direction == "same" and sc > 0 and h.rank != 1:  # at the top there is no rank to gain
                 key = "up_rank_same"
             else:
                 key = "up" if sc > 0 else "down" if sc < 0 else "same"

@@ -33,6 +33,8 @@ def test_krefeld_2025_headline(ds):
     assert "von 83" in n.text
     assert "um 2 Plätze" in n.text and _direction(n.text) == {"up"}
     assert n.facts["prev_rank"] == 43
+    first = n.text.split("\n\n")[0]
+    assert first.count("71,4") == 1, first  # the score is stated once, not again with its change
     e = nv.headline_text(ds, "Krefeld", 2025, "en")
     assert "rank 41" in e.text and "71.4 points" in e.text and "by 2 places" in e.text
 
