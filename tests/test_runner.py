@@ -274,6 +274,25 @@ def test_index_page_lists_reports_with_status():
     assert "National overview" in render_index(m, lang="en")
 
 
+def test_german_and_english_index_pages_link_to_each_other(tmp_path):
+    import json
+
+    from smartcity.runner.index_page import write_index
+    from smartcity.runner.manifest import MANIFEST_NAME
+
+    de_dir, en_dir = tmp_path / "2025", tmp_path / "2025" / "en"
+    m = {"year": 2025, "reports": []}
+    de_dir.mkdir()
+    (de_dir / MANIFEST_NAME).write_text(json.dumps(m))
+    write_index(de_dir, m, "de")
+    assert "English version" not in (de_dir / "index.html").read_text()  # no English tree yet
+    en_dir.mkdir()
+    (en_dir / MANIFEST_NAME).write_text(json.dumps(m))
+    write_index(en_dir, m, "en")
+    assert 'href="en/index.html" hreflang="en" lang="en">English version<' in (de_dir / "index.html").read_text()
+    assert 'href="../index.html" hreflang="de" lang="de">Deutsche Fassung<' in (en_dir / "index.html").read_text()
+
+
 def test_kernel_state_restore_in_process():
     """The reset logic itself (the kernel test in test_runner_build.py checks it end to end)."""
     import json as json_mod

@@ -23,6 +23,7 @@ TEXT = {
         "filter": "Berichte filtern …", "summary": "{total} Berichte: {ok} verfügbar, {bad} fehlgeschlagen.",
         "data": "Datenquelle", "generated": "Stand", "notebook": "ausgeführtes Notebook", "cell": "Zelle",
         "sort": "Zum Sortieren auf eine Spaltenüberschrift klicken.",
+        "other_lang": "English version",  # the link to the other tree, in its language
     },
     "en": {
         "title": "Smart City Index {year} – Reports",
@@ -35,6 +36,7 @@ TEXT = {
         "filter": "Filter reports …", "summary": "{total} reports: {ok} available, {bad} failed.",
         "data": "Data source", "generated": "Generated", "notebook": "executed notebook", "cell": "cell",
         "sort": "Click a column heading to sort.",
+        "other_lang": "Deutsche Fassung",
     },
 }
 
@@ -42,7 +44,7 @@ CSS = """
 :root{--fg:#1d2733;--muted:#5b6875;--line:#d9dee4;--accent:#005eb8;--ok:#1a7f37;--bad:#b42318;--bg:#f6f8fa}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 "DejaVu Sans",Arial,Helvetica,sans-serif;color:var(--fg);background:#fff}
 header{background:var(--accent);color:#fff;padding:1.4rem 2rem}header h1{margin:0;font-size:1.6rem}
-header p{margin:.3rem 0 0;opacity:.9}main{max-width:72rem;margin:0 auto;padding:1rem 2rem 3rem}
+header p{margin:.3rem 0 0;opacity:.9}header a{color:#fff}main{max-width:72rem;margin:0 auto;padding:1rem 2rem 3rem}
 .note{background:#fff4e5;border-left:4px solid #e8a33d;padding:.6rem 1rem;margin:1rem 0}
 .summary{color:var(--muted)}input[type=search]{width:100%;max-width:24rem;padding:.45rem .6rem;border:1px solid var(--line);border-radius:4px;font:inherit}
 h2{margin-top:2rem;font-size:1.25rem;border-bottom:2px solid var(--accent);padding-bottom:.2rem}
@@ -91,7 +93,8 @@ def _group(e: dict) -> str:
     return e.get("kind", "other")
 
 
-def render_index(m: dict, lang: str = "de") -> str:
+def render_index(m: dict, lang: str = "de", other_lang: tuple[str, str] | None = None) -> str:
+    """The page for one language tree; `other_lang` is (language, relative link) of the other tree's page."""
     t = TEXT.get(lang, TEXT["de"])
     year = m.get("year")
     entries = m.get("reports", [])
@@ -102,7 +105,7 @@ def render_index(m: dict, lang: str = "de") -> str:
              '<link rel="icon" href="data:,">\n'
              f'<title>{escape(t["title"].format(year=year))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n'
              f'<header><h1>{escape(t["title"].format(year=year))}</h1>'
-             f'<p>{escape(t["intro"].format(year=year))}</p></header>\n<main>\n']
+             f'<p>{escape(t["intro"].format(year=year))}</p>{_other_lang_link(other_lang, t)}</header>\n<main>\n']
     data = m.get("data") or {}
     if data.get("is_sample"):
         sample_lang = lang if lang in SAMPLE_NOTE else "de"
@@ -168,5 +171,29 @@ def _row(e: dict, t: dict) -> str:
             f'<td class="num" data-value="{dur:.2f}">{dur:.1f} s</td><td>{escape(built)}</td></tr>\n')
 
 
+def _other_lang_link(other_lang: tuple[str, str] | None, t: dict) -> str:
+    if other_lang is None:
+        return ""
+    lang, href = other_lang
+    return f'<p><a href="{escape(href)}" hreflang="{lang}" lang="{lang}">{escape(t["other_lang"])}</a></p>'
+
+
 def write_index(year_dir: Path, m: dict, lang: str = "de") -> Path:
-    return atomic_write(Path(year_dir) / "index.html", render_index(m, lang))
+    """Write this tree's index page; when the edition has both a German and an English tree
+    (`reports/<year>/` and `reports/<year>/en/`), both pages link to each other."""
+    import json
+
+    from smartcity.runner.manifest import MANIFEST_NAME
+
+    year_dir = Path(year_dir)
+    if lang not in ("de", "en"):
+        return atomic_write(year_dir / "index.html", render_index(m, lang))
+    other_lang, other_dir, href, back = (("en", year_dir / "en", "en/index.html", "../index.html") if lang == "de"
+                                         else ("de", year_dir.parent, "../index.html", "en/index.html"))
+    other_manifest = other_dir / MANIFEST_NAME
+    if not other_manifest.is_file():
+        return atomic_write(year_dir / "index.html", render_index(m, lang))
+    path = atomic_write(year_dir / "index.html", render_index(m, lang, (other_lang, href)))
+    other = json.loads(other_manifest.read_text(encoding="utf-8"))
+    atomic_write(other_dir / "index.html", render_index(other, other_lang, (lang, back)))
+    return path
