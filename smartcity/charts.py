@@ -8,7 +8,7 @@ Design rules (see docs/charts.md):
   100 % width prints at its design size;
 * a grey field and one accent colour for the city in focus; reference marks (median, top-10,
   best) from the Okabe-Ito palette, which stays distinguishable with the common colour-vision
-  deficiencies; sequential data with ``cividis``;
+  deficiencies; sequential data with reversed ``cividis`` (darker = higher);
 * every chart function takes a plain DataFrame with documented columns and returns a
   :class:`Chart` whose alt text is built from the same numbers that are drawn (German number
   format by default, ``lang="en"`` for English);
@@ -70,7 +70,7 @@ COLORS = {
 }
 SERIES_COLORS = [COLORS["accent"], COLORS["top10"], COLORS["best"], COLORS["extra2"],
                  COLORS["extra"], COLORS["extra3"], COLORS["median"]]
-SEQUENTIAL_CMAP = "cividis"
+SEQUENTIAL_CMAP = "cividis_r"  # reversed: higher scores are darker, as readers expect in print
 
 STYLE: dict[str, object] = {
     "font.family": "sans-serif",
@@ -1110,7 +1110,7 @@ def peer_comparison(frame: pd.DataFrame, highlight: str, *, lang: str = "de", ti
 
 def indicator_heatmap(frame: pd.DataFrame, highlight: str | None = None, *, lang: str = "de",
                       title: str | None = None, caption: str = "", category: str = "") -> Chart:
-    """Indicator scores of all cities as a heatmap (``cividis``, 0-100; white = no data).
+    """Indicator scores of all cities as a heatmap (reversed ``cividis``, darker = higher, 0-100; white = no data).
 
     frame: wide, index = city names (rows, drawn in the given order: sort before, e.g. by
     category rank), columns = indicator names, values = scores 0-100 (NaN = no data). Columns
@@ -1267,7 +1267,7 @@ def trend_lines(frame: pd.DataFrame, *, lang: str = "de", title: str | None = No
 
 def germany_map(frame: pd.DataFrame, highlight: str | None = None, *, lang: str = "de",
                 title: str | None = None, caption: str | None = None, label_top: int = 0) -> Chart:
-    """Map of Germany with every city as a dot coloured by score (``cividis``, colour bar),
+    """Map of Germany with every city as a dot coloured by score (reversed ``cividis``, darker = higher; colour bar),
     Länder borders in light grey, the highlighted city ringed and named.
 
     frame columns: ``city``, ``latitude``, ``longitude``, ``score`` (rows without coordinates or
@@ -1309,13 +1309,22 @@ def germany_map(frame: pd.DataFrame, highlight: str | None = None, *, lang: str 
             ax.scatter([x[i]], [y[i]], s=120, facecolor="none", edgecolor=COLORS["extra2"], linewidth=1.8,
                        zorder=4)
             labelled.add(df["city"].iloc[i])
+        labels = []
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        dx, dy = 0.015 * (x1 - x0), 0.008 * (y1 - y0)  # start up and right of the dot
         for i, c in enumerate(df["city"]):
             if c in labelled:
                 hl = c == highlight
-                ax.annotate(f"{c} ({fmt_number(df['score'].iloc[i], 1, lang)})" if hl else c, (x[i], y[i]),
-                            xytext=(7, 5), textcoords="offset points", fontsize=8.5 if hl else 8,
-                            fontweight="bold" if hl else "normal", zorder=5,
-                            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8))
+                labels.append(ax.text(x[i] + dx, y[i] + dy, f"{c} ({fmt_number(df['score'].iloc[i], 1, lang)})" if hl else c,
+                                      fontsize=8.5 if hl else 8, fontweight="bold" if hl else "normal", zorder=5,
+                                      bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none",
+                                                alpha=0.8)))
+        if labels:  # dense regions (the Ruhr): labels push each other and the dots aside, with leader lines
+            from adjustText import adjust_text
+
+            adjust_text(labels, x=x, y=y, ax=ax, iter_lim=300, ensure_inside_axes=True,
+                        arrowprops=dict(arrowstyle="-", color=COLORS["muted"], linewidth=0.5))
+        label_boxes = [tuple(label.get_window_extent().extents) for label in labels]
         cax = fig.add_axes((0.76, 0.3, 0.025, 0.45))
         cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax)
         cb.outline.set_visible(False)
@@ -1347,4 +1356,5 @@ def germany_map(frame: pd.DataFrame, highlight: str | None = None, *, lang: str 
         if is_hl.any():
             r = df[is_hl].iloc[0]
             alt += f" Highlighted: {highlight} with {_pts(r['score'], lang)}."
-    return _finish(fig, title=title, caption=caption, alt=alt, facts={"n": n, "dropped": n_all - n})
+    return _finish(fig, title=title, caption=caption, alt=alt,
+                   facts={"n": n, "dropped": n_all - n, "label_boxes": label_boxes})

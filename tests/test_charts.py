@@ -257,6 +257,20 @@ def test_germany_map(field):
     assert "Hervorgehoben: Krefeld mit 71,4 Punkten" in c.alt
 
 
+def test_map_labels_do_not_overlap_in_the_ruhr():
+    from smartcity import catalogue
+
+    cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})
+    ruhr = ["Duisburg", "Essen", "Bochum", "Dortmund", "Gelsenkirchen"]  # the five best, as the reports label them
+    df = cities.assign(score=[90.0 - i * 0.5 if c in ruhr else 40.0 for i, c in enumerate(cities["city"])])
+    c = charts.germany_map(df, highlight="Krefeld", label_top=5)
+    boxes = c.facts["label_boxes"]
+    assert len(boxes) == 6
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                   if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    assert overlapping == []
+
+
 # ---------------------------------------------------------------------------------------------
 # empty input never raises
 # ---------------------------------------------------------------------------------------------
