@@ -24,6 +24,8 @@ Deduplication and conflicts (see data/README.md):
 4. Seed figures (data/seed_facts.csv) that disagree with published figures of the same key
    are judged by the same rule (published candidates listed first); a losing seed value keeps
    its row with status `rejected_conflict`.
+5. A seed article may state a trend as a number that the reference tables do not carry as a
+   figure; `STATED_STREAKS` adds those to data/seed_facts.csv (metric `improvement_streak`).
 """
 from __future__ import annotations
 
@@ -43,6 +45,10 @@ from smartcity import catalogue  # noqa: E402
 DATA = REPO / "data"
 DEFAULT_REF = Path("/work/shared/reference")
 KEY = ["year", "city", "level", "category", "indicator", "metric"]
+# (year, city, consecutive editions with a better overall rank, ending with `year`; seed file)
+STATED_STREAKS = [
+    (2025, "Krefeld", 5, "seeds/003_d6b91db0ad668913.txt"),  # the fifth improvement in a row
+]
 COLUMNS = KEY[:-1] + ["metric", "value", "source_url", "n_sources", "status"]
 
 # official city sites whose domain is not derived from the slug by `is_city_site`
@@ -205,6 +211,10 @@ def main(ref: Path = DEFAULT_REF) -> None:
     seed = map_names(seed)
     seed["n_sources"] = 1
     seed["status"] = "chosen"
+    streaks = pd.DataFrame([{"year": y, "city": c, "level": "overall", "category": "", "indicator": "",
+                             "metric": "improvement_streak", "value": k, "source_url": src, "n_sources": 1,
+                             "status": "chosen"} for y, c, k, src in STATED_STREAKS])
+    seed = pd.concat([seed, streaks], ignore_index=True)
     seed = seed.drop_duplicates(KEY + ["value", "source_url"]).reset_index(drop=True)
     # a seed figure that disagrees with a published one is judged by the same rule, with the
     # published candidates listed first; the losing seed value is marked rejected_conflict

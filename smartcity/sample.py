@@ -80,6 +80,7 @@ class Targets:
     score: dict = field(default_factory=dict)    # (level, category, indicator, city) -> value
     rank: dict = field(default_factory=dict)     # (level, category, indicator, city) -> rank
     change: dict = field(default_factory=dict)   # (level, category, indicator, city) -> change
+    streak: dict = field(default_factory=dict)   # (level, category, indicator, city) -> improvements in a row
     aggregates: dict = field(default_factory=dict)
 
 
@@ -108,8 +109,11 @@ def collect_targets(facts: pd.DataFrame) -> dict[int, Targets]:
             targets[year].rank[key] = int(float(f.value))
         elif f.metric == "rank_change":
             targets[year].change[key] = int(float(f.value))
+        elif f.metric == "improvement_streak":
+            targets[year].streak[key] = int(float(f.value))
     _ranks_from_changes(targets)
     _pair_unknown_ranks(targets)
+    _streak_ranks(targets)
     _ranks_from_changes(targets)
     aggregates = catalogue.load_aggregates()
     for a in aggregates.itertuples(index=False):
@@ -136,15 +140,50 @@ def _ranks_from_changes(targets: dict[int, Targets]) -> None:
                     changed = True
 
 
+def _taken(t: Targets, scope: tuple) -> set[int]:
+    """Places that an edition's published ranks occupy in one ranking (ties occupy several)."""
+    ranks = [r for k, r in t.rank.items() if k[:3] == scope]
+    return {r + i for r in set(ranks) for i in range(ranks.count(r))}
+
+
+def _n_cities() -> dict[int, int]:
+    return catalogue.load_editions().set_index("year")["n_cities"].astype(int).to_dict()
+
+
+def _streak_ranks(targets: dict[int, Targets]) -> None:
+    """A published run of k better ranks ending in `year`: give the editions of the run whose rank is
+    unknown free places on the line between the known ranks, each better than the one before, and
+    keep the edition before the run from being an improvement too (the run has exactly k steps)."""
+    n_cities = _n_cities()
+    for year in sorted(targets):
+        for key, k in sorted(targets[year].streak.items()):
+            run = list(range(year - k, year + 1))
+            if any(y not in targets or y not in n_cities for y in run) or key not in targets[year].rank:
+                continue
+            before = targets[year - k - 1].rank.get(key) if year - k - 1 in targets else None
+            anchors = {y: targets[y].rank[key] for y in run if key in targets[y].rank}
+            if before is not None:
+                anchors.setdefault(year - k - 1, before)
+            xs = sorted(anchors)
+            later = targets[year].rank[key]
+            for y in reversed(run[:-1]):
+                if key in targets[y].rank:
+                    later = targets[y].rank[key]
+                    continue
+                earlier = min((anchors[x] for x in xs if x < y and x >= year - k), default=n_cities[y] + 1)
+                floor = before if (y == year - k and before is not None) else 1
+                options = [r for r in range(max(later + 1, floor), min(earlier, n_cities[y] + 1))
+                           if r not in _taken(targets[y], key[:3])]
+                if not options:
+                    break
+                desired = float(np.interp(y, xs, [anchors[x] for x in xs]))
+                later = targets[y].rank[key] = min(options, key=lambda r: (abs(r - desired), r))
+
+
 def _pair_unknown_ranks(targets: dict[int, Targets]) -> None:
     """A rank change published without either rank: choose the pair of ranks (this and the
     previous edition) nearest the city's overall ranks among the places no published rank takes."""
-    n_cities = catalogue.load_editions().set_index("year")["n_cities"].astype(int).to_dict()
-
-    def taken(t: Targets, scope: tuple) -> set[int]:
-        ranks = [r for k, r in t.rank.items() if k[:3] == scope]
-        return {r + i for r in set(ranks) for i in range(ranks.count(r))}
-
+    n_cities = _n_cities()
     for year in sorted(targets):
         t, prev = targets[year], targets.get(year - 1)
         if prev is None or year not in n_cities or year - 1 not in n_cities:
@@ -155,7 +194,7 @@ def _pair_unknown_ranks(targets: dict[int, Targets]) -> None:
             city = key[3]
             near = t.rank.get(("overall", "", "", city), n_cities[year] // 2)
             near_prev = prev.rank.get(("overall", "", "", city), n_cities[year - 1] // 2)
-            busy, busy_prev = taken(t, key[:3]), taken(prev, key[:3])
+            busy, busy_prev = _taken(t, key[:3]), _taken(prev, key[:3])
             options = [r for r in range(1, n_cities[year] + 1)
                        if r not in busy and 1 <= r + delta <= n_cities[year - 1] and r + delta not in busy_prev]
             if options:
@@ -818,6 +857,19 @@ def _why_not(f, chosen: pd.Series, keyed: pd.DataFrame) -> str:
     return "cannot hold together with the other published figures of the edition under the method"
 
 
+def _improvement_streak(keyed: pd.DataFrame, year: int, *key) -> int:
+    """Consecutive editions up to `year` in which the rank was better than in the edition before."""
+    streak = 0
+    while True:
+        try:
+            rank, previous = keyed.loc[(year - streak, *key), "rank"], keyed.loc[(year - streak - 1, *key), "rank"]
+        except KeyError:
+            return streak
+        if pd.isna(rank) or pd.isna(previous) or not rank < previous:
+            return streak
+        streak += 1
+
+
 def verify(scores: pd.DataFrame | None = None) -> list[Check]:
     """Compare the dataset with every distinct published and seed figure."""
     if scores is None:
@@ -839,6 +891,8 @@ def verify(scores: pd.DataFrame | None = None) -> list[Check]:
         label = f"{f.year} {f.city} {f.level} {f.category or ''} {f.indicator or ''} {f.metric}={f.value}".replace("  ", " ")
         if f.metric == "n_cities":
             actual = float(scores.loc[scores["year"] == int(f.year), "city"].nunique())
+        elif f.metric == "improvement_streak":
+            actual = float(_improvement_streak(keyed, int(f.year), f.city, f.level, f.category, f.indicator))
         else:
             column = {"score": "score", "rank": "rank", "rank_change": "rank_change"}[f.metric]
             try:

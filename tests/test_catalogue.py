@@ -262,7 +262,7 @@ def test_facts_columns_and_values():
     ]
     assert set(facts["origin"]) == {"published", "seed"}
     assert set(facts["status"]) == {"chosen", "rejected_conflict"}
-    assert set(facts["metric"]) <= {"score", "rank", "rank_change", "n_cities"}
+    assert set(facts["metric"]) <= {"score", "rank", "rank_change", "n_cities", "improvement_streak"}
     assert set(facts["level"]) == {"overall", "category", "indicator"}
     cities = set(cat.load_cities()["name"]) | {"Alle"}
     assert set(facts["city"]) <= cities

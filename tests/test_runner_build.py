@@ -146,8 +146,10 @@ def test_german_and_english_builds_coexist(tmp_path, nbdir):
     assert "(de)" in (yd / "staedte" / "krefeld.html").read_text()
     assert '<html lang="en">' in (ed / "index.html").read_text()
     assert '<html lang="de">' in (yd / "index.html").read_text()
-    # the English build left every German file alone
-    assert {p: sha256_file(p) for p in de_files} == de_files
+    # the English build left every German file alone but the index page, which now links to English
+    de_index = yd / "index.html"
+    assert {p: sha256_file(p) for p in de_files if p != de_index} == {p: h for p, h in de_files.items() if p != de_index}
+    assert 'href="en/index.html"' in de_index.read_text() and 'href="../index.html"' in (ed / "index.html").read_text()
     assert all(e["parameters"]["lang"] == "de" for e in json.loads((yd / "manifest.json").read_text())["reports"])
 
     # a rerun of each language skips everything; neither flips the other's cache

@@ -131,3 +131,16 @@ def test_build_is_deterministic_and_matches_the_bundled_file():
     bundled = read_bundled().sort_values(keys).reset_index(drop=True)
     pd.testing.assert_frame_equal(built[bundled.columns].astype(bundled.dtypes.to_dict()), bundled,
                                   check_exact=False, atol=1e-9)
+
+
+def test_a_published_streak_gets_better_ranks_in_every_edition_of_the_run():
+    key = ("overall", "", "", "Krefeld")
+    targets = {y: sample.Targets() for y in range(2019, 2026)}
+    targets[2019].rank[key], targets[2024].rank[key], targets[2025].rank[key] = 49, 43, 41
+    targets[2022].rank[("overall", "", "", "Bonn")] = 45  # a published rank takes place 45 in 2022
+    targets[2025].streak[key] = 5
+    sample._streak_ranks(targets)
+    ranks = [targets[y].rank[key] for y in range(2019, 2026)]
+    assert all(a > b for a, b in zip(ranks[1:], ranks[2:])), ranks  # 2020 -> 2025: five improvements
+    assert ranks[1] >= ranks[0], ranks  # 2019 -> 2020 is not one: the run has exactly five
+    assert targets[2022].rank[key] != 45
