@@ -281,7 +281,9 @@ class Chart:
         src = base64.b64encode(self.png).decode("ascii")
         parts = []
         if self.title:
-            parts.append(f'<span class="chart-title">{html.escape(self.title)}</span>')
+            # title and caption run on in one line: the title ends as a sentence when a caption follows
+            title = self.title + ("." if self.caption and self.title[-1] not in ".:!?" else "")
+            parts.append(f'<span class="chart-title">{html.escape(title)}</span>')
         if self.caption:
             parts.append(f'<span class="chart-caption">{html.escape(self.caption)}</span>')
         cap = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""

@@ -62,7 +62,7 @@ def test_repr_html_contract():
     out = chart._repr_html_()
     assert out.startswith('<figure class="chart"><img src="data:image/png;base64,')
     assert 'alt="Ein &quot;Test&quot; &lt;x&gt;"' in out
-    assert "<figcaption>" in out and "Titel &amp; mehr" in out and "Quelle: Bitkom" in out
+    assert "<figcaption>" in out and "Titel &amp; mehr." in out and "Quelle: Bitkom" in out  # two sentences
     assert out.endswith("</figcaption></figure>")
     assert chart._repr_png_().startswith(PNG_MAGIC)
     assert chart.figure is None
