@@ -98,7 +98,7 @@ class _Writer:
         variants = node if isinstance(node, list) else [node]
         h = int(hashlib.sha1(f"{self.seed}|{key}".encode()).hexdigest(), 16)
         template = variants[h % len(variants)]
-        return template.format(**{**self.defaults, **kw})
+        return _inner_brackets(template.format(**{**self.defaults, **kw}))
 
     def count_word(self, n: int) -> str:
         words = self.raw("numbers.words")
@@ -107,6 +107,22 @@ class _Writer:
     def ordinal_word(self, n: int, case: str = "nom") -> str:
         words = self.raw("numbers.ordinals_dat" if case == "dat" else "numbers.ordinals")
         return words[n] if 0 <= n < len(words) else fmt.ordinal(n, self.lang)
+
+
+def _inner_brackets(text: str) -> str:
+    """Parentheses inside parentheses become brackets, as German and English style want:
+    "Platz 73 (Halle [Saale])" rather than "Platz 73 (Halle (Saale))"."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            out.append("[" if depth else "(")
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            out.append("]" if depth else ")")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _cap(s: str) -> str:

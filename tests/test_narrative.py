@@ -210,3 +210,8 @@ def test_levers_by_effect_and_at_most_one_place():
     assert "No single lever gains more than one place" in nv.levers_text(ds, "Essen", 2025, "en").text
     assert "Kein einzelner Hebel" not in nv.levers_text(ds, "Krefeld", 2025).text  # +2 places possible
     assert "Kein einzelner Hebel" not in nv.levers_text(ds, "Hamburg", 2025).text  # rank 2: one place is all
+
+
+def test_parentheses_inside_parentheses_become_brackets():
+    assert nv._inner_brackets("Bis Platz 73 (Halle (Saale)) fehlen") == "Bis Platz 73 (Halle [Saale]) fehlen"
+    assert nv._inner_brackets("Halle (Saale) und Platz 3 (Bonn)") == "Halle (Saale) und Platz 3 (Bonn)"
