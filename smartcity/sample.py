@@ -302,7 +302,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         fixed = {k[3]: r for k, r in t.rank.items() if k[0] == "category" and k[1] == cat and k[3] in idx}
         known = {k[3]: v for k, v in t.score.items() if k[0] == "category" and k[1] == cat and k[3] in idx}
         if category_keys is None:
-            ckey = {c: known.get(c, key[c] + CATEGORY_SHIFT[cat] + _profile(c, cat, year)) for c in cities}
+            ckey = {c: known.get(c, key[c] + _category_offset(c, cat, year, key[c])) for c in cities}
         else:
             ckey = {c: known.get(c, category_keys[(c, cat)]) for c in cities}
         cat_orders[cat] = _order(cities, fixed if force_ranks else {}, ckey, known)
@@ -419,7 +419,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         add({a_o + idx[c]: 1, i: -1}, -prior_o[c], np.inf)
         add({a_o + idx[c]: 1, i: 1}, prior_o[c], np.inf)
         for k, cat in enumerate(CATEGORY_NAMES):
-            off = (CATEGORY_SHIFT[cat] + _profile(c, cat, year)) * 10
+            off = _category_offset(c, cat, year, key[c]) * 10
             aux = a_c + 5 * idx[c] + k
             add({aux: 1, cvar(c, cat): -1, i: 1}, -off, np.inf)
             add({aux: 1, cvar(c, cat): 1, i: -1}, off, np.inf)
@@ -652,6 +652,13 @@ class Infeasible(RuntimeError):
 def _profile(city: str, category: str, year: int) -> float:
     """A city's modelled strength in a category: stable over editions with a small drift."""
     return 8.0 * _normal("profile", city, category) + 2.5 * _normal("drift", city, category, year)
+
+
+def _category_offset(city: str, category: str, year: int, overall: float) -> float:
+    """Modelled distance of a category score from the city's overall score. It shrinks for low
+    overall scores: near the bottom of a min-max scale the categories crowd together instead of
+    running into 0."""
+    return (CATEGORY_SHIFT[category] + _profile(city, category, year)) * float(np.clip(overall / 50, 0.4, 1.0))
 
 
 # --------------------------------------------------------------------------- indicators
