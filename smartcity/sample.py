@@ -249,11 +249,10 @@ def _order(cities: list[str], fixed_rank: dict[str, int], key: dict[str, float],
     return slots
 
 
-# --------------------------------------------------------------------------- overall + category MILP
+# --------------------------------------------------------------------------- overall + category programmes
 
 def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, category_keys: dict | None = None,
-                  integral: bool = True, soft_order: bool = False, force_ranks: bool = True,
-                  order_cost: float = 50.0, choose_gaps: bool = False):
+                  soft_order: bool = False, order_cost: float = 50.0, choose_gaps: bool = False):
     """Overall and category scores (tenths) for one edition.
 
     The overall order and the published category ranks are given. The other cities of a category
@@ -305,7 +304,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
             ckey = {c: known.get(c, key[c] + _category_offset(c, cat, year, key[c])) for c in cities}
         else:
             ckey = {c: known.get(c, category_keys[(c, cat)]) for c in cities}
-        cat_orders[cat] = _order(cities, fixed if force_ranks else {}, ckey, known)
+        cat_orders[cat] = _order(cities, fixed, ckey, known)
 
     # Variables: O (n, by city), C (5n), then aux: |O - prior| (n), |C - O - offset| (5n), smooth (n-2 over order).
     n_o, n_c = n, 5 * n
@@ -325,8 +324,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
     ub = np.full(nv, np.inf)
     lb[:a_o] = 1
     ub[:a_o] = 1000
-    integrality = np.zeros(nv)
-    integrality[:n] = 1 if integral else 0  # overall scores whole tenths; categories are rounded later
+    integrality = np.zeros(nv)  # continuous scores: `_round_scores` rounds them to tenths
 
     rows: list[tuple[dict[int, float], float, float]] = []
 
@@ -385,7 +383,7 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         # Only the published ranks matter: each city with a published rank gets exactly the
         # cities placed above it in the order above it and all others below; the cities without
         # a published rank are otherwise free to fall in any order among themselves.
-        fixed = {k[3] for k, r in t.rank.items() if k[0] == "category" and k[1] == cat and k[3] in idx} if force_ranks else set()
+        fixed = {k[3] for k, r in t.rank.items() if k[0] == "category" and k[1] == cat and k[3] in idx}
         position = {c: p for p, g in enumerate(corder) for c in g}
         for g in corder:
             for other in g[1:]:
@@ -771,19 +769,19 @@ def build() -> pd.DataFrame:
         candidates = []
         # Cheap order violations first let the published scores place the cities; then dearer.
         for order_cost in (2.0, 10.0, 50.0, 50.0):
-            soft = _solve_scores(year, cities, t, history, category_keys=keys, integral=False, soft_order=True,
+            soft = _solve_scores(year, cities, t, history, category_keys=keys, soft_order=True,
                                  order_cost=order_cost)
             keys = soft[1]
             candidates.append(soft)
         try:
-            candidates.append(_solve_scores(year, cities, t, history, category_keys=keys, integral=False))
+            candidates.append(_solve_scores(year, cities, t, history, category_keys=keys))
         except Infeasible:
             pass
         # Then the programme chooses the gap of every unranked city itself; its scores order the
         # final hard pass.
         try:
-            chosen = _solve_scores(year, cities, t, history, category_keys=keys, integral=False, choose_gaps=True)
-            candidates.append(_solve_scores(year, cities, t, history, category_keys=chosen[1], integral=False))
+            chosen = _solve_scores(year, cities, t, history, category_keys=keys, choose_gaps=True)
+            candidates.append(_solve_scores(year, cities, t, history, category_keys=chosen[1]))
         except Infeasible:
             pass
         rounded = [_round_scores(cities, *c, t) for c in candidates]

@@ -46,11 +46,11 @@ def test_the_programme_chooses_the_gap_an_unranked_city_must_fall_into():
     prior[("C", it)] = 10.0  # the prior puts C last in IT
 
     def solve(keys):
-        raw = sample._solve_scores(2024, cities, t, {}, category_keys=keys, integral=False)
+        raw = sample._solve_scores(2024, cities, t, {}, category_keys=keys)
         overall, cats = sample._round_scores(cities, *raw, t)
         return overall, sample._edition_ranks(sample._built_values(cities, overall, cats), t.rank)
 
-    chosen = sample._solve_scores(2024, cities, t, {}, category_keys=prior, integral=False, choose_gaps=True)
+    chosen = sample._solve_scores(2024, cities, t, {}, category_keys=prior, choose_gaps=True)
     overall, ranks = solve(chosen[1])
     assert overall["C"] == 70.0
     assert [ranks[("category", it, "", c)] for c in "ACB"] == [1, 2, 3]
