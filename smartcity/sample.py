@@ -501,7 +501,7 @@ def _gap_choices(cat: str, corder: list[list[str]], t: Targets, idx: dict, pinne
         groups[rank].append(city)
     ranks = sorted(groups)
     n = len(idx)
-    big = 1100
+    big = 1100  # exceeds any difference of two scores (1 to 1000 tenths): switches a constraint off
 
     def gap_tenths(a: str, b: str) -> int:
         return 1 if ((a, cat) in pinned or (b, cat) in pinned) else 2
