@@ -103,11 +103,10 @@ class LocalExecutor:
     def _kill_pid(pid: int | None) -> None:
         if not pid:
             return
-        for sig in (signal.SIGKILL,):
-            try:
-                os.kill(pid, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def _kill(self, w: _Worker) -> None:
         w.alive = False
@@ -117,6 +116,10 @@ class LocalExecutor:
         except Exception:
             pass
         w.process.join(timeout=5)
+        self._forget(w)
+
+    def _forget(self, w: _Worker) -> None:
+        """Close the connection to a stopped worker and drop it from the pool."""
         try:
             w.conn.close()
         except Exception:
@@ -142,13 +145,8 @@ class LocalExecutor:
             if w.process.is_alive():
                 self._kill(w)
             else:
-                self._kill_pid(w.kernel_pid) if w.kernel_pid and _pid_alive(w.kernel_pid) else None
-                try:
-                    w.conn.close()
-                except Exception:
-                    pass
-                if w in self._workers:
-                    self._workers.remove(w)
+                self._kill_pid(w.kernel_pid)  # a kernel left behind by a worker that exited
+                self._forget(w)
 
     # ------------------------------------------------------------------ scheduling
     def run(self, tasks: Iterable[dict], on_start: Callable[[dict], None] | None = None) -> Iterator[dict]:
@@ -237,14 +235,6 @@ class LocalExecutor:
             w.task = None
             return msg[1]
         return None
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except OSError:
-        return False
 
 
 def _lost(task: dict, message: str, status: str = "failed") -> dict:
