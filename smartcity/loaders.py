@@ -34,11 +34,10 @@ import pandas as pd
 
 from smartcity import catalogue
 from smartcity import validation as _v
-from smartcity.validation import DataValidationError, Problem, SCORE_COLUMNS, SOURCE_COLUMNS
+from smartcity.validation import LEVELS, DataValidationError, Problem, SCORE_COLUMNS, SOURCE_COLUMNS
 
 __all__ = ["read_scores", "coverage", "parse_number", "parse_rank", "parse_tendency", "detect_encoding"]
 
-LEVELS = ("overall", "category", "indicator")
 
 # --------------------------------------------------------------------------- text helpers
 
@@ -637,7 +636,7 @@ def _read_table(ctx: _Context, table: _Table) -> None:
     for c in table.columns:
         if c.role == "unknown" and kind != "long":
             suggestions = _column_suggestions(c.header)
-            did_you_mean = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
+            did_you_mean = f" Did you mean {_v._or_list(suggestions)}?" if suggestions else ""
             ctx.problem(table.sheet, table.header.number, c.header, c.header,
                         f"Unknown column '{c.header}': not a category, an indicator or a known column.{did_you_mean}",
                         "Rename the column to a category (Verwaltung, IT und Kommunikation, Energie und Umwelt, "
@@ -690,12 +689,6 @@ def _read_table(ctx: _Context, table: _Table) -> None:
         _read_wide(ctx, table, col, year_hint)
     else:
         _read_bitkom(ctx, table, col, year_hint)
-
-
-def _or_list(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _cell(row: _Row, column: _Column | None) -> Any:
@@ -795,16 +788,9 @@ def _read_long(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
         ctx.records.append(rec)
 
 
-_LEVEL_NAMES = {
-    "overall": "overall", "gesamt": "overall", "index": "overall", "gesamtindex": "overall", "total": "overall",
-    "category": "category", "kategorie": "category", "themenbereich": "category", "bereich": "category",
-    "indicator": "indicator", "indikator": "indicator",
-}
-
-
 def _normalise_names(rec: dict[str, Any]) -> None:
     """Level, category and indicator of a long-format record to catalogue spelling where possible."""
-    level = _LEVEL_NAMES.get(_fold(rec["level"]), rec["level"])
+    level = _v._LEVEL_NAMES.get(_fold(rec["level"]), rec["level"])
     category, indicator = rec["category"], rec["indicator"]
     if level == "":
         level = "indicator" if indicator else ("category" if category else "overall")

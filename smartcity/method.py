@@ -21,6 +21,7 @@ import pandas as pd
 from smartcity.catalogue import edition_years, indicators_for
 
 LEVELS = ("overall", "category", "indicator")
+#: Columns of the long score frame, in order.
 SCORE_COLUMNS = [
     "year", "city", "level", "category", "indicator",
     "score", "rank", "rank_change", "provenance", "source_url",
@@ -144,13 +145,10 @@ def complete(scores: pd.DataFrame, indicators: pd.DataFrame | None = None) -> tu
             computed = category_scores(wide, meta["weight"], meta["category"])
             long = computed.stack().rename("score").reset_index()
             long.columns = ["city", "category", "score"]
-            stacked = cat_given.stack()
-            given_keys = set(zip(stacked.index.get_level_values(0), stacked.index.get_level_values(1)))
-            # cat_given.at[city, category] for every given key, looked up once (same values)
-            given_at = _lookup_table(cat_given)
+            given_by_key = cat_given.stack().to_dict()  # (city, category) -> given score
             for city, category, score in zip(long["city"], long["category"], long["score"].to_numpy(dtype=float)):
-                if (city, category) in given_keys:
-                    given = float(given_at[(city, category)])
+                if (city, category) in given_by_key:
+                    given = float(given_by_key[(city, category)])
                     if abs(given - score) > DISAGREEMENT_TOLERANCE:
                         disagreements.append(Disagreement(int(year), city, "category", category, given, float(score)))
                 else:
@@ -183,22 +181,6 @@ def complete(scores: pd.DataFrame, indicators: pd.DataFrame | None = None) -> tu
     frame = add_ranks(frame)
     frame = frame.sort_values(["year", "level", "category", "indicator", "rank", "city"], kind="stable")
     return frame.reset_index(drop=True)[SCORE_COLUMNS + [c for c in frame.columns if c not in SCORE_COLUMNS]], disagreements
-
-
-def _lookup_table(table: pd.DataFrame) -> dict:
-    """``{(row label, column label): value}`` of a frame with unique labels (``table.at`` for all)."""
-    if not (table.index.is_unique and table.columns.is_unique):
-        return _AtLookup(table)
-    values = table.to_numpy(dtype=object)
-    return {(r, c): values[i, j] for i, r in enumerate(table.index) for j, c in enumerate(table.columns)}
-
-
-class _AtLookup:
-    def __init__(self, table: pd.DataFrame):
-        self.table = table
-
-    def __getitem__(self, key):
-        return self.table.at[key[0], key[1]]
 
 
 def add_ranks(frame: pd.DataFrame) -> pd.DataFrame:

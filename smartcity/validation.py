@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from smartcity import catalogue
+from smartcity.method import LEVELS, SCORE_COLUMNS
 
 __all__ = [
     "Problem",
@@ -31,12 +32,8 @@ __all__ = [
     "validate_scores",
 ]
 
-#: Columns of the long score frame, in order.
-SCORE_COLUMNS = ["year", "city", "level", "category", "indicator", "score", "rank", "rank_change",
-                 "provenance", "source_url"]
 #: Helper columns the loaders add so that problems can name the place in the original file.
 SOURCE_COLUMNS = ["source_sheet", "source_row", "source_column"]
-LEVELS = ("overall", "category", "indicator")
 PROVENANCES = ("published", "modelled", "official", "computed")
 _KEY = ["year", "city", "level", "category", "indicator"]
 MAX_LISTED = 50
