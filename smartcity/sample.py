@@ -172,8 +172,8 @@ def _streak_ranks(targets: dict[int, Targets]) -> None:
                     continue
                 earlier = min((anchors[x] for x in xs if x < y and x >= year - k), default=n_cities[y] + 1)
                 floor = before if (y == year - k and before is not None) else 1
-                options = [r for r in range(max(later + 1, floor), min(earlier, n_cities[y] + 1))
-                           if r not in _taken(targets[y], key[:3])]
+                busy = _taken(targets[y], key[:3])
+                options = [r for r in range(max(later + 1, floor), min(earlier, n_cities[y] + 1)) if r not in busy]
                 if not options:
                     break
                 desired = float(np.interp(y, xs, [anchors[x] for x in xs]))
@@ -352,12 +352,6 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
     if "mean_overall_score" in t.aggregates:
         # sum within +-0.49 tenths per city of the mean: the slack variable absorbs the rest
         pin({o0 + i: 1 / n for i in range(n)}, mean * 10, 5000.0)
-    by_rank = {}
-    pos_rank = 1
-    for g in order:
-        for _ in g:
-            by_rank.setdefault(pos_rank, g[0])
-        pos_rank += len(g)
     flat = [c for g in order for c in g]
     if "top10_threshold_score" in t.aggregates and len(flat) >= 10:
         pin({o0 + idx[flat[9]]: 1}, round(t.aggregates["top10_threshold_score"] * 10))
@@ -552,6 +546,11 @@ def _gap_choices(cat: str, corder: list[list[str]], t: Targets, idx: dict, pinne
         add(choices[j], end - start + 1, end - start + 1)
 
 
+def _tenths(value: float) -> int:
+    """A score in whole tenths, rounded half-up as `method.round1` does."""
+    return int(np.floor(value * 10 + 0.5 + 1e-9))
+
+
 def _round_scores(cities: list[str], overall_raw: dict, cats: dict, relations: dict, t: Targets):
     """Round the category scores to one decimal and derive the overall score by the method.
 
@@ -560,8 +559,8 @@ def _round_scores(cities: list[str], overall_raw: dict, cats: dict, relations: d
     misses the programme's overall score, unpublished categories of that city move by 0.1 while
     every published rank still holds.
     """
-    tenths = {k: int(np.floor(v * 10 + 0.5 + 1e-9)) for k, v in cats.items()}
-    target = {c: int(np.floor(overall_raw[c] * 10 + 0.5 + 1e-9)) for c in cities}
+    tenths = {k: _tenths(v) for k, v in cats.items()}
+    target = {c: _tenths(overall_raw[c]) for c in cities}
     above: dict[tuple[str, str], list[str]] = defaultdict(list)  # (city, cat) -> cities that must stay above
     below: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cat, rel in relations.items():
@@ -571,7 +570,7 @@ def _round_scores(cities: list[str], overall_raw: dict, cats: dict, relations: d
     published = {(k[3], k[1]) for k in t.score if k[0] == "category"}
     for city in cities:
         for _ in range(10):
-            mean_t = int(np.floor(sum(tenths[(city, k)] for k in CATEGORY_NAMES) / 5 + 0.5 + 1e-9))
+            mean_t = _tenths(sum(tenths[(city, k)] for k in CATEGORY_NAMES) / 50)
             if mean_t == target[city]:
                 break
             step = 1 if mean_t < target[city] else -1
@@ -591,7 +590,7 @@ def _round_scores(cities: list[str], overall_raw: dict, cats: dict, relations: d
                 break
     if os.environ.get("SAMPLE_DEBUG"):
         for city in cities:
-            mean_t = int(np.floor(sum(tenths[(city, k)] for k in CATEGORY_NAMES) / 5 + 0.5 + 1e-9))
+            mean_t = _tenths(sum(tenths[(city, k)] for k in CATEGORY_NAMES) / 50)
             if mean_t != target[city]:
                 print("repair failed", city, mean_t, target[city], overall_raw[city])
     out_cats = {k: v / 10 for k, v in tenths.items()}
@@ -751,15 +750,14 @@ def build() -> pd.DataFrame:
     seeds = facts[facts["origin"] == "seed"]
     seed_keys = {(f.level, f.category, f.indicator, f.city) for f in seeds.itertuples()}
     rows = []
-    editions = catalogue.load_editions().set_index("year")["n_cities"]
-    previous_ranks: dict[tuple, int] = {}
+    n_cities = _n_cities()
     built_ranks: dict[tuple, int] = {}
     history: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for year, t in targets.items():
         for key, rank in t.rank.items():
             if key[0] == "overall":
-                history[key[3]].append((year, rank, int(editions.get(year, 81))))
-    for year in sorted(catalogue.load_editions()["year"].astype(int)):
+                history[key[3]].append((year, rank, n_cities.get(year, 81)))
+    for year in sorted(n_cities):
         cities = sorted(cities_table.loc[cities_table["first_edition"].astype(int) <= year, "name"])
         t = targets[year]
         # Category orders: first from priors, then three times from the previous solution, each
@@ -789,8 +787,8 @@ def build() -> pd.DataFrame:
         if os.environ.get("SAMPLE_DEBUG"):
             print(year, "candidates", scored, "targets", len(t.score) + len(t.rank))
         overall, cats = rounded[int(np.argmax(scored))]
-        previous_ranks = _edition_ranks(_built_values(cities, overall, cats), t.rank)
-        built_ranks.update({(year, *k): r for k, r in previous_ranks.items()})
+        ranks = _edition_ranks(_built_values(cities, overall, cats), t.rank)
+        built_ranks.update({(year, *k): r for k, r in ranks.items()})
         inds = _indicator_scores(year, cities, cats, t)
         meta = catalogue.indicators_for(year).set_index("id")
         for city in cities:
