@@ -121,7 +121,7 @@ def load_dataset(path: str | Path | None = None, year: int | None = None) -> Dat
         file = Path(path)
         if not file.exists():
             raise FileNotFoundError(f"Data file not found: {file}")
-        frame = read_scores(file, year=year) if year is not None else read_scores(file)
+        frame = read_scores(file, year=year)
         frame = validate_scores(frame, str(file))
         is_sample = False
     scores, disagreements = method.complete(frame, catalogue.load_indicators())

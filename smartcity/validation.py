@@ -337,6 +337,7 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
     ind_choices: dict[int | None, dict[str, str]] = {}
 
     records: dict[Any, dict[str, Any]] = {}
+    all_years: set[int] = set()  # every parsable year, also of rows with other problems
     for idx, raw in zip(frame.index, frame.to_dict("records")):
         ok = True
         rec = {c: raw.get(c) for c in SCORE_COLUMNS}
@@ -346,6 +347,8 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
             year = _to_int(rec["year"])
         except ValueError:
             year = None
+        if year is not None:
+            all_years.add(year)
         if year is None:
             chk.add(idx, "year", rec["year"], "The year is missing or not a whole number.",
                     "Write the edition year as four digits, e.g. 2025.")
@@ -487,14 +490,6 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
         _duplicate_checks(chk, clean)
         _rank_checks(chk, clean)
 
-    all_years = set()
-    for y in frame["year"]:
-        try:
-            v = _to_int(y)
-        except ValueError:
-            v = None
-        if v is not None:
-            all_years.add(v)
     for y in requested:
         if y not in all_years:
             have = _years_text(sorted(all_years)) or "none"
