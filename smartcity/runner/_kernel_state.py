@@ -124,7 +124,6 @@ def snapshot() -> None:
         snap["formatters"] = {k: (dict(f.type_printers), dict(f.deferred_printers), dict(f.singleton_printers))
                               for k, f in ip.display_formatter.formatters.items()}
         snap["events"] = {k: list(v) for k, v in ip.events.callbacks.items()}
-        snap["user_ns_keys"] = None
     _snap = snap
 
 

@@ -392,7 +392,7 @@ class Build:
         tasks = (self._task(job, payload) for job in todo)
         tasks = list(tasks)
         try:
-            for res in executor.run(tasks, on_start=lambda t: self.progress.started(t["id"])):
+            for res in executor.run(tasks):
                 job = self._jobs[res["id"]]
                 entry = self._record_result(job, res)
                 self.entries[job.id] = entry
@@ -454,11 +454,6 @@ def _data_note(job: Job, info: DataInfo | None) -> str:
 def _sort_key(e: dict):
     order = {"edition": 0, "category": 1, "city": 2}
     return (order.get(e.get("kind"), 3), not e.get("standard", True), e.get("id", ""))
-
-
-def run_build(opts: Options) -> BuildResult:
-    """Run one build (raises :class:`UsageError` for bad input)."""
-    return Build(opts).run()
 
 
 def plan_notebook(path: str | Path, *, year: int | None = None, data: str | None = None, lang: str = "de",

@@ -11,7 +11,9 @@ import atexit
 import logging
 import threading
 import uuid
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
+
+from smartcity.runner.worker import error_record, failed_result
 
 log = logging.getLogger("smartcity.runner")
 
@@ -65,7 +67,7 @@ class DaskExecutor:
             self.client = Client(address, timeout="30s")
         self._futures: list = []
 
-    def run(self, tasks: Iterable[dict], on_start: Callable[[dict], None] | None = None) -> Iterator[dict]:
+    def run(self, tasks: Iterable[dict]) -> Iterator[dict]:
         from dask.distributed import as_completed
 
         tasks = list(tasks)
@@ -80,16 +82,12 @@ class DaskExecutor:
             fut = self.client.submit(run_report_task, t, data_ref, self.recycle_after, key=key, pure=False)
             by_key[fut.key] = task
             self._futures.append(fut)
-            if on_start:
-                on_start(task)
         for fut in as_completed(self._futures):
             task = by_key[fut.key]
             try:
                 res = fut.result()
             except Exception as exc:   # worker lost, (de)serialisation problems ...
-                res = {"id": task["id"], "status": "failed", "outputs": {}, "notebook": None, "timings": {},
-                       "error": {"cell_index": None, "execution_count": None, "ename": type(exc).__name__,
-                                 "message": str(exc) or repr(exc), "stage": "dask"}}
+                res = failed_result(task["id"], error_record(type(exc).__name__, str(exc) or repr(exc), "dask"))
             fut.release()
             yield res
 

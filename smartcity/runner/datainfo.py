@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from smartcity.runner import fingerprint
-from smartcity.runner.fsutil import atomic_write
+from smartcity.runner.fsutil import atomic_write, sha256_file
 
 SAMPLE_LABEL = "bundled sample"
 INFO_SCHEMA = 2
@@ -71,7 +71,7 @@ def locate(data: str | None) -> tuple[Path, str | None, bool]:
 
 def load_info(data: str | None, cache_dir: Path | None) -> DataInfo:
     path, param, is_sample = locate(data)
-    checksum = fingerprint.file_checksum(path)
+    checksum = sha256_file(path)
     catalogue = fingerprint.data_dir_version(_data_dir())
     key = fingerprint.digest([checksum, catalogue, is_sample, fingerprint.library_code_version(),
                               fingerprint.package_version(), INFO_SCHEMA])[:32]

@@ -67,11 +67,10 @@ def load_notebook_spec(path: str | Path) -> NotebookSpec:
                         sha256=hashlib.sha256(raw).hexdigest(), is_template=path.name.startswith("_"))
 
 
-def discover_notebooks(directory: str | Path | None = None, include_templates: bool = False,
-                       strict: bool = False) -> list[NotebookSpec]:
+def discover_notebooks(directory: str | Path | None = None, include_templates: bool = False) -> list[NotebookSpec]:
     """All report notebooks in ``directory`` (default ``notebooks/``), sorted by scope then name.
 
-    Notebooks without ``smartcity`` metadata are ignored (``strict=True`` raises instead).
+    Notebooks without ``smartcity`` metadata are ignored.
     """
     if directory is None:
         from smartcity.paths import NOTEBOOK_DIR as directory
@@ -85,8 +84,7 @@ def discover_notebooks(directory: str | Path | None = None, include_templates: b
         try:
             specs.append(load_notebook_spec(path))
         except NotebookError:
-            if strict:
-                raise
+            pass
     order = {s: i for i, s in enumerate(("edition", "category", "city"))}
     return sorted(specs, key=lambda s: (order[s.scope], s.name))
 

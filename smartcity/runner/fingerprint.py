@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -74,10 +73,6 @@ def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
 def data_dir_version(data_dir: Path) -> str:
     """Digest of the bundled catalogue/data directory (cities, indicators, editions, sample)."""
     return _tree_digest(Path(data_dir), suffixes=None)
-
-
-def file_checksum(path: str | os.PathLike) -> str:
-    return sha256_file(path)
 
 
 def digest(obj) -> str:

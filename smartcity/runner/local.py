@@ -12,9 +12,11 @@ import os
 import signal
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
+
+from smartcity.runner.worker import error_record, failed_result
 
 log = logging.getLogger("smartcity.runner")
 
@@ -66,13 +68,9 @@ def _worker_main(conn, config: dict) -> None:
 class _Worker:
     process: mp.Process
     conn: object
-    pid: int | None = None
     kernel_pid: int | None = None
     task: dict | None = None
     started: float = 0.0
-    ready: bool = False
-    alive: bool = True
-    history: list = field(default_factory=list)
 
 
 class LocalExecutor:
@@ -95,7 +93,7 @@ class LocalExecutor:
                                  name="smartcity-worker")
         proc.start()
         child.close()
-        w = _Worker(process=proc, conn=parent, pid=proc.pid)
+        w = _Worker(process=proc, conn=parent)
         self._workers.append(w)
         return w
 
@@ -109,7 +107,6 @@ class LocalExecutor:
             pass
 
     def _kill(self, w: _Worker) -> None:
-        w.alive = False
         self._kill_pid(w.kernel_pid)
         try:
             w.process.kill()
@@ -149,7 +146,7 @@ class LocalExecutor:
                 self._forget(w)
 
     # ------------------------------------------------------------------ scheduling
-    def run(self, tasks: Iterable[dict], on_start: Callable[[dict], None] | None = None) -> Iterator[dict]:
+    def run(self, tasks: Iterable[dict]) -> Iterator[dict]:
         queue = deque(tasks)
         if not queue:
             return
@@ -159,7 +156,7 @@ class LocalExecutor:
             while queue or any(w.task for w in self._workers):
                 # hand out work
                 for w in list(self._workers):
-                    if w.task is None and queue and w.alive:
+                    if w.task is None and queue:
                         task = queue.popleft()
                         try:
                             w.conn.send(("task", task))
@@ -169,8 +166,6 @@ class LocalExecutor:
                             self._spawn()
                             continue
                         w.task, w.started = task, time.monotonic()
-                        if on_start:
-                            on_start(task)
                 # wait for messages or dead workers
                 handles = {}
                 for w in self._workers:
@@ -228,7 +223,7 @@ class LocalExecutor:
     def _handle(self, w: _Worker, msg) -> dict | None:
         kind = msg[0]
         if kind == "ready":
-            w.ready, w.pid, w.kernel_pid = True, msg[1], msg[2]
+            w.kernel_pid = msg[2]
         elif kind == "kernel":
             w.kernel_pid = msg[1]
         elif kind == "result":
@@ -238,6 +233,5 @@ class LocalExecutor:
 
 
 def _lost(task: dict, message: str, status: str = "failed") -> dict:
-    return {"id": task["id"], "status": status, "outputs": {}, "notebook": None, "timings": {},
-            "error": {"cell_index": None, "execution_count": None, "ename": "WorkerLost" if status == "failed"
-                      else "Timeout", "message": message, "stage": "execute"}}
+    ename = "WorkerLost" if status == "failed" else "Timeout"
+    return failed_result(task["id"], error_record(ename, message, "execute"), status)

@@ -24,9 +24,6 @@ class PlainProgress:
         self.t0 = time.monotonic()
         self.log(f"{label}: {total} reports, {skipped} up to date, {total - skipped} to build")
 
-    def started(self, job_id: str) -> None:
-        pass
-
     def finished(self, job_id: str, status: str, seconds: float | None, note: str = "") -> None:
         self.done += 1
         self.counts[status] = self.counts.get(status, 0) + 1

@@ -8,7 +8,6 @@ worker never needs the client's file system and never writes report files itself
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import shutil
 import socket
@@ -55,7 +54,6 @@ class WorkerRuntime:
         self._data_dirs: dict[str, Path] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="smartcity-worker-"))
         self.reports = 0
-        self.kernels_started = 0
 
     # ------------------------------------------------------------------ kernel management
     def _kernel_env(self, data_dir: Path | None) -> tuple[str, dict]:
@@ -78,7 +76,6 @@ class WorkerRuntime:
             self.warm_renderer()   # import nbconvert/WeasyPrint while the kernel starts
         self.kernel.ready()
         self._kernel_env_key = key
-        self.kernels_started += 1
 
     def stop_kernel(self) -> None:
         if self.kernel is not None:
@@ -132,9 +129,7 @@ class WorkerRuntime:
             self._run(task, result)
         except Exception as exc:  # anything unexpected in the worker itself
             result["status"] = "failed"
-            result["error"] = {"cell_index": None, "execution_count": None, "ename": type(exc).__name__,
-                               "message": str(exc) or repr(exc), "stage": "runner",
-                               "traceback": traceback.format_exc()}
+            result["error"] = exception_error(exc, "runner")
             if self.kernel is not None:
                 self.kernel.started = False   # unknown state: replace it
         result["timings"]["total"] = round(time.monotonic() - t0, 3)
@@ -156,7 +151,6 @@ class WorkerRuntime:
                               kernel_name=self.kernel_name)
         outcome = self.kernel.execute(nb, timeout=task.get("timeout"))
         result["timings"]["execute"] = round(outcome.duration, 3)
-        result["kernel_reports"] = self.kernel.reports_run
         if not outcome.kernel_usable:
             self.kernel.started = False
         if outcome.status != "ok":
@@ -190,13 +184,28 @@ class WorkerRuntime:
         except Exception as exc:
             result["status"] = "failed"
             result["outputs"] = {}
-            result["error"] = {"cell_index": None, "execution_count": None, "ename": type(exc).__name__,
-                               "message": str(exc) or repr(exc), "stage": stage,
-                               "traceback": traceback.format_exc()}
+            result["error"] = exception_error(exc, stage)
             result["notebook"] = _dumps(nb)
             return
         result["status"] = "built"
-        result["sha256"] = {fmt: hashlib.sha256(b).hexdigest() for fmt, b in result["outputs"].items()}
+
+
+def error_record(ename: str, message: str, stage: str, tb: str | None = None) -> dict:
+    """The manifest's error of a report that failed outside a notebook cell."""
+    error = {"cell_index": None, "execution_count": None, "ename": ename, "message": message, "stage": stage}
+    if tb is not None:
+        error["traceback"] = tb
+    return error
+
+
+def exception_error(exc: BaseException, stage: str) -> dict:
+    """`error_record` of the exception being handled, with its traceback."""
+    return error_record(type(exc).__name__, str(exc) or repr(exc), stage, traceback.format_exc())
+
+
+def failed_result(task_id: str, error: dict, status: str = "failed") -> dict:
+    """The result of a report whose worker could not deliver one."""
+    return {"id": task_id, "status": status, "outputs": {}, "notebook": None, "timings": {}, "error": error}
 
 
 def _dumps(nb) -> str:
