@@ -43,6 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcity import catalogue
+
 __all__ = [
     "CityNotFound", "NoData",
     "Neighbour", "Headline", "Profile", "PeerGroup", "Peers", "StrengthsWeaknesses",
@@ -240,8 +242,6 @@ def _resolve_city_uncached(ds, name: str) -> str:
                 return official
     suggestions: list[str] = []
     try:
-        from smartcity import catalogue  # noqa: PLC0415
-
         hit = catalogue.resolve_city(name)
         if hit and (hit in known or not known):
             return hit
@@ -256,22 +256,11 @@ def _resolve_city_uncached(ds, name: str) -> str:
 
 def resolve_category(name: str) -> str:
     """German category name as used in ``ds.scores`` (accepts English names, slugs, "Gesellschaft")."""
-    from smartcity import catalogue  # noqa: PLC0415
-
     hit = catalogue.resolve_category(name)
     if hit is None:
         names = ", ".join(c.name_de for c in catalogue.CATEGORIES)
         raise ValueError(f"unknown category {name!r}; use one of {names}")
     return hit
-
-
-def _categories(ds) -> list[str]:
-    try:
-        from smartcity import catalogue  # noqa: PLC0415
-
-        return [c.name_de for c in catalogue.CATEGORIES]
-    except Exception:  # noqa: BLE001
-        return ["Verwaltung", "IT und Kommunikation", "Energie und Umwelt", "Mobilität", "Gesellschaft und Bildung"]
 
 
 def midrank_percentile(scores: pd.Series) -> pd.Series:
@@ -401,7 +390,6 @@ class _Field:
 
     def __init__(self, table: pd.DataFrame):
         self.table = table
-        scores = table["score"]
         self.n = len(table)
         self.pos: dict[str, int] = {}
         for i, c in enumerate(table["city"]):
@@ -693,7 +681,7 @@ def _category_profile(ds, city: str, year: int, lang: str) -> pd.DataFrame:
         return pd.DataFrame(columns=_PROFILE_COLS)
     from smartcity import fmt  # noqa: PLC0415
 
-    rows = _profile_rows(ds, city, year, "category", [(c, "") for c in _categories(ds)])
+    rows = _profile_rows(ds, city, year, "category", [(c, "") for c in catalogue.CATEGORY_NAMES])
     for r in rows:
         r["name"] = fmt.category(r["category"], year, lang)
     return pd.DataFrame(rows, columns=_PROFILE_COLS)
@@ -740,7 +728,7 @@ def _indicator_profile(ds, city: str, year: int, category: str | None, lang: str
     for r in rows:
         r["name"] = _indicator_name(ds, r["indicator"], lang)
         r["weight"] = _indicator_weight(ds, r["indicator"])
-    order = {c: i for i, c in enumerate(_categories(ds))}
+    order = {c: i for i, c in enumerate(catalogue.CATEGORY_NAMES)}
     out = pd.DataFrame(rows, columns=_PROFILE_COLS + ["weight"])
     if not out.empty:
         out = out.assign(_o=out["category"].map(order)).sort_values(["_o"], kind="stable").drop(columns="_o")
@@ -1058,7 +1046,7 @@ def _trend(ds, city: str, year: int) -> Trend:
     for y in editions:
         if not has_level(ds, y, "category"):
             continue
-        for cat in _categories(ds):
+        for cat in catalogue.CATEGORY_NAMES:
             m = _field(ds, y, "category", cat).row(city)
             if m is not None:
                 crow.append({"year": y, "category": cat, "score": float(m["score"]),
@@ -1073,7 +1061,7 @@ def _trend(ds, city: str, year: int) -> Trend:
                      [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].min(), "year"]),
                      None if traj.empty else int(traj["rank"].max()),
                      [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].max(), "year"]),
-                     _caveats(ds, editions, city))
+                     _caveats(ds, editions))
     # streak: consecutive dataset editions with rank improvement (or loss) ending at `year`
     streak, sdir = 0, None
     idx = {y: i for i, y in enumerate(_years(ds))}
@@ -1122,13 +1110,13 @@ def _trend(ds, city: str, year: int) -> Trend:
         most_improved=improved, most_declined=declined, streak=streak, streak_direction=sdir,
         best_rank=int(traj["rank"].min()), best_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].min(), "year"]],
         worst_rank=int(traj["rank"].max()), worst_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].max(), "year"]],
-        caveats=_caveats(ds, editions, city),
+        caveats=_caveats(ds, editions),
         first_year=int(first["year"]), first_rank=int(first["rank"]),
         total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]),
     )
 
 
-def _caveats(ds, editions: list[int], city: str) -> list[dict]:
+def _caveats(ds, editions: list[int]) -> list[dict]:
     """Comparability caveats for a span of editions (codes + details for the narrative)."""
     d = _derived(ds)
     key = ("caveats", tuple(int(y) for y in editions))
@@ -1147,14 +1135,16 @@ def _caveats_uncached(ds, editions: list[int]) -> list[dict]:
         sub = e.loc[e["year"].isin(editions)].sort_values("year")
         vals = sub["n_parameters"].dropna()
         if vals.nunique() > 1 and (abs(vals.iloc[-1] - vals.iloc[0]) / vals.iloc[0] > 0.05
-                                   or min(editions) < 2023 <= max(editions)):
+                                   or min(editions) < catalogue.RENAME_YEAR <= max(editions)):
             out.append({"code": "parameters_changed", "from": int(vals.iloc[0]), "to": int(vals.iloc[-1]),
                         "from_year": int(sub.loc[vals.index[0], "year"]), "to_year": int(sub.loc[vals.index[-1], "year"])})
-    elif min(editions) < 2023 <= max(editions):
+    elif min(editions) < catalogue.RENAME_YEAR <= max(editions):
         out.append({"code": "parameters_changed", "from": None, "to": None,
                     "from_year": min(editions), "to_year": max(editions)})
-    if min(editions) < 2023 <= max(editions):
-        out.append({"code": "category_renamed", "year": 2023, "old": "Gesellschaft", "new": "Gesellschaft und Bildung"})
+    if min(editions) < catalogue.RENAME_YEAR <= max(editions):
+        society = catalogue.resolve_category("Gesellschaft")
+        out.append({"code": "category_renamed", "year": catalogue.RENAME_YEAR,
+                    "old": catalogue.category_label(society, catalogue.RENAME_YEAR - 1), "new": society})
     sizes = {y: _field(ds, y, "overall").n for y in editions}
     if len(set(sizes.values())) > 1:
         d = _derived(ds)
@@ -1267,12 +1257,7 @@ def _lever_context(ds, year: int) -> dict:
         return hit
     ind = d.year_level(year, "indicator")
     wide = ind.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
-    indicators = getattr(ds, "indicators", None)
-    if isinstance(indicators, pd.DataFrame) and "editions" in indicators.columns:
-        from smartcity.catalogue import edition_years  # noqa: PLC0415
-
-        indicators = indicators.loc[indicators["editions"].map(lambda e: year in edition_years(e))] \
-            .drop(columns="editions")
+    indicators = getattr(ds, "indicators", None)  # method filters them to the edition
     t_over = _field(ds, year, "overall").table
     hit = {
         "wide": wide,
@@ -1425,11 +1410,6 @@ def _lever_rows_reference(ds, city: str, year: int, score: float, rk: int, peer_
     peers_in = [p for p in peer_cities if p in wide.index and p != city]
     # what_if only needs the city's rows and the overall ranking of the year
     sub = s.loc[(s["year"] == year) & ((s["city"] == city) | (s["level"] == "overall"))]
-    if isinstance(indicators, pd.DataFrame) and "editions" in indicators.columns:
-        from smartcity.catalogue import edition_years  # noqa: PLC0415
-
-        indicators = indicators.loc[indicators["editions"].map(lambda e: year in edition_years(e))] \
-            .drop(columns="editions")
     rows = []
     for ind_id in wide.columns:
         cur = my.get(ind_id)
@@ -1598,7 +1578,7 @@ def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalVie
     climbers, fallers = _movers(t, n_movers)
     cl = []
     if has_level(ds, year, "category"):
-        for cat in _categories(ds):
+        for cat in catalogue.CATEGORY_NAMES:
             tc = _field(ds, year, "category", cat).table
             if tc.empty:
                 continue

@@ -28,6 +28,7 @@ from smartcity.paths import DATA_DIR
 __all__ = [
     "Category",
     "CATEGORIES",
+    "CATEGORY_NAMES",
     "RENAME_YEAR",
     "category_label",
     "load_cities",
@@ -63,8 +64,11 @@ CATEGORIES: list[Category] = [
     Category("Mobilität", "Mobility", "mobilitaet"),
     Category("Gesellschaft und Bildung", "Society and Education", "gesellschaft-und-bildung"),
 ]
+#: German category names in catalogue order.
+CATEGORY_NAMES: list[str] = [c.name_de for c in CATEGORIES]
 
-#: First edition in which "Gesellschaft" was published as "Gesellschaft und Bildung".
+#: First edition in which "Gesellschaft" was published as "Gesellschaft und Bildung", with new
+#: education indicators (the method change that also reshaped the parameter set).
 RENAME_YEAR = 2023
 
 _SOCIETY = "Gesellschaft und Bildung"

@@ -31,8 +31,8 @@ LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 __all__ = [
     "LOCALES", "check_lang", "number", "signed", "points", "signed_points", "rank", "places",
-    "by_places", "in_categories", "join_categories", "percent", "percentile", "ordinal", "km", "join", "category", "in_category",
-    "in_area", "bundesland", "in_bundesland", "cities", "indicator_name",
+    "by_places", "in_categories", "join_categories", "percent", "percentile", "ordinal", "join", "category", "in_category",
+    "in_area", "bundesland", "in_bundesland", "cities",
 ]
 
 
@@ -120,11 +120,6 @@ def percentile(p: float, lang: str = "de") -> str:
     """Percentile position: ``85. Perzentil`` / ``85th percentile`` (rounded to an integer)."""
     n = int(round(float(p)))
     return f"{ordinal(n, lang)} " + ("Perzentil" if lang == "de" else "percentile")
-
-
-def km(x: float, lang: str = "de") -> str:
-    """Distance in kilometres, no decimals: ``21 km``."""
-    return f"{number(x, lang, 0)} km"
 
 
 def join(items: Iterable[str], lang: str = "de", style: str = "standard") -> str:
@@ -226,11 +221,3 @@ def cities(n: int, lang: str = "de") -> str:
     if check_lang(lang) == "de":
         return "1 Stadt" if n == 1 else f"{n} Städte"
     return "1 city" if n == 1 else f"{n} cities"
-
-
-def indicator_name(row, lang: str = "de") -> str:
-    """Indicator display name from a catalogue row/dict (``name_de``/``name_en``, else ``id``)."""
-    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
-    key = "name_de" if check_lang(lang) == "de" else "name_en"
-    name = get(key) or get("name_de") or get("id") or ""
-    return str(name)

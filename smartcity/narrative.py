@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from smartcity import analysis as an
-from smartcity import fmt
+from smartcity import catalogue, fmt
 
 PHRASE_DIR = Path(__file__).resolve().parent / "phrases"
 
@@ -85,13 +85,6 @@ class _Writer:
         for part in key.split("."):
             node = node[part]
         return node
-
-    def has(self, key: str) -> bool:
-        try:
-            self.raw(key)
-            return True
-        except KeyError:
-            return False
 
     def say(self, key: str, **kw) -> str:
         node = self.raw(key)
@@ -155,7 +148,7 @@ def _params_changed(ds, a: int | None, b: int) -> bool:
     """True if the parameter catalogue changed markedly between editions a and b."""
     if a is None:
         return False
-    if a < 2023 <= b:
+    if a < catalogue.RENAME_YEAR <= b:
         return True
     e = getattr(ds, "editions", None)
     if isinstance(e, pd.DataFrame) and {"year", "n_parameters"} <= set(e.columns):
@@ -253,7 +246,7 @@ def headline_text(ds, city: str, year: int | None = None, lang: str = "de", head
 
 
 def _change_suffix(w: _Writer, row, prev_year, lang: str) -> str:
-    ch = row.get("rank_change") if hasattr(row, "get") else None
+    ch = row.get("rank_change")
     if ch is None or pd.isna(ch) or prev_year is None:
         return w.raw("profile.item_change_none")
     ch = int(ch)

@@ -214,9 +214,6 @@ class _Report:
         de, en = CHART_TITLES[key]
         return (de if self.lang == "de" else en).format(year=self.year, **kw)
 
-    def _heading(self, de: str, en: str) -> str:
-        return f"## {de if self.lang == 'de' else en}"
-
     def heading(self, key: str) -> Heading | Markdown:
         """A section heading (with a one-line intro) from :data:`HEADINGS`; empty if the section is."""
         view = getattr(self, "view", None)
@@ -293,10 +290,7 @@ class CityReport(_Report):
     def peers_chart(self):
         groups = an.peers(self.ds, self.city, self.year, custom=self.peers).groups
         group = groups.get("custom") or groups.get("nearest") or next(iter(groups.values()))
-        table = group.table
-        if self.city not in set(table["city"]):
-            own = an.field_table(self.ds, self.year)
-            table = pd.concat([table, own[own["city"] == self.city]], ignore_index=True)
+        table = group.table  # the city's own row is always part of its peer group
         return charts.peer_comparison(table[["city", "score", "rank"]].sort_values("rank"), self.city, lang=self.lang,
                                       title=self._chart_title("peers", city=self.city))
 
@@ -314,7 +308,21 @@ class CityReport(_Report):
         return Table(out.rename(columns={"target": "Ziel" if self.lang == "de" else "Benchmark"}), self.lang)
 
 
-class CategoryReport(_Report):
+class _FieldReport(_Report):
+    """Sections shared by the reports on a whole field (a category or all cities): ``self.view``
+    is an :class:`analysis.CategoryView` or :class:`analysis.NationalView`."""
+
+    def movers_table(self) -> Table | Markdown:
+        movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
+        if movers.empty:  # first edition: no rank changes
+            return Markdown("")
+        return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
+
+    def bundesland_table(self) -> Table:
+        return Table(self.view.by_bundesland[["bundesland", "n", "mean", "best_city", "best_score"]], self.lang)
+
+
+class CategoryReport(_FieldReport):
     """Sections of the category report."""
 
     def __init__(self, category: str, year: int | None = None, data: str | None = None, lang: str = "de"):
@@ -343,12 +351,6 @@ class CategoryReport(_Report):
                                          title=self._chart_title("distribution", label=self._label(),
                                                                  n=len(self.view.ranking)))
 
-    def movers_table(self) -> Table | Markdown:
-        movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
-        if movers.empty:  # first edition: no rank changes
-            return Markdown("")
-        return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
-
     def leaders_table(self) -> Table | Markdown:
         if not self.view.has_indicators:
             return Markdown("")
@@ -365,11 +367,8 @@ class CategoryReport(_Report):
         return charts.indicator_heatmap(wide, category=self._label(), lang=self.lang,
                                         title=self._chart_title("heatmap", label=self._label()))
 
-    def bundesland_table(self) -> Table:
-        return Table(self.view.by_bundesland[["bundesland", "n", "mean", "best_city", "best_score"]], self.lang)
 
-
-class OverviewReport(_Report):
+class OverviewReport(_FieldReport):
     """Sections of the national overview of one edition."""
 
     def __init__(self, year: int | None = None, data: str | None = None, lang: str = "de"):
@@ -394,15 +393,6 @@ class OverviewReport(_Report):
         long["series"] = long["series"].map(names)
         return charts.trend_lines(long, lang=self.lang,
                                   title=self._chart_title("series", first=int(series["year"].min())))
-
-    def movers_table(self) -> Table | Markdown:
-        movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
-        if movers.empty:  # first edition: no rank changes
-            return Markdown("")
-        return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
-
-    def bundesland_table(self) -> Table:
-        return Table(self.view.by_bundesland[["bundesland", "n", "mean", "best_city", "best_score"]], self.lang)
 
     def map_chart(self):
         cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})

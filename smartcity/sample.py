@@ -46,7 +46,7 @@ from smartcity import catalogue, method
 from smartcity.paths import DATA_DIR
 
 OUTPUT = DATA_DIR / "scores.csv"
-CATEGORY_NAMES = [c.name_de for c in catalogue.CATEGORIES]
+CATEGORY_NAMES = catalogue.CATEGORY_NAMES
 # Typical offsets of the category scores against a city's overall score (modelled, sums to 0).
 CATEGORY_SHIFT = {
     "Verwaltung": 6.0,
