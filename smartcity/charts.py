@@ -472,8 +472,9 @@ def no_data_chart(title: str = "", caption: str = "", lang: str = "de", detail: 
         return _finish(fig, title=title, caption=caption, alt=alt, facts={"empty": True})
 
 
-def _hgrid(ax) -> None:
-    ax.grid(axis="x", color=COLORS["grid"], linewidth=0.6)
+def _grid(ax, axis: str = "x") -> None:
+    """Light grid lines behind the data (vertical lines for ``axis="x"``)."""
+    ax.grid(axis=axis, color=COLORS["grid"], linewidth=0.6)
     ax.set_axisbelow(True)
 
 
@@ -581,7 +582,7 @@ def rank_trajectory(frame: pd.DataFrame, city: str, *, lang: str = "de", title: 
         if len(df) > 1:
             ax.plot(years, ranks, color=COLORS["accent"], linewidth=1.8, zorder=2)
         ax.scatter(years, ranks, s=36, color=COLORS["accent"], zorder=3, edgecolor="white", linewidth=0.8)
-        for x, r, n in zip(years, ranks, df["n_cities"].to_numpy()):
+        for x, r in zip(years, ranks):
             label = f"{r}." if lang == "de" else f"#{r}"
             ax.annotate(label, (x, r), xytext=(0, 7), textcoords="offset points", ha="center",
                         va="bottom", fontsize=8.5, fontweight="bold", color=COLORS["accent"])
@@ -601,7 +602,7 @@ def rank_trajectory(frame: pd.DataFrame, city: str, *, lang: str = "de", title: 
         pad = 0.5 if len(df) > 1 else 1.0
         ax.set_xlim(years.min() - pad, years.max() + pad)
         ax.set_ylabel(t["rank"])
-        ax.grid(axis="y", color=COLORS["grid"], linewidth=0.6)
+        _grid(ax, "y")
 
     last_year, last_rank = int(years[-1]), int(ranks[-1])
     last_n = df["n_cities"].iloc[-1]
@@ -675,7 +676,7 @@ def category_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", t
         ax.set_xlim(0, 102)  # room for a marker at 100
         ax.set_ylim(-0.5, n - 0.3)
         ax.set_xlabel(t["score"], labelpad=1)
-        _hgrid(ax)
+        _grid(ax)
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=4, borderaxespad=0.2,
                   handletextpad=0.3, columnspacing=1.4, scatterpoints=1)
 
@@ -734,7 +735,7 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
         ax = fig.add_axes((left / FIG_WIDTH_IN, 0.4 / height, 1 - (left + value_w) / FIG_WIDTH_IN,
                            n_rows * row_h / height))
         heading = mpl.transforms.blended_transform_factory(fig.transFigure, ax.transData)
-        ys, labels, scores, medians = [], [], [], []
+        ys, scores, medians = [], [], []
         for i, (kind, item) in enumerate(rows):
             yi = n_rows - 1 - i
             if kind == "cat":
@@ -742,7 +743,6 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
                         fontweight="bold", transform=heading, clip_path=_noclip(ax))
                 continue
             ys.append(yi)
-            labels.append(_shorten(item["indicator_name"]))
             scores.append(item["score"])
             medians.append(item["median"])
         ys_a = np.array(ys, dtype=float)
@@ -753,7 +753,7 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
         _hbars(ax, ys_a, np.nan_to_num(sc), 0.7, colors, zorder=2)
         ax.scatter(md, ys_a, marker="|", s=75, linewidths=3.6, color="white", zorder=3)
         ax.scatter(md, ys_a, marker="|", s=75, linewidths=1.8, color=COLORS["median"], zorder=3.1)
-        _row_labels(fig, ax, ys_a, labels, (left - 0.08) / FIG_WIDTH_IN, ha="right")
+        _row_labels(fig, ax, ys_a, labels_all, (left - 0.08) / FIG_WIDTH_IN, ha="right")
         value_x = 1 - 0.04 / FIG_WIDTH_IN
         vt = mpl.transforms.blended_transform_factory(fig.transFigure, ax.transData)
         for yi, s in zip(ys_a, sc):
@@ -768,7 +768,7 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.6, n_rows - 0.4)
         ax.set_xlabel(t["score"], labelpad=1)
-        _hgrid(ax)
+        _grid(ax)
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
@@ -837,9 +837,11 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
         df["rank"] = _competition_rank(df["score"])
     scores = df["score"].to_numpy()
     bins = np.floor(scores / bin_width).astype(int)
+    names = df["city"].astype(str).to_numpy()
+    is_hl = names == highlight if highlight else np.zeros(len(df), bool)
+    hl = int(np.flatnonzero(is_hl)[0]) if is_hl.any() else None
     # within a bin: the highlighted city first (bottom), then by score and name
-    not_hl = (df["city"].astype(str) != highlight).to_numpy() if highlight else np.ones(len(df), bool)
-    order = np.lexsort((df["city"].astype(str).to_numpy(), scores, not_hl))
+    order = np.lexsort((names, scores, ~is_hl))
     stack = np.zeros(len(df), dtype=int)
     counts: dict[int, int] = {}
     for i in order:
@@ -849,7 +851,6 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
     xs = bins * bin_width + bin_width / 2
     median = float(np.median(scores))
     thr = _top10_threshold(scores)
-    is_hl = (df["city"].astype(str) == highlight).to_numpy() if highlight else np.zeros(len(df), bool)
 
     with style():
         height = 1.4 + 0.13 * max_stack
@@ -857,14 +858,14 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
         ax = fig.add_axes((0.06, 0.2, 0.92, 0.62))
         ax.scatter(xs[~is_hl], stack[~is_hl], s=30, color=COLORS["field"], edgecolor="white", linewidth=0.5,
                    zorder=2)
-        if is_hl.any():
+        if hl is not None:
             ax.scatter(xs[is_hl], stack[is_hl], s=52, color=COLORS["accent"], edgecolor="white", linewidth=0.8,
                        zorder=3)
         top = max_stack + 0.6
         ax.vlines(median, -0.6, top, color=COLORS["median"], linewidth=1.0, zorder=1)
         ax.text(median, top, f"{t['median']} {fmt_number(median, 1, lang)} ", ha="right", va="bottom",
                 fontsize=8, color=COLORS["median"])
-        lo = min(0.0, float(np.floor(scores.min() / 10) * 10)) if scores.min() < 10 else float(np.floor(scores.min() / 10) * 10)
+        lo = float(np.floor(scores.min() / 10) * 10)
         x0, x1 = max(0, lo - 2), min(100, float(np.ceil(scores.max() / 10) * 10)) + 2
         lift = False
         if len(df) > 10:
@@ -877,18 +878,17 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
             lift = not right and thr - width < median
             ax.text(thr, top + (1.2 if lift else 0.0), f" {label}" if right else f"{label} ",
                     ha="left" if right else "right", va="bottom", fontsize=8, color="#A66F00")
-        if is_hl.any():
-            i = int(np.flatnonzero(is_hl)[0])
-            ax.annotate(f"{highlight}: {_pts(scores[i], lang)}", (xs[i], stack[i]), xytext=(0, -15),
+        if hl is not None:
+            ax.annotate(f"{highlight}: {_pts(scores[hl], lang)}", (xs[hl], stack[hl]), xytext=(0, -15),
                         textcoords="offset points", ha="center", va="top", fontsize=8, fontweight="bold",
                         color=COLORS["accent"],
                         arrowprops=dict(arrowstyle="-", color=COLORS["accent"], linewidth=0.8, shrinkB=4))
         ax.set_xlim(x0, x1)
-        ax.set_ylim(-0.6 - (2.6 if is_hl.any() else 0), top + (2.8 if lift else 1.6))
+        ax.set_ylim(-0.6 - (2.6 if hl is not None else 0), top + (2.8 if lift else 1.6))
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.set_xlabel(t["score"])
-        _hgrid(ax)
+        _grid(ax)
 
     n = len(df)
     facts = {"n": n, "min": float(scores.min()), "max": float(scores.max()), "median": median, "threshold": thr}
@@ -900,13 +900,12 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
         alt = (f"Distribution of scores: {n} cities between {fmt_number(scores.min(), 1, lang)} and "
                f"{_pts(scores.max(), lang)}, median {_pts(median, lang)}")
         alt += f"; top-10 threshold {_pts(thr, lang)}." if n > 10 else "."
-    if is_hl.any():
-        i = int(np.flatnonzero(is_hl)[0])
-        rank = df["rank"].iloc[i]
+    if hl is not None:
+        rank = df["rank"].iloc[hl]
         if lang == "de":
-            alt += f" {highlight} liegt mit {_pts(scores[i], lang, True)} auf Platz {int(rank)} von {n}."
+            alt += f" {highlight} liegt mit {_pts(scores[hl], lang, True)} auf Platz {int(rank)} von {n}."
         else:
-            alt += f" {highlight} ranks {int(rank)} of {n} with {_pts(scores[i], lang)}."
+            alt += f" {highlight} ranks {int(rank)} of {n} with {_pts(scores[hl], lang)}."
     return _finish(fig, title=title, caption=caption, alt=alt, facts=facts)
 
 
@@ -928,11 +927,14 @@ def _ranked(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _draw_bars(fig, ax, df: pd.DataFrame, highlight: str | None, lang: str, *, n_slots: int,
-               rank_x: float | None, name_x: float, name_ha: str = "left", inner_rank: bool = False) -> None:
-    """Ranked horizontal bars in ``ax``; labels are texts at figure-fraction x positions."""
+               rank_x: float | None, name_x: float, name_ha: str = "left", inner_rank: bool = False,
+               y: np.ndarray | None = None) -> None:
+    """Ranked horizontal bars in ``ax``, top down from slot ``n_slots - 1`` unless ``y`` places
+    them; labels are texts at figure-fraction x positions."""
     t = _t(lang)
     n = len(df)
-    y = n_slots - 1 - np.arange(n)
+    if y is None:
+        y = n_slots - 1 - np.arange(n)
     is_hl = (df["city"] == highlight).to_numpy() if highlight else np.zeros(n, bool)
     colors = np.where(is_hl, COLORS["accent"], COLORS["field"])
     _hbars(ax, y, df["score"].to_numpy(), 0.72, colors, zorder=2)
@@ -953,7 +955,7 @@ def _draw_bars(fig, ax, df: pd.DataFrame, highlight: str | None, lang: str, *, n
     ax.set_xlim(0, 100)
     ax.set_xticks([0, 50, 100])
     ax.set_ylim(-0.6, n_slots - 0.4)
-    _hgrid(ax)
+    _grid(ax)
 
 
 def _ranking_alt(df: pd.DataFrame, full: pd.DataFrame, highlight: str | None, lang: str, kind: str) -> str:
@@ -1030,7 +1032,6 @@ def ranking_bars(frame: pd.DataFrame, highlight: str | None = None, top_n: int |
     with style():
         fig = _new_figure(height)
         bottom, top_m = 0.36 / height, 0.08 / height
-        axes = []
         for k in range(ncols):
             x0 = k * col_w + 0.02
             rank_x = (x0 + rank_w) / FIG_WIDTH_IN
@@ -1039,22 +1040,12 @@ def ranking_bars(frame: pd.DataFrame, highlight: str | None = None, top_n: int |
             bar_w = col_w - (bar_left - k * col_w) - value_w - (0.15 if k < ncols - 1 else 0.02)
             ax = fig.add_axes((bar_left / FIG_WIDTH_IN, bottom, bar_w / FIG_WIDTH_IN, 1 - bottom - top_m))
             part = df.iloc[k * per_col:(k + 1) * per_col]
+            y = slots - 1 - np.arange(len(part))
             if gap and k == ncols - 1:
-                main, extra = part.iloc[:-1], part.iloc[-1:]
-                _draw_bars(fig, ax, main, highlight, lang, n_slots=slots, rank_x=rank_x, name_x=name_x)
-                _hbars(ax, [0], extra["score"].to_numpy(), 0.72, [COLORS["accent"]], zorder=2)
-                ax.text(float(extra["score"].iloc[0]) + 1.5, 0, fmt_number(extra["score"].iloc[0], 1, lang),
-                        va="center", ha="left", fontsize=8, color=COLORS["accent"], fontweight="bold")
-                _row_labels(fig, ax, [0], [f"{int(extra['rank'].iloc[0])}." if lang == "de"
-                                           else str(int(extra["rank"].iloc[0]))], rank_x, bold_mask=[True],
-                            color_mask=[True])
-                _row_labels(fig, ax, [0], list(extra["city"]), name_x, ha="left", bold_mask=[True],
-                            color_mask=[True])
+                y[-1] = 0  # the highlighted city in the bottom slot, after a row "…"
                 _row_labels(fig, ax, [1], ["…"], name_x, ha="left")
-            else:
-                _draw_bars(fig, ax, part, highlight, lang, n_slots=slots, rank_x=rank_x, name_x=name_x)
+            _draw_bars(fig, ax, part, highlight, lang, n_slots=slots, rank_x=rank_x, name_x=name_x, y=y)
             ax.set_xlabel(t["score"], labelpad=1)
-            axes.append(ax)
     alt = _ranking_alt(df, full, highlight, lang, "Balkendiagramm" if lang == "de" else "Bar chart")
     return _finish(fig, title=title, caption=caption, alt=alt, facts={"n": len(full), "shown": n})
 
@@ -1083,13 +1074,12 @@ def peer_comparison(frame: pd.DataFrame, highlight: str, *, lang: str = "de", ti
         _draw_bars(fig, ax, full, highlight, lang, n_slots=n, rank_x=None, name_x=(left - 0.08) / FIG_WIDTH_IN,
                    name_ha="right", inner_rank=True)
         ax.set_xlabel(t["score"], labelpad=1)
-    group = full.reset_index(drop=True)
-    pos = group.index[group["city"] == highlight]
-    lead = group.iloc[0]
+    pos = full.index[full["city"] == highlight]  # `_ranked` numbers the rows 0, 1, ...
+    lead = full.iloc[0]
     if lang == "de":
         alt = f"Balkendiagramm: {highlight} im Vergleich mit {n - 1} Vergleichsstädten."
         if len(pos):
-            r = group.iloc[pos[0]]
+            r = full.iloc[pos[0]]
             alt += (f" {highlight} steht mit {_pts(r['score'], lang, True)} an Position {pos[0] + 1} von {n} "
                     f"in dieser Gruppe (bundesweit Platz {int(r['rank'])}).")
         if lead["city"] != highlight:
@@ -1097,7 +1087,7 @@ def peer_comparison(frame: pd.DataFrame, highlight: str, *, lang: str = "de", ti
     else:
         alt = f"Bar chart: {highlight} compared with {n - 1} peer cities."
         if len(pos):
-            r = group.iloc[pos[0]]
+            r = full.iloc[pos[0]]
             alt += (f" {highlight} is position {pos[0] + 1} of {n} in this group with {_pts(r['score'], lang)} "
                     f"(national rank {int(r['rank'])}).")
         if lead["city"] != highlight:
@@ -1219,19 +1209,19 @@ def trend_lines(frame: pd.DataFrame, *, lang: str = "de", title: str | None = No
     if df.empty:
         return no_data_chart(title, caption, lang)
     df["year"] = df["year"].astype(int)
-    series = list(dict.fromkeys(df["series"].astype(str)))
+    names = df["series"].astype(str)
+    by_series = {name: df[names == name].sort_values("year") for name in dict.fromkeys(names)}
     years = sorted(df["year"].unique())
     with style():
         fig = _new_figure(2.6)
         ax = fig.add_axes((0.08, 0.14, 0.7, 0.8))
         ends = []
-        for k, name in enumerate(series):
-            s = df[df["series"].astype(str) == name].sort_values("year")
+        for k, (name, s) in enumerate(by_series.items()):
             color = SERIES_COLORS[k % len(SERIES_COLORS)]
             if len(s) > 1:
                 ax.plot(s["year"], s["value"], color=color, linewidth=1.8, zorder=2)
             ax.scatter(s["year"], s["value"], s=22, color=color, zorder=3, edgecolor="white", linewidth=0.6)
-            ends.append([float(s["value"].iloc[-1]), name, color, int(s["year"].iloc[-1])])
+            ends.append([float(s["value"].iloc[-1]), name, color])
         lo, hi = float(df["value"].min()), float(df["value"].max())
         span = max(hi - lo, 1.0)
         ax.set_ylim(max(0.0, lo - 0.15 * span) if lo >= 0 else lo - 0.15 * span, hi + 0.15 * span)
@@ -1241,18 +1231,17 @@ def trend_lines(frame: pd.DataFrame, *, lang: str = "de", title: str | None = No
         for i in range(1, len(ends)):
             if ends[i][0] - ends[i - 1][0] < min_gap:
                 ends[i][0] = ends[i - 1][0] + min_gap
-        for y, name, color, yr in ends:
+        for y, name, color in ends:
             ax.text(max(years) + 0.25, y, name, color=color, fontsize=8, fontweight="bold", va="center",
                     ha="left", clip_on=False)
         ax.set_xticks(years)
         ax.set_xticklabels([str(y) for y in years])
         ax.set_xlim(min(years) - 0.4, max(years) + 0.4)
-        ax.grid(axis="y", color=COLORS["grid"], linewidth=0.6)
+        _grid(ax, "y")
         ax.set_ylabel(ylabel or t["score"])
         ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt_number(v, 0, lang)))
     parts = []
-    for name in series:
-        s = df[df["series"].astype(str) == name].sort_values("year")
+    for name, s in by_series.items():
         if len(s) == 1:
             parts.append(f"{name} {int(s['year'].iloc[0])}: {fmt_number(s['value'].iloc[0], decimals, lang)} {unit}")
         elif lang == "de":

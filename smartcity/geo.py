@@ -41,12 +41,12 @@ class Land:
     @functools.cached_property
     def path(self) -> MplPath:
         """Compound path in longitude/latitude (holes included, drawn with opposite orientation)."""
-        return _compound_path(self.polygons, project=False)
+        return _compound_path(self.polygons, projected=False)
 
     @functools.cached_property
     def projected_path(self) -> MplPath:
         """Compound path in map coordinates (see :func:`project`)."""
-        return _compound_path(self.polygons, project=True)
+        return _compound_path(self.polygons, projected=True)
 
     @functools.cached_property
     def _ring_paths(self) -> tuple[tuple[MplPath, tuple[MplPath, ...]], ...]:
@@ -68,13 +68,11 @@ def project(longitude, latitude):
     return np.asarray(longitude, dtype=float) * X_SCALE, np.asarray(latitude, dtype=float)
 
 
-def _compound_path(polygons, project: bool) -> MplPath:
+def _compound_path(polygons, projected: bool) -> MplPath:
     vertices, codes = [], []
     for poly in polygons:
         for ring in poly:
-            pts = ring.copy()
-            if project:
-                pts[:, 0] = pts[:, 0] * X_SCALE
+            pts = np.column_stack(project(ring[:, 0], ring[:, 1])) if projected else ring.copy()
             vertices.append(pts)
             vertices.append(pts[:1])
             c = np.full(len(pts) + 1, MplPath.LINETO, dtype=MplPath.code_type)
@@ -97,10 +95,6 @@ def load_laender() -> tuple[Land, ...]:
         )
         out.append(Land(props["name"], props["code"], props["ags"], polygons))
     return tuple(sorted(out, key=lambda land: land.ags))
-
-
-def land_names() -> list[str]:
-    return [land.name for land in load_laender()]
 
 
 def land_at(longitude: float, latitude: float) -> str | None:

@@ -81,10 +81,6 @@ class ReportMeta:
         return text.format(**kw) if kw else text
 
     @property
-    def labels(self) -> dict[str, str]:
-        return LABELS[self.lang]
-
-    @property
     def kind_name(self) -> str:
         if self.kind_label:
             return self.kind_label
