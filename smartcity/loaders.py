@@ -33,8 +33,11 @@ from typing import Any
 import pandas as pd
 
 from smartcity import catalogue
-from smartcity import validation as _v
-from smartcity.validation import LEVELS, DataValidationError, Problem, SCORE_COLUMNS, SOURCE_COLUMNS
+from smartcity import parsing as _p
+from smartcity.parsing import clean_text as _text
+from smartcity.parsing import is_blank as _is_blank
+from smartcity.parsing import parse_number, parse_rank, parse_tendency
+from smartcity.validation import LEVELS, SCORE_COLUMNS, SOURCE_COLUMNS, DataValidationError, Problem
 
 __all__ = ["read_scores", "coverage", "parse_number", "parse_rank", "parse_tendency", "detect_encoding"]
 
@@ -44,112 +47,7 @@ __all__ = ["read_scores", "coverage", "parse_number", "parse_rank", "parse_tende
 
 def _fold(text: object) -> str:
     """Lower-case, umlauts folded, punctuation as single spaces (for header matching)."""
-    return _v.norm("" if _is_blank(text) else str(text))
-
-
-def _is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and pd.isna(value):
-        return True
-    return isinstance(value, str) and value.strip() == ""
-
-
-def _text(value: object) -> str:
-    """A cell as clean text (numbers from XLSX without a trailing .0)."""
-    if _is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).replace("\ufeff", "").replace("\xa0", " ").split())
-
-
-# --------------------------------------------------------------------------- numbers
-
-_NA_TOKENS = {"", "-", "–", "—", "n.v.", "n.v", "nv", "k.a.", "k. a.", "ka", "na", "n/a", "n.a.", "nan", "none",
-              "null", "x", "/", "?"}
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-
-
-class _NotANumber(ValueError):
-    pass
-
-
-def parse_number(value: object) -> float | None:
-    """Parse a score as written in German or English spreadsheets.
-
-    ``71,4`` and ``71.4`` -> 71.4; ``1.234,5`` and ``1,234.5`` -> 1234.5; ``1.234.567`` -> 1234567.
-    A single separator is always the decimal separator (``1.234`` -> 1.234, ``1,5`` -> 1.5).
-    Empty cells and placeholders (``-``, ``n.v.``, ``k.A.``) -> ``None``.
-    Raises ``ValueError`` for text that is not a number.
-    """
-    if isinstance(value, bool):
-        raise _NotANumber(str(value))
-    if isinstance(value, (int, float)):
-        return None if pd.isna(value) else float(value)
-    if value is None:
-        return None
-    text = str(value).replace("\ufeff", "").replace("\xa0", "").replace("\u202f", "").replace(" ", "").strip()
-    text = text.replace("−", "-").replace("–", "-").rstrip("%")
-    if text.lower() in _NA_TOKENS:
-        return None
-    if "." in text and "," in text:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")   # 1.234,5
-        else:
-            text = text.replace(",", "")                    # 1,234.5
-    elif "," in text:
-        text = text.replace(",", "") if text.count(",") > 1 else text.replace(",", ".")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")                        # 1.234.567
-    if not _NUMBER_RE.match(text):
-        raise _NotANumber(str(value))
-    return float(text)
-
-
-def parse_rank(value: object) -> int | None:
-    """``3``, ``3.0``, ``"3"``, ``"3."`` -> 3; empty -> None; anything else raises ``ValueError``."""
-    if _is_blank(value):
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and value >= 1:
-            return int(value)
-        raise ValueError(str(value))
-    m = re.fullmatch(r"\s*(\d+)\s*\.?\s*", str(value))
-    if not m or int(m.group(1)) < 1:
-        raise ValueError(str(value))
-    return int(m.group(1))
-
-
-_TENDENCY_RE = re.compile(r"^([+\-±=▲▼↑↓△▽⬆⬇]?)\s*(\d+)$")
-
-
-def parse_tendency(value: object) -> int | None:
-    """The "Tendenz" column: places moved up since the previous edition (= ``rank_change``).
-
-    ``+3``, ``▲3``, ``↑3`` -> 3; ``-2``, ``–2``, ``▼2`` -> -2; ``±0``, ``0``, ``=`` -> 0;
-    ``neu``/``new``/empty/``-`` -> None. Anything else raises ``ValueError``.
-    """
-    if _is_blank(value):
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer():
-            return int(value)
-        raise ValueError(str(value))
-    text = str(value).replace("\xa0", " ").strip().replace("−", "-").replace("–", "-").replace("—", "-")
-    low = text.lower()
-    if low in {"neu", "new", "-", "n.v.", "k.a.", "na", "n/a", "--"}:
-        return None
-    if low in {"=", "±", "+-", "+/-", "→", "unverändert", "unchanged"}:
-        return 0
-    low = low.replace("+/-", "±").replace("+-", "±").replace(" ", "")
-    m = _TENDENCY_RE.match(low)
-    if not m:
-        raise ValueError(str(value))
-    sign, number = m.group(1), int(m.group(2))
-    if sign in {"-", "▼", "↓", "▽", "⬇"}:
-        return -number
-    return number
+    return _p.norm("" if _is_blank(text) else str(text))
 
 
 # --------------------------------------------------------------------------- header vocabulary
@@ -202,7 +100,7 @@ def _category_in_text(text: str) -> str | None:
     folded = " " + _fold(text) + " "
     if not folded.strip():
         return None
-    resolved = _v.resolve_category(text)
+    resolved = _p.resolve_category(text)
     if resolved:
         return resolved
     for word, name in _CATEGORY_WORDS:
@@ -403,7 +301,7 @@ def _looks_like_header(row: _Row) -> bool:
     if "city" in roles:
         return True
     known = sum(r is not None for r in roles)
-    known += sum(1 for _, c in filled if _v.resolve_category(_text(c)) or _fold(c) in _OVERALL_NAMES)
+    known += sum(1 for _, c in filled if _p.resolve_category(_text(c)) or _fold(c) in _OVERALL_NAMES)
     return known >= 3
 
 
@@ -426,7 +324,7 @@ def _split_tables(sheet: _Sheet) -> tuple[list[_Table], list[_Row]]:
             continue
         if len(filled) == 1 and len(current.header.filled) > 1 and not _is_number_like(filled[0][1]):
             text = _text(filled[0][1])
-            if _v.resolve_city(text) is None and (
+            if _p.resolve_city(text) is None and (
                     _category_in_text(text) is not None or _year_in_text(text) or "index" in _fold(text)
                     or "ranking" in _fold(text)):
                 # a title line: the next table starts below it
@@ -473,17 +371,17 @@ def _value_target(header: str, year_hint: int | None) -> tuple[str, str, str] | 
     folded = _fold(header)
     if folded in _OVERALL_NAMES:
         return ("overall", "", "")
-    category = _v.resolve_category(header)
+    category = _p.resolve_category(header)
     if category:
         return ("category", category, "")
-    indicator = _v.resolve_indicator(header, year_hint) or _v.resolve_indicator(header)
+    indicator = _p.resolve_indicator(header, year_hint) or _p.resolve_indicator(header)
     if indicator:
         return ("indicator", _indicator_category(indicator), indicator)
     return None
 
 
 def _indicator_category(indicator_id: str) -> str:
-    ind = _v._indicator_table()
+    ind = _p.indicator_table()
     return str(ind.at[indicator_id, "category"]) if indicator_id in ind.index else ""
 
 
@@ -531,7 +429,7 @@ def read_scores(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
     """
     path = Path(path)
     file = str(path)
-    _v.clear_lookup_cache()
+    _p.clear_lookup_cache()
     ctx = _Context(path, file, int(year) if year is not None else None)
     sheets = _read_sheets(path, file)
 
@@ -636,7 +534,7 @@ def _read_table(ctx: _Context, table: _Table) -> None:
     for c in table.columns:
         if c.role == "unknown" and kind != "long":
             suggestions = _column_suggestions(c.header)
-            did_you_mean = f" Did you mean {_v._or_list(suggestions)}?" if suggestions else ""
+            did_you_mean = f" Did you mean {_p.or_list(suggestions)}?" if suggestions else ""
             ctx.problem(table.sheet, table.header.number, c.header, c.header,
                         f"Unknown column '{c.header}': not a category, an indicator or a known column.{did_you_mean}",
                         "Rename the column to a category (Verwaltung, IT und Kommunikation, Energie und Umwelt, "
@@ -768,7 +666,7 @@ def _read_long(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
         rec = _base(table, row)
         rec["year"] = _year_of(ctx, table, row, col.get("year"), hint)
         city_raw = _text(_cell(row, col["city"]))
-        rec["city"] = _v.resolve_city(city_raw) or city_raw
+        rec["city"] = _p.resolve_city(city_raw) or city_raw
         rec["level"] = _text(_cell(row, col["level"]))
         rec["category"] = _text(_cell(row, col["category"]))
         rec["indicator"] = _text(_cell(row, col["indicator"]))
@@ -790,18 +688,18 @@ def _read_long(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
 
 def _normalise_names(rec: dict[str, Any]) -> None:
     """Level, category and indicator of a long-format record to catalogue spelling where possible."""
-    level = _v._LEVEL_NAMES.get(_fold(rec["level"]), rec["level"])
+    level = _p.LEVEL_NAMES.get(_fold(rec["level"]), rec["level"])
     category, indicator = rec["category"], rec["indicator"]
     if level == "":
         level = "indicator" if indicator else ("category" if category else "overall")
     if level == "overall" and _fold(category) in _OVERALL_NAMES:
         category = ""
     if category:
-        category = _v.resolve_category(category) or category
+        category = _p.resolve_category(category) or category
     if indicator and level == "indicator":
         year = rec["year"] if isinstance(rec["year"], int) else None
-        cat = category if _v.resolve_category(category) else None
-        resolved = (_v.resolve_indicator(indicator, year, cat) or _v.resolve_indicator(indicator, year))
+        cat = category if _p.resolve_category(category) else None
+        resolved = (_p.resolve_indicator(indicator, year, cat) or _p.resolve_indicator(indicator, year))
         if resolved:
             indicator = resolved
             if not category:
@@ -824,7 +722,7 @@ def _read_wide(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
             continue
         if year is None:
             continue
-        city = _v.resolve_city(city_raw) or city_raw
+        city = _p.resolve_city(city_raw) or city_raw
         for c in values:
             score = _score_of(ctx, table, row, c, required=False)
             if score is None or score is False:
@@ -832,7 +730,7 @@ def _read_wide(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
             rec = _base(table, row)
             rec.update(year=year, city=city, level=c.level, category=c.category, indicator=c.indicator, score=score)
             if c.level == "indicator" and year != hint:
-                resolved = _v.resolve_indicator(c.header, year)
+                resolved = _p.resolve_indicator(c.header, year)
                 rec["indicator"] = resolved or c.indicator
             rec["rank"] = _rank_of(ctx, table, row, ranks.get((c.level, c.category, c.indicator)))
             rec["source_column"] = c.header
@@ -855,7 +753,7 @@ def _read_bitkom(ctx: _Context, table: _Table, col: dict[str, _Column], hint: in
             continue
         if score is False or year is None:
             continue
-        rec.update(year=year, city=_v.resolve_city(city_raw) or city_raw, level=level, category=category,
+        rec.update(year=year, city=_p.resolve_city(city_raw) or city_raw, level=level, category=category,
                    indicator="", score=score, source_column=col["score"].header)
         if "source_url" in col:
             rec["source_url"] = _text(_cell(row, col["source_url"]))

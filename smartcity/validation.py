@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -19,6 +18,10 @@ import pandera.pandas as pa
 
 from smartcity import catalogue
 from smartcity.method import LEVELS, SCORE_COLUMNS
+from smartcity.parsing import LEVEL_NAMES as _LEVEL_NAMES
+from smartcity.parsing import clear_lookup_cache, norm, parse_number, resolve_category, resolve_city, resolve_indicator
+from smartcity.parsing import indicator_table as _indicator_table
+from smartcity.parsing import or_list as _or_list
 
 __all__ = [
     "Problem",
@@ -142,49 +145,7 @@ def scores_schema(years: Iterable[int] | None = None) -> pa.DataFrameSchema:
 SCORES_SCHEMA = scores_schema()
 
 
-# --------------------------------------------------------------------------- cached name lookups
-# The catalogue resolvers normalise every candidate on each call; a file repeats the same few names
-# thousands of times, so lookups are memoised for the duration of one read/validation.
-
-
-@functools.lru_cache(maxsize=8192)
-def norm(text: str) -> str:
-    return catalogue._norm(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def resolve_city(name: str) -> str | None:
-    return catalogue.resolve_city(name)
-
-
-@functools.lru_cache(maxsize=4096)
-def resolve_category(name: str) -> str | None:
-    return catalogue.resolve_category(name)
-
-
-@functools.lru_cache(maxsize=8192)
-def resolve_indicator(name: str, year: int | None = None, category: str | None = None) -> str | None:
-    return catalogue.resolve_indicator(name, year, category)
-
-
-@functools.lru_cache(maxsize=8)
-def _indicator_table() -> pd.DataFrame:
-    return catalogue.load_indicators().set_index("id")
-
-
-def clear_lookup_cache() -> None:
-    """Forget memoised catalogue lookups (called at the start of every read and validation)."""
-    for fn in (norm, resolve_city, resolve_category, resolve_indicator, _indicator_table):
-        fn.cache_clear()
-
-
 # --------------------------------------------------------------------------- suggestions
-
-
-def _or_list(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _suggest(name: str, choices: dict[str, str], n: int = 3) -> list[str]:
@@ -226,13 +187,6 @@ def _years_text(years: list[int]) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-_LEVEL_NAMES = {
-    "overall": "overall", "gesamt": "overall", "index": "overall", "gesamtindex": "overall", "total": "overall",
-    "category": "category", "kategorie": "category", "themenbereich": "category", "bereich": "category",
-    "indicator": "indicator", "indikator": "indicator",
-}
-
-
 def _is_missing(value: Any) -> bool:
     if value is None or value is pd.NA:
         return True
@@ -247,8 +201,6 @@ def _to_float(value: Any) -> float | None:
         return None
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return float(value)
-    from smartcity.loaders import parse_number
-
     return parse_number(value)
 
 
