@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Iterable, Union
 
 import pandas as pd
 
@@ -13,6 +15,9 @@ from smartcity.paths import DATA_DIR
 from smartcity.sample_note import SAMPLE_LABEL  # noqa: F401 - re-exported
 
 SAMPLE_FILE = DATA_DIR / "scores.csv"
+
+#: what ``load_dataset(path)`` accepts: nothing (the sample), a file or folder, or several of them
+DataPaths = Union[str, Path, Iterable[Union[str, Path]], None]
 
 
 @dataclass
@@ -31,6 +36,17 @@ class Dataset:
     is_sample: bool
     checksum: str
     disagreements: list = field(default_factory=list)
+    #: every file read (one for the sample or a single file)
+    files: list[str] = field(default_factory=list)
+    #: ``"published"`` if the bundled published figures filled tables the files lack, else ``"none"``
+    history: str = "none"
+    #: published figures added by ``history="published"``, per edition
+    history_counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def source_names(self) -> list[str]:
+        """File names of the data (for data notes)."""
+        return [Path(f).name for f in (self.files or [self.source])]
 
     @cached_property
     def cities(self) -> pd.DataFrame:
@@ -94,6 +110,17 @@ def _checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def data_checksum(files: list[Path], year: int | None = None, history: str | None = None) -> str:
+    """sha256 of the data: the file's own checksum for one file read as it is, else a digest over
+    every file's name and checksum, the default year and the history option."""
+    history = history or "none"
+    if len(files) == 1 and year is None and history == "none":
+        return _checksum(files[0])
+    parts = [[Path(f).name, _checksum(Path(f))] for f in files]
+    text = json.dumps({"files": parts, "year": year, "history": history}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def read_bundled(path: Path = SAMPLE_FILE) -> pd.DataFrame:
     """Read the project's own long-format file (already validated when it was built)."""
     frame = pd.read_csv(path, dtype={"category": str, "indicator": str, "provenance": str, "source_url": str},
@@ -103,27 +130,37 @@ def read_bundled(path: Path = SAMPLE_FILE) -> pd.DataFrame:
     return frame
 
 
-def load_dataset(path: str | Path | None = None, year: int | None = None) -> Dataset:
-    """Load the bundled sample (path=None) or a user's file in any format the loaders accept.
+def _is_sample(path: DataPaths) -> bool:
+    if path is None:
+        return True
+    if isinstance(path, (str, Path)):
+        return Path(path).resolve() == SAMPLE_FILE.resolve()
+    items = list(path)
+    return len(items) == 1 and Path(items[0]).resolve() == SAMPLE_FILE.resolve()
 
-    User files are validated first (smartcity.validation) and fail with one message per problem.
+
+def load_dataset(path: DataPaths = None, year: int | None = None, history: str | None = None) -> Dataset:
+    """Load the bundled sample (path=None) or a user's data in any format the loaders accept.
+
+    ``path`` is a file, a folder (every CSV/XLSX file in it) or a list of files and folders; the
+    files are validated (smartcity.validation, one message per problem) and merged; the same figure
+    in two files must have the same value. ``year`` is the edition of tables that name none.
+    ``history="published"`` adds the bundled published figures (provenance ``published``, with
+    source URLs) for every table the files lack; it does not apply to the sample.
     """
-    if path is None or Path(path).resolve() == SAMPLE_FILE.resolve():
+    if _is_sample(path):
         file = SAMPLE_FILE
         if not file.exists():
             raise FileNotFoundError(f"{file} is missing: build it with `python -m smartcity.sample build`")
         frame = read_bundled(file)
-        is_sample = True
-    else:
-        from smartcity.loaders import read_scores
-        from smartcity.validation import validate_scores
+        scores, disagreements = method.complete(frame, catalogue.load_indicators())
+        return Dataset(scores=scores, source=str(file), is_sample=True, checksum=_checksum(file),
+                       disagreements=disagreements, files=[str(file)])
+    from smartcity.inputs import add_history, read_inputs, sources_label
 
-        file = Path(path)
-        if not file.exists():
-            raise FileNotFoundError(f"Data file not found: {file}")
-        frame = read_scores(file, year=year)
-        frame = validate_scores(frame, str(file))
-        is_sample = False
+    frame, files = read_inputs(path, year=year)
+    frame, counts = add_history(frame, history)
     scores, disagreements = method.complete(frame, catalogue.load_indicators())
-    return Dataset(scores=scores, source=str(file), is_sample=is_sample, checksum=_checksum(file),
-                   disagreements=disagreements)
+    return Dataset(scores=scores, source=str(files[0]) if len(files) == 1 else sources_label(files),
+                   is_sample=False, checksum=data_checksum(files, year, history), disagreements=disagreements,
+                   files=[str(f) for f in files], history=history or "none", history_counts=counts)

@@ -412,7 +412,8 @@ class _Context:
         self.problems.append(Problem(self.file, row, column, value, message, hint, sheet=sheet or None))
 
 
-_REQUIRED_LONG = ["year", "city", "level", "category", "indicator", "score"]
+# no level column: the level follows from the filled columns (indicator, else category, else overall)
+_REQUIRED_LONG = ["year", "city", "category", "indicator", "score"]
 _ROLE_LABELS = {
     "year": "year (Jahr)", "city": "city (Stadt)", "level": "level (Ebene)", "category": "category (Kategorie)",
     "indicator": "indicator (Indikator)", "score": "score (Punkte/Wert/Index)", "rank": "rank (Rang/Platz)",
@@ -667,7 +668,7 @@ def _read_long(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
         rec["year"] = _year_of(ctx, table, row, col.get("year"), hint)
         city_raw = _text(_cell(row, col["city"]))
         rec["city"] = _p.resolve_city(city_raw) or city_raw
-        rec["level"] = _text(_cell(row, col["level"]))
+        rec["level"] = _text(_cell(row, col.get("level")))
         rec["category"] = _text(_cell(row, col["category"]))
         rec["indicator"] = _text(_cell(row, col["indicator"]))
         score = _score_of(ctx, table, row, col["score"], required=True)
