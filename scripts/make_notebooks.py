@@ -10,6 +10,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+HISTORY = 'history = None  # "published": published figures fill tables the data lacks'
 KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
           "language_info": {"name": "python"}}
 
@@ -31,8 +32,8 @@ def write(nb, name: str) -> None:
 
 CITY = notebook(
     "city", "Stadtbericht", "staedte",
-    'city = "Krefeld"\nyear = None  # None: latest edition in the data\ndata = None  # None: bundled sample data\nlang = "de"\npeers = None  # e.g. ["Düsseldorf", "Duisburg", "Neuss"]',
-    "from smartcity.report import CityReport\n\nr = CityReport(city, year=year, data=data, lang=lang, peers=peers)\nr.notice()",
+    'city = "Krefeld"\nyear = None  # None: latest edition in the data\ndata = None  # None: bundled sample data; or a file, a folder or a list of them\nlang = "de"\npeers = None  # e.g. ["Düsseldorf", "Duisburg", "Neuss"]\n' + HISTORY,
+    "from smartcity.report import CityReport\n\nr = CityReport(city, year=year, data=data, lang=lang, peers=peers, history=history)\nr.notice()",
     ["r.summary()", "r.trend_text()", "r.trajectory_chart()", "r.profile_text()", "r.category_chart()",
      "r.category_table()", "r.strengths_text()", "r.indicator_chart()", "r.peers_text()", "r.peers_chart()",
      "r.levers_text()", "r.levers_table()", "r.method_note()"],
@@ -42,8 +43,8 @@ CITY = notebook(
 
 CATEGORY = notebook(
     "category", "Kategoriebericht", "kategorien",
-    'category = "Verwaltung"\nyear = None\ndata = None\nlang = "de"',
-    "from smartcity.report import CategoryReport\n\nr = CategoryReport(category, year=year, data=data, lang=lang)\nr.notice()",
+    'category = "Verwaltung"\nyear = None\ndata = None\nlang = "de"\n' + HISTORY,
+    "from smartcity.report import CategoryReport\n\nr = CategoryReport(category, year=year, data=data, lang=lang, history=history)\nr.notice()",
     ["r.summary()", 'r.heading("ranking")', "r.ranking_chart()", "r.distribution_chart()",
      'r.heading("movers")', "r.movers_table()", 'r.heading("indicators")', "r.leaders_table()", "r.heatmap()",
      'r.heading("bundesland")', "r.bundesland_table()", "r.method_note()",
@@ -54,8 +55,8 @@ CATEGORY = notebook(
 
 OVERVIEW = notebook(
     "edition", "Bundesweite Übersicht", "uebersicht",
-    'year = None\ndata = None\nlang = "de"',
-    "from smartcity.report import OverviewReport\n\nr = OverviewReport(year=year, data=data, lang=lang)\nr.notice()",
+    'year = None\ndata = None\nlang = "de"\n' + HISTORY,
+    "from smartcity.report import OverviewReport\n\nr = OverviewReport(year=year, data=data, lang=lang, history=history)\nr.notice()",
     ["r.summary()", 'r.heading("top10")', "r.top10_table()", 'r.heading("series")', "r.series_chart()",
      'r.heading("map")', "r.map_chart()", 'r.heading("movers")', "r.movers_table()", 'r.heading("bundesland")',
      "r.bundesland_table()", "r.method_note()"],
@@ -65,9 +66,9 @@ OVERVIEW = notebook(
 
 TEMPLATE = notebook(
     "edition", "NRW-Städte im Vergleich", "nrw-vergleich",
-    'year = None\ndata = None\nlang = "de"\nbundesland = "Nordrhein-Westfalen"',
+    'year = None\ndata = None\nlang = "de"\nbundesland = "Nordrhein-Westfalen"\n' + HISTORY,
     "from smartcity import analysis, charts\nfrom smartcity.report import Markdown, OverviewReport, Table\n\n"
-    "r = OverviewReport(year=year, data=data, lang=lang)\nr.notice()",
+    "r = OverviewReport(year=year, data=data, lang=lang, history=history)\nr.notice()",
     ["ranking = r.view.ranking[r.view.ranking.bundesland == bundesland]\n"
      "Markdown(f\"## {bundesland}: {len(ranking)} Städte im Smart City Index {r.year}\")",
      "Table(ranking[[\"rank\", \"city\", \"score\", \"rank_change\"]], lang)",

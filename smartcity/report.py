@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -152,32 +151,71 @@ class Table:
 
 
 @lru_cache(maxsize=4)
-def _cached_dataset(path: str | None, stamp: tuple) -> Dataset:
-    return load_dataset(path)
+def _cached_dataset(paths: tuple[str, ...] | None, year: int | None, history: str, stamp: tuple) -> Dataset:
+    return load_dataset(list(paths) if paths else None, year=year, history=history)
 
 
-def dataset(data: str | None = None) -> Dataset:
-    """The dataset for a report; loaded once per file version and process (it is never modified)."""
+def dataset(data: str | list[str] | None = None, year: int | None = None, history: str | None = None) -> Dataset:
+    """The dataset for a report; loaded once per version of its files and process (it is never modified).
+
+    ``data`` is a file, a folder or a list of them (None: the bundled sample); ``year`` is the edition
+    of tables that name none; ``history="published"`` fills tables the files lack with published figures.
+    """
     from smartcity.dataset import SAMPLE_FILE
+    from smartcity.inputs import data_files
 
-    file = Path(data) if data else SAMPLE_FILE
-    stat = file.stat()
-    return _cached_dataset(str(file) if data else None, (str(file), stat.st_mtime_ns, stat.st_size))
+    if not data:
+        files, paths = [SAMPLE_FILE], None
+    else:
+        files = data_files(data)
+        paths = tuple(str(f) for f in files)
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _cached_dataset(paths, int(year) if year and paths else None, (history or "none") if paths else "none", stamp)
 
 
 class _Report:
-    def __init__(self, data: str | None, year: int | None, lang: str):
+    def __init__(self, data: str | list[str] | None, year: int | None, lang: str, history: str | None = None):
         self.lang = fmt.check_lang(lang)
-        self.ds = dataset(data)
+        self.ds = dataset(data, year=year, history=history)
         self.year = int(year) if year else self.ds.latest_year
         if self.year not in self.ds.years:
             raise ValueError(f"No data for {self.year}; the dataset has {', '.join(map(str, self.ds.years))}")
 
     def notice(self) -> Markdown:
-        """The data note at the top: sample data is marked as such."""
-        if not self.ds.is_sample:
+        """The data note at the top: sample data is marked as such, published history as such."""
+        if self.ds.is_sample:
+            return Markdown(f"> **{SAMPLE_LABEL[self.lang]}:** {SAMPLE_NOTE[self.lang]}")
+        history = self._history_sentence()
+        if not history:
             return Markdown("")
-        return Markdown(f"> **{SAMPLE_LABEL[self.lang]}:** {SAMPLE_NOTE[self.lang]}")
+        label = "Ergänzte Zahlen" if self.lang == "de" else "Added figures"
+        return Markdown(f"> **{label}:** {history}")
+
+    def _history_sentence(self) -> str:
+        """How many figures of which editions come from the bundled published history ("" if none)."""
+        counts = self.ds.history_counts
+        if not counts:
+            return ""
+        total = sum(counts.values())
+        years = sorted(counts)
+        if self.lang == "de":
+            per = ", ".join(f"{fmt.number(counts[y], 'de', 0)} aus {y}" for y in years)
+            figure = "Zahl" if total == 1 else "Zahlen"
+            return (f"{fmt.number(total, 'de', 0)} {figure} ({per}) stammen nicht aus den eigenen Dateien, "
+                    "sondern aus den mitgelieferten veröffentlichten Ergebnissen des Smart City Index "
+                    "(je Zahl mit Quelle); sie ergänzen Ausgaben und Tabellen, die in den Dateien fehlen.")
+        per = ", ".join(f"{counts[y]} from {y}" for y in years)
+        figure = "figure" if total == 1 else "figures"
+        return (f"{total} {figure} ({per}) do not come from the files given but from the bundled published "
+                "results of the Smart City Index (each with its source); they fill editions and tables the "
+                "files lack.")
+
+    def _source_names(self) -> str:
+        names = self.ds.source_names
+        if len(names) <= 3:
+            return ", ".join(names)
+        more = len(names) - 3
+        return ", ".join(names[:3]) + (f" und {more} weitere" if self.lang == "de" else f" and {more} more")
 
     def method_note(self) -> Markdown:
         ds = self.ds
@@ -195,8 +233,11 @@ class _Report:
             if row is not None:
                 parts.append(f"Ausgabe {self.year}: {int(row['n_cities'])} Städte, {int(row['n_indicators'])} Indikatoren, "
                              f"{int(row['n_parameters'])} Parameter.")
-            parts.append(f"Datenquelle: {'Beispieldatensatz' if ds.is_sample else 'Datei'} {Path(ds.source).name}; {published} von {total} Werten dieses Jahres "
+            files = "Beispieldatensatz" if ds.is_sample else ("Datei" if len(ds.source_names) == 1 else "Dateien")
+            parts.append(f"Datenquelle: {files} {self._source_names()}; {published} von {total} Werten dieses Jahres "
                          f"sind veröffentlichte Zahlen, die übrigen {'modelliert' if ds.is_sample else 'amtlich oder berechnet'}.")
+            if self._history_sentence():
+                parts.append(self._history_sentence())
         else:
             parts = ["## Method and data",
                      "Each indicator is scaled to 0-100 per edition: the best city gets 100, the weakest 0. "
@@ -206,8 +247,11 @@ class _Report:
             if row is not None:
                 parts.append(f"Edition {self.year}: {int(row['n_cities'])} cities, {int(row['n_indicators'])} indicators, "
                              f"{int(row['n_parameters'])} parameters.")
-            parts.append(f"Data source: {'sample dataset' if ds.is_sample else 'file'} {Path(ds.source).name}; {published} of {total} values of this year are "
+            files = "sample dataset" if ds.is_sample else ("file" if len(ds.source_names) == 1 else "files")
+            parts.append(f"Data source: {files} {self._source_names()}; {published} of {total} values of this year are "
                          f"published figures, the rest {'modelled' if ds.is_sample else 'official or computed'}.")
+            if self._history_sentence():
+                parts.append(self._history_sentence())
         return Markdown("\n\n".join(parts))
 
     def _chart_title(self, key: str, **kw) -> str:
@@ -230,9 +274,9 @@ class _Report:
 class CityReport(_Report):
     """Sections of the city report."""
 
-    def __init__(self, city: str, year: int | None = None, data: str | None = None, lang: str = "de",
-                 peers: list[str] | None = None):
-        super().__init__(data, year, lang)
+    def __init__(self, city: str, year: int | None = None, data: str | list[str] | None = None, lang: str = "de",
+                 peers: list[str] | None = None, history: str | None = None):
+        super().__init__(data, year, lang, history)
         self.city = an.resolve_city(self.ds, city)
         present = self.ds.scores[(self.ds.scores["year"] == self.year) & (self.ds.scores["city"] == self.city)]
         if present.empty:
@@ -325,8 +369,9 @@ class _FieldReport(_Report):
 class CategoryReport(_FieldReport):
     """Sections of the category report."""
 
-    def __init__(self, category: str, year: int | None = None, data: str | None = None, lang: str = "de"):
-        super().__init__(data, year, lang)
+    def __init__(self, category: str, year: int | None = None, data: str | list[str] | None = None,
+                 lang: str = "de", history: str | None = None):
+        super().__init__(data, year, lang, history)
         self.category = an.resolve_category(category)
         self.view = an.category_view(self.ds, self.category, self.year, lang=self.lang)
 
@@ -371,8 +416,9 @@ class CategoryReport(_FieldReport):
 class OverviewReport(_FieldReport):
     """Sections of the national overview of one edition."""
 
-    def __init__(self, year: int | None = None, data: str | None = None, lang: str = "de"):
-        super().__init__(data, year, lang)
+    def __init__(self, year: int | None = None, data: str | list[str] | None = None, lang: str = "de",
+                 history: str | None = None):
+        super().__init__(data, year, lang, history)
         self.view = an.national_view(self.ds, self.year)
 
     def title(self) -> Markdown:

@@ -260,18 +260,25 @@ def test_index_page_lists_reports_with_status():
          "reports": [
              {"id": "uebersicht", "kind": "edition", "title": "Übersicht", "status": "built", "standard": True,
               "outputs": {"html": {"path": "uebersicht.html"}, "pdf": {"path": "uebersicht.pdf"}}, "duration": 2},
-             {"id": "staedte/krefeld", "kind": "city", "title": "Krefeld", "status": "skipped", "standard": True,
+             {"id": "staedte/krefeld", "kind": "city", "title": "Krefeld", "status": "up_to_date", "standard": True,
               "outputs": {"html": {"path": "staedte/krefeld.html"}}},
              {"id": "staedte/koeln", "kind": "city", "title": "Köln", "status": "failed", "standard": True,
               "error": {"cell_index": 3, "ename": "ValueError", "message": "kaputt <b>"},
               "failed_notebook": "_failed/staedte__koeln.ipynb"},
+             {"id": "staedte/aachen", "kind": "city", "title": "Aachen", "status": "skipped", "standard": True,
+              "reason": "no figures for Aachen in the 2025 data", "reason_code": "no-city-data", "outputs": {}},
          ]}
     html = render_index(m)
     assert '<html lang="de">' in html and "Städte" in html and "Beispieldaten" in html
     assert 'href="staedte/krefeld.html"' in html and 'href="uebersicht.pdf"' in html
+    assert ">aktuell<" in html
     assert "Fehler" in html and "kaputt &lt;b&gt;" in html and "Zelle 3" in html
+    # a report the data holds nothing for: skipped with its reason, not counted as failed
+    assert ">übersprungen<" in html and "keine Zahlen dieser Ausgabe" in html and 'href="staedte/aachen' not in html
+    assert "4 Berichte: 2 verfügbar, 1 übersprungen (keine Daten), 1 fehlgeschlagen." in html
     assert "http://" not in html and "https://" not in html   # offline
-    assert "National overview" in render_index(m, lang="en")
+    english = render_index(m, lang="en")
+    assert "National overview" in english and ">skipped<" in english and "holds no figures" in english
 
 
 def test_german_and_english_index_pages_link_to_each_other(tmp_path):

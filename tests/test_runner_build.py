@@ -90,38 +90,38 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
     assert entry["outputs"]["html"]["sha256"] == sha256_file(yd / "staedte" / "krefeld.html")
     assert entry["duration"] > 0 and entry["error"] is None
 
-    # no change: everything skipped, fast, no kernels
+    # no change: everything up to date, fast, no kernels
     t0 = time.monotonic()
     code, m = run(out, nbdir, *sel, "--format", "html")
-    assert code == 0 and set(statuses(m).values()) == {"skipped"}
+    assert code == 0 and set(statuses(m).values()) == {"up_to_date"}
     assert time.monotonic() - t0 < 3
 
     # a changed parameter (a peer group for the city reports) rebuilds those reports only
     code, m = run(out, nbdir, *sel, "--format", "html", "--peers", "Düsseldorf,Neuss")
-    assert code == 0 and statuses(m) == {"uebersicht": "skipped", "kategorien/verwaltung": "skipped",
+    assert code == 0 and statuses(m) == {"uebersicht": "up_to_date", "kategorien/verwaltung": "up_to_date",
                                          "staedte/aachen": "built", "staedte/krefeld": "built"}
     assert next(e for e in m["reports"] if e["id"] == "staedte/krefeld")["parameters"]["peers"] == [
         "Düsseldorf", "Neuss"]
     code, m = run(out, nbdir, *sel, "--format", "html")          # and back: rebuilt without the group
-    assert statuses(m)["staedte/krefeld"] == "built" and statuses(m)["uebersicht"] == "skipped"
+    assert statuses(m)["staedte/krefeld"] == "built" and statuses(m)["uebersicht"] == "up_to_date"
 
     # a changed notebook rebuilds its reports only
     nb = json.loads((nbdir / "category.ipynb").read_text())
     nb["cells"].append({"cell_type": "markdown", "id": "new-cell", "metadata": {}, "source": "Neu."})
     (nbdir / "category.ipynb").write_text(json.dumps(nb))
     code, m = run(out, nbdir, *sel, "--format", "html")
-    assert statuses(m) == {"uebersicht": "skipped", "kategorien/verwaltung": "built",
-                           "staedte/aachen": "skipped", "staedte/krefeld": "skipped"}
+    assert statuses(m) == {"uebersicht": "up_to_date", "kategorien/verwaltung": "built",
+                           "staedte/aachen": "up_to_date", "staedte/krefeld": "up_to_date"}
 
     # a damaged output rebuilds; an extra format rebuilds; --force rebuilds everything
     (yd / "staedte" / "aachen.html").write_text("tampered")
     code, m = run(out, nbdir, *sel, "--format", "html")
-    assert statuses(m)["staedte/aachen"] == "built" and statuses(m)["staedte/krefeld"] == "skipped"
+    assert statuses(m)["staedte/aachen"] == "built" and statuses(m)["staedte/krefeld"] == "up_to_date"
     code, m = run(out, nbdir, "--city", "Krefeld", "--notebook", "city", "--format", "html,pdf")
     assert statuses(m)["staedte/krefeld"] == "built"
     assert (yd / "staedte" / "krefeld.pdf").read_bytes().startswith(b"%PDF")
     # entries of reports not selected this time are kept in the manifest and the index
-    assert statuses(m)["staedte/aachen"] == "skipped"
+    assert statuses(m)["staedte/aachen"] == "up_to_date"
     assert "aachen.html" in (yd / "index.html").read_text()
     code, m = run(out, nbdir, *sel, "--format", "html", "--force")
     assert set(statuses(m).values()) == {"built"}
@@ -155,7 +155,7 @@ def test_german_and_english_builds_coexist(tmp_path, nbdir):
     # a rerun of each language skips everything; neither flips the other's cache
     for args in (sel, [*sel, "--lang", "en"], sel):
         code, m = run(out, nbdir, *args)
-        assert code == 0 and set(statuses(m).values()) == {"skipped"}, statuses(m)
+        assert code == 0 and set(statuses(m).values()) == {"up_to_date"}, statuses(m)
     reports = {p: h for p, h in de_files.items() if p.suffix in (".html", ".zip") and p.name != "index.html"}
     assert len(reports) == 4 and {p: sha256_file(p) for p in reports} == reports
 
@@ -179,8 +179,8 @@ def test_peers_from_the_command_line(tmp_path, nbdir):
     kept = json.loads((yd / "_notebooks" / "vergleich__krefeld.ipynb").read_text())
     assert kept["metadata"]["papermill"]["parameters"]["peers"] == ["Düsseldorf", "Duisburg", "Neuss"]
 
-    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf,Duisburg,Neuss")   # same list: skipped
-    assert code == 0 and set(statuses(m).values()) == {"skipped"}
+    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf,Duisburg,Neuss")   # same list: up to date
+    assert code == 0 and set(statuses(m).values()) == {"up_to_date"}
     code, m = run(out, nbdir, *args, "--peers", "Düsseldorf")                 # changed list: rebuilt
     assert set(statuses(m).values()) == {"built"}
     assert "Vergleichsgruppe: Düsseldorf." in (yd / "vergleich" / "krefeld.html").read_text()
@@ -325,8 +325,8 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path, nbdir):
     assert proc2.returncode == 0, proc2.stdout + proc2.stderr
     m2 = json.loads((yd / "manifest.json").read_text())
     st = statuses(m2)
-    assert all(st[i] == "skipped" for i in done), {i: st[i] for i in done}
-    assert set(st.values()) <= {"built", "skipped"} and len(st) == n_cities
+    assert all(st[i] == "up_to_date" for i in done), {i: st[i] for i in done}
+    assert set(st.values()) <= {"built", "up_to_date"} and len(st) == n_cities
     assert len(list(yd.glob("langsam/*.html"))) == n_cities
 
 

@@ -35,7 +35,8 @@ class Options:
     notebooks: list[str] = field(default_factory=list)
     formats: tuple[str, ...] = FORMATS
     lang: str = "de"
-    data: str | None = None
+    data: list[str] | None = None      # --data: files and folders, merged; None = bundled sample
+    history: str = "none"              # --history published: published figures fill tables the data lacks
     out: Path | None = None
     jobs: int | None = None
     force: bool = False
@@ -102,7 +103,8 @@ def resolve_categories(names: list[str]) -> list[str]:
 # ---------------------------------------------------------------------- incremental cache
 def is_up_to_date(job: Job, prev: dict | None, year_dir: Path) -> bool:
     """Same cache key as last time and every requested output present with its recorded checksum."""
-    if not prev or prev.get("key") != job.key or prev.get("status") not in ("built", "skipped"):
+    # "skipped" of manifests before schema 2 meant up to date; its recorded outputs are checked below
+    if not prev or prev.get("key") != job.key or prev.get("status") not in ("built", "up_to_date", "skipped"):
         return False
     outputs = prev.get("outputs") or {}
     for fmt, rel in job.outputs.items():
@@ -164,20 +166,25 @@ class Build:
         if not all_specs and not explicit:
             raise UsageError(f"no report notebooks in {self.notebook_dir} (a report notebook has "
                              '"smartcity": {"scope": ..., "title": ..., "slug": ...} in its metadata)')
+        if o.history not in ("none", "published"):
+            raise UsageError(f"--history must be none or published, not {o.history!r}")
+        if o.history != "none" and not o.data:
+            raise UsageError("--history published adds published figures to your own data: give it with --data")
         try:
-            self.info = info = load_info(o.data, self.out / ".cache")
+            self.info = info = load_info(o.data, self.out / ".cache", year=o.year, history=o.history)
         except DataError as exc:
             raise UsageError(str(exc)) from None
         year = o.year if o.year is not None else info.latest_year
         if year not in info.years:
             raise UsageError(f"no data for {year}; editions in the data: {', '.join(map(str, info.years))}")
-        edition_cities = {n for n, _ in info.cities_of(year)}
+        edition_cities = {n for n, _ in info.edition_cities_of(year)}
         missing = [c for c in cities if c not in edition_cities]
         if missing:
             raise UsageError(f"not part of the {year} edition: {', '.join(missing)}")
-        missing = [c for c in peers or () if c not in edition_cities]
+        data_cities = {n for n, _ in info.cities_of(year)}
+        missing = [c for c in peers or () if c not in data_cities]
         if missing:
-            raise UsageError(f"--peers: not part of the {year} edition: {', '.join(missing)}")
+            raise UsageError(f"--peers: no figures in the {year} data for {', '.join(missing)}")
         self.year = year
         self.year_dir = report_dir(self.out, year, o.lang)
         sel = Selection(cities=cities, categories=categories, notebooks=explicit)
@@ -225,12 +232,15 @@ class Build:
             "code": {"render": fingerprint.render_code_version(), "library": fingerprint.library_code_version()},
             "data": {
                 "source": info.source if info else None,
+                "files": info.files if info else [],
+                "history": info.history if info else "none",
+                "history_counts": info.history_counts if info else {},
                 "bundled_sample": info.is_sample if info else None,
                 "is_sample": info.is_sample if info else None,
                 "checksum": info.checksum if info else None,
                 "catalogue_checksum": info.catalogue if info else None,
             },
-            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "formats": list(self.opts.formats),
+            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "year": self.opts.year, "formats": list(self.opts.formats),
                         "executor": self.opts.executor, "jobs": self.jobs_n, "timeout": self.opts.timeout, "force": self.opts.force},
             "summary": dict(manifest.summarise(entries), duration=round(time.monotonic() - self.t0, 2)),
             "reports": entries,
@@ -316,21 +326,29 @@ class Build:
         planned = {j.id for j in jobs}
         for eid, e in self.prev.items():
             if eid not in planned and all((yd / r["path"]).exists() for r in (e.get("outputs") or {}).values()):
-                self.entries[eid] = dict(e, carried_over=True, duration=0.0,
-                                         status="skipped" if e.get("status") == "built" else e.get("status"))
+                status = e.get("status")
+                if status in ("built", "up_to_date") or (status == "skipped" and e.get("outputs")):
+                    status = "up_to_date"       # (a "skipped" with outputs is an up-to-date entry of schema 1)
+                self.entries[eid] = dict(e, carried_over=True, duration=0.0, status=status)
         todo: list[Job] = []
+        no_data = 0
         for job in jobs:
             self._jobs[job.id] = job
             prev = self.prev.get(job.id)
-            if not self.opts.force and is_up_to_date(job, prev, yd):
+            if job.skip_reason:
+                for fmt in FORMATS:                 # a report of earlier data would contradict this data
+                    unlink_quiet(yd / f"{job.id}.{fmt}")
+                self.entries[job.id] = self._entry(job, "skipped", reason=job.skip_reason, reason_code=job.skip_code)
+                no_data += 1
+            elif not self.opts.force and is_up_to_date(job, prev, yd):
                 prev.pop("carried_over", None)
-                self.entries[job.id] = dict(prev, status="skipped", duration=0.0,
+                self.entries[job.id] = dict(prev, status="up_to_date", duration=0.0,
                                             build_duration=prev.get("build_duration", prev.get("duration")))
             else:
                 todo.append(job)
         self.progress = progress = make_progress(self.opts.progress)
         label = f"Smart City Index {self.year}"
-        progress.start(len(jobs), len(jobs) - len(todo), label)
+        progress.start(len(jobs), len(jobs) - len(todo) - no_data, label, no_data=no_data)
         interrupted = False
         try:
             if todo:
@@ -378,13 +396,14 @@ class Build:
         for p in sorted(data_dir.rglob("*")):
             if p.is_file() and not p.name.startswith("."):
                 files[f"data/{p.relative_to(data_dir)}"] = p.read_bytes()
-        user_file = None
-        if self.info.param:
-            src = Path(self.info.param)
-            user_file = f"user/{src.name}"
-            files[user_file] = src.read_bytes()
-        digest = fingerprint.digest([self.info.checksum, self.info.catalogue, user_file])
-        return {"digest": digest, "files": files, "user_file": user_file}
+        user_files = []
+        for i, name in enumerate(self.info.param or []):
+            src = Path(name)
+            rel = f"user/{i:03d}/{src.name}"      # one folder per file: names may repeat across folders
+            files[rel] = src.read_bytes()
+            user_files.append(rel)
+        digest = fingerprint.digest([self.info.checksum, self.info.catalogue, user_files])
+        return {"digest": digest, "files": files, "user_files": user_files}
 
     def _execute(self, todo: list[Job]) -> None:
         executor = self._executor()
@@ -410,15 +429,21 @@ class Build:
         from smartcity.runner.bundle import build_bundles
 
         city_jobs = [j for j in jobs if j.scope == "city" and j.standard
-                     and self.entries.get(j.id, {}).get("status") in ("built", "skipped")]
+                     and self.entries.get(j.id, {}).get("status") in manifest.AVAILABLE]
         if city_jobs:
             build_bundles(self, city_jobs)
 
     def _report(self, entries: list[dict], summary: dict, interrupted: bool) -> None:
         p = self.progress
         failures = [e for e in entries if e["status"] in ("failed", "timeout")]
-        p.log(f"{summary['built']} built, {summary['skipped']} up to date, {summary['failed']} failed, "
-              f"{summary['timeout']} timed out in {time.monotonic() - self.t0:.1f} s -> {self.year_dir}")
+        p.log(f"{summary['built']} built, {summary['up_to_date']} up to date, {summary['skipped']} skipped (no data), "
+              f"{summary['failed']} failed, {summary['timeout']} timed out in {time.monotonic() - self.t0:.1f} s "
+              f"-> {self.year_dir}")
+        skipped = [e for e in entries if e["status"] == "skipped"]
+        if skipped:
+            p.log("Skipped reports (the data holds nothing for them; not an error):")
+            for line in _skipped_lines(skipped):
+                p.log(f"  {line}")
         if failures:
             p.log("Failed reports:")
             for e in failures:
@@ -443,12 +468,44 @@ def _public_error(err: dict | None) -> dict | None:
     return out
 
 
+def _skipped_lines(entries: list[dict], listed: int = 6) -> list[str]:
+    """Skipped reports grouped by reason: the first few named, the rest counted."""
+    groups: dict[str, list[dict]] = {}
+    for e in entries:
+        groups.setdefault(e.get("reason_code") or e.get("reason") or "", []).append(e)
+    lines = []
+    for group in groups.values():
+        if len(group) == 1:
+            lines.append(f"{group[0]['id']}: {group[0].get('reason')}")
+            continue
+        names = ", ".join(e.get("title") or e["id"] for e in group[:listed])
+        more = f" and {len(group) - listed} more" if len(group) > listed else ""
+        kind = {"city": "city reports", "category": "category reports"}.get(group[0].get("kind"), "reports")
+        reason = {"no-city-data": "no figures for the city in the data",
+                  "no-category-data": "no table of the category in the data"}.get(group[0].get("reason_code") or "",
+                                                                                 group[0].get("reason"))
+        lines.append(f"{len(group)} {kind} ({names}{more}): {reason}")
+    return lines
+
+
+def _file_names(info: DataInfo, listed: int = 3) -> str:
+    names = [Path(f).name for f in (info.files or [info.source])]
+    if len(names) <= listed:
+        return ", ".join(names)
+    return ", ".join(names[:listed]) + f" (+{len(names) - listed})"
+
+
 def _data_note(job: Job, info: DataInfo | None) -> str:
     if info is None or info.is_sample:
         return (f"Quelle: Beispieldaten nach dem Bitkom Smart City Index {job.year}" if job.lang == "de"
                 else f"Source: sample data modelled on the Bitkom Smart City Index {job.year}")
-    name = Path(info.source).name
-    return f"Datenquelle: {name}" if job.lang == "de" else f"Data source: {name}"
+    names = _file_names(info)
+    note = f"Datenquelle: {names}" if job.lang == "de" else f"Data source: {names}"
+    if info.history_counts:
+        n = sum(info.history_counts.values())
+        note += ("; ergänzt um veröffentlichte Zahlen" if job.lang == "de" else "; with published figures") + \
+            f" ({n})"
+    return note
 
 
 def _sort_key(e: dict):

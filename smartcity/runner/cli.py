@@ -27,10 +27,13 @@ examples:
   python run_reports.py --year 2024 --format html --lang en --out /tmp/reports
                                                      -> /tmp/reports/2024/en/staedte/krefeld.html ...
   python run_reports.py --data meine_daten.xlsx --jobs 4 --bundle
+  python run_reports.py --data tabellen/ --year 2025  every CSV/XLSX in tabellen/, tables without a year are 2025
+  python run_reports.py --data bitkom_2025.xlsx --data krefeld_indikatoren_2025.csv --history published
   python run_reports.py --executor dask              same batch on a local Dask cluster
   python run_reports.py --executor tcp://10.0.0.5:8786
 
-exit codes: 0 all reports built or up to date, 1 some report failed or timed out,
+exit codes: 0 every report built, up to date or skipped because the data holds nothing for it
+            (listed with the reason), 1 some report failed or timed out,
             2 usage error (unknown city, year not in the data ...), 130 interrupted (Ctrl-C)
 """
 
@@ -49,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sel = p.add_argument_group("what to build")
     sel.add_argument("--year", type=int, metavar="YEAR",
-                     help="edition to build (default: the latest edition in the data), e.g. --year 2024")
+                     help="edition to build (default: the latest edition in the data); also the edition of "
+                          "every --data table that names no year, e.g. --year 2024")
     sel.add_argument("--city", action="append", default=[], metavar="NAME",
                      help="only this city's reports; repeatable; official name, slug or alias, e.g. "
                           "--city Krefeld --city muenchen. An unknown name fails at once with suggestions")
@@ -70,9 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     sel.add_argument("--lang", choices=("de", "en"), default="de",
                      help="report language (default: de); English reports get their own tree "
                           "reports/<year>/en/ with its own index and manifest, e.g. --lang en")
-    sel.add_argument("--data", metavar="PATH",
-                     help="score data to use instead of the bundled sample (any format the loaders "
-                          "accept), e.g. --data ergebnisse_2025.xlsx")
+    sel.add_argument("--data", action="append", metavar="PATH",
+                     help="score data to use instead of the bundled sample: a file (any format the loaders "
+                          "accept) or a folder (every CSV/XLSX file in it); repeatable, all files are merged "
+                          "(the same figure with two different values is an error), e.g. --data bitkom_2025.xlsx "
+                          "--data krefeld_indikatoren_2025.csv")
+    sel.add_argument("--history", choices=("none", "published"), default="none",
+                     help="published: the bundled published figures (with their sources) fill editions and "
+                          "tables your --data lacks, marked as such in each report's data note "
+                          "(default: none), e.g. --data bitkom_2025.csv --history published")
     sel.add_argument("--out", metavar="DIR",
                      help="output root; reports go to DIR/<year>/, English ones to DIR/<year>/en/ "
                           "(default: reports/), e.g. --out /tmp/reports")
@@ -127,7 +137,7 @@ def options_from_args(args: argparse.Namespace):
             raise UsageError('--peers needs at least one city name, e.g. --peers "Düsseldorf,Duisburg,Neuss"')
     return Options(
         year=args.year, cities=args.city, categories=args.category, notebooks=args.notebook,
-        formats=formats, lang=args.lang, peers=peers, data=args.data, out=Path(args.out) if args.out else None,
+        formats=formats, lang=args.lang, peers=peers, data=args.data or None, history=args.history, out=Path(args.out) if args.out else None,
         jobs=args.jobs, force=args.force, timeout=args.timeout if args.timeout and args.timeout > 0 else None,
         executor=executor, keep_notebooks=args.keep_notebooks, bundle=args.bundle,
         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else None, progress=args.progress,

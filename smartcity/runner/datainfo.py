@@ -1,7 +1,8 @@
 """What the planner needs to know about a dataset, cached so a no-change rerun never imports pandas.
 
-The cache entry is keyed by the data file checksum, the bundled catalogue (``data/``) and the
-library code, so any change there reloads the dataset through :func:`smartcity.dataset.load_dataset`.
+The cache entry is keyed by the checksums of every data file, the year and history options, the
+bundled catalogue (``data/``) and the library code, so any change there reloads the dataset through
+:func:`smartcity.dataset.load_dataset`.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from smartcity.runner import fingerprint
 from smartcity.runner.fsutil import atomic_write, sha256_file
 
 SAMPLE_LABEL = "bundled sample"
-INFO_SCHEMA = 2
+INFO_SCHEMA = 3
+#: file types taken from a folder given as --data (keep in step with smartcity.inputs.DATA_SUFFIXES)
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 
 class DataError(RuntimeError):
@@ -22,13 +25,20 @@ class DataError(RuntimeError):
 
 @dataclass
 class DataInfo:
-    source: str                   # path of the scores file actually used
-    param: str | None             # value of the notebooks' ``data`` parameter (None = bundled sample)
-    checksum: str                 # sha256 of the scores file (same as Dataset.checksum)
+    source: str                   # the data actually used: one path, or "N files (a.csv, ...)"
+    param: list[str] | None       # value of the notebooks' ``data`` parameter (None = bundled sample)
+    checksum: str                 # sha256 of the data (same as Dataset.checksum)
     catalogue: str                # digest of the bundled data directory (cities, indicators, ...)
     is_sample: bool
     years: list[int]
-    cities: dict[str, list[list[str]]] = field(default_factory=dict)   # year -> [[name, slug], ...]
+    cities: dict[str, list[list[str]]] = field(default_factory=dict)   # year -> [[name, slug], ...] with any figure
+    edition_cities: dict[str, list[list[str]]] = field(default_factory=dict)  # year -> cities of the edition (catalogue)
+    categories_in_data: dict[str, list[str]] = field(default_factory=dict)  # year -> categories with category scores
+    levels: dict[str, list[str]] = field(default_factory=dict)        # year -> levels with figures
+    files: list[str] = field(default_factory=list)                    # every data file read
+    history: str = "none"                                             # --history
+    year_option: int | None = None                                    # --year: edition of tables naming none
+    history_counts: dict[str, int] = field(default_factory=dict)      # year -> published figures added
     categories: list[list[str]] = field(default_factory=list)          # [[name_de, name_en, slug], ...]
     category_labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # year -> lang -> labels
 
@@ -45,7 +55,20 @@ class DataInfo:
         return name_en if lang == "en" else name_de
 
     def cities_of(self, year: int) -> list[tuple[str, str]]:
+        """Cities with at least one figure (any level) in that edition of the data."""
         return [tuple(c) for c in self.cities.get(str(year), [])]
+
+    def edition_cities_of(self, year: int) -> list[tuple[str, str]]:
+        """Every city of the edition by the catalogue, plus any other city the data has for it."""
+        merged = {n: s for n, s in self.edition_cities.get(str(year), [])}
+        merged.update({n: s for n, s in self.cities.get(str(year), [])})
+        return sorted(merged.items(), key=lambda c: c[1])
+
+    def has_category(self, year: int, category: str) -> bool:
+        return category in self.categories_in_data.get(str(year), [])
+
+    def has_level(self, year: int, level: str) -> bool:
+        return level in self.levels.get(str(year), [])
 
 
 def _data_dir() -> Path:
@@ -54,24 +77,60 @@ def _data_dir() -> Path:
     return Path(paths.DATA_DIR)
 
 
-def locate(data: str | None) -> tuple[Path, str | None, bool]:
-    """(scores file, notebook parameter, is_sample) for ``--data``."""
+def data_files(data: str | list[str] | None) -> list[Path]:
+    """The files behind ``--data`` (files and folders, as :func:`smartcity.inputs.data_files`), without pandas."""
+    items = [data] if isinstance(data, (str, Path)) else list(data or [])
+    files: list[Path] = []
+    for item in items:
+        p = Path(item).expanduser().resolve()
+        if p.is_dir():
+            found = sorted((f for f in p.iterdir() if f.is_file() and f.suffix.lower() in DATA_SUFFIXES
+                            and not f.name.startswith((".", "~", "_")) and not f.name.endswith(("~", "#", ".tmp", ".bak"))),
+                           key=lambda f: f.name.casefold())
+            if not found:
+                raise DataError(f"no data files in the folder {item} (looked for {', '.join(DATA_SUFFIXES)})")
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise DataError(f"data file not found: {item}")
+    unique: list[Path] = []
+    for f in files:
+        if f not in unique:
+            unique.append(f)
+    return unique
+
+
+def locate(data: str | list[str] | None) -> tuple[list[Path], list[str] | None, bool]:
+    """(data files, notebook parameter, is_sample) for ``--data`` (repeatable; files or folders)."""
     sample = _data_dir() / "scores.csv"
-    if data is None:
+    if not data:
         if not sample.is_file():
             raise DataError(f"{sample} is missing: build it with `python -m smartcity.sample build`")
-        return sample, None, True
-    p = Path(data).expanduser().resolve()
-    if not p.is_file():
-        raise DataError(f"data file not found: {data}")
-    if sample.exists() and p == sample.resolve():
-        return sample, None, True
-    return p, str(p), False
+        return [sample], None, True
+    files = data_files(data)
+    if sample.exists() and files == [sample.resolve()]:
+        return [sample], None, True
+    return files, [str(f) for f in files], False
 
 
-def load_info(data: str | None, cache_dir: Path | None) -> DataInfo:
-    path, param, is_sample = locate(data)
-    checksum = sha256_file(path)
+def data_checksum(files: list[Path], year: int | None, history: str) -> str:
+    """Same value as :func:`smartcity.dataset.data_checksum`, without importing pandas."""
+    if len(files) == 1 and year is None and history == "none":
+        return sha256_file(files[0])
+    parts = [[f.name, sha256_file(f)] for f in files]
+    text = json.dumps({"files": parts, "year": year, "history": history}, sort_keys=True)
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_info(data: str | list[str] | None, cache_dir: Path | None, year: int | None = None,
+              history: str = "none") -> DataInfo:
+    files, param, is_sample = locate(data)
+    if is_sample:
+        year, history = None, "none"      # the sample names its years; history applies to user data
+    checksum = data_checksum(files, year, history)
     catalogue = fingerprint.data_dir_version(_data_dir())
     key = fingerprint.digest([checksum, catalogue, is_sample, fingerprint.library_code_version(),
                               fingerprint.package_version(), INFO_SCHEMA])[:32]
@@ -80,31 +139,42 @@ def load_info(data: str | None, cache_dir: Path | None) -> DataInfo:
         try:
             raw = json.loads(cache_file.read_text(encoding="utf-8"))
             info = DataInfo(**raw)
-            info.source, info.param = str(path), param
+            info.param = param
+            info.files = [str(f) for f in files]
             return info
         except (ValueError, TypeError):
             pass
-    info = _load(path, param, is_sample, checksum, catalogue)
+    info = _load(files, param, is_sample, checksum, catalogue, year, history)
     if cache_file:
         atomic_write(cache_file, json.dumps(asdict(info), ensure_ascii=False, indent=1))
     return info
 
 
-def _load(path: Path, param: str | None, is_sample: bool, checksum: str, catalogue: str) -> DataInfo:
+def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum: str, catalogue: str,
+          year: int | None, history: str) -> DataInfo:
     from smartcity import catalogue as cat
     from smartcity.dataset import load_dataset
 
     try:
-        ds = load_dataset(param)
+        ds = load_dataset(param, year=year, history=history)
     except Exception as exc:  # validation errors, unreadable files ...
-        raise DataError(f"cannot load data {path}: {exc}") from exc
+        where = files[0] if len(files) == 1 else f"{len(files)} files"
+        raise DataError(f"cannot load data {where}: {exc}") from exc
     scores = ds.scores
+    catalogue_cities = cat.load_cities()
     cities: dict[str, list[list[str]]] = {}
-    for year in ds.years:
-        rows = scores[scores["year"] == year]
-        overall = rows[rows["level"] == "overall"]
-        names = sorted(set((overall if len(overall) else rows)["city"]))
-        cities[str(year)] = sorted(([n, cat.city_slug(n)] for n in names), key=lambda c: c[1])
+    edition_cities: dict[str, list[list[str]]] = {}
+    categories_in_data: dict[str, list[str]] = {}
+    levels: dict[str, list[str]] = {}
+    for y in ds.years:
+        rows = scores[(scores["year"] == y) & scores["score"].notna()]
+        # a city in any table counts, also one missing from an excerpt of the overall ranking
+        cities[str(y)] = sorted(([n, cat.city_slug(n)] for n in set(rows["city"])), key=lambda c: c[1])
+        members = catalogue_cities[catalogue_cities["first_edition"] <= int(y)]
+        edition_cities[str(y)] = sorted(([n, s] for n, s in zip(members["name"], members["slug"])),
+                                        key=lambda c: c[1])
+        categories_in_data[str(y)] = sorted(set(rows.loc[rows["level"] == "category", "category"]))
+        levels[str(y)] = sorted(set(rows["level"]))
     categories = [[c.name_de, c.name_en, c.slug] for c in cat.CATEGORIES]
     labels = {}
     for year in ds.years:
@@ -114,12 +184,15 @@ def _load(path: Path, param: str | None, is_sample: bool, checksum: str, catalog
                 labels[str(year)][lang] = [cat.category_label(c.name_de, int(year), lang) for c in cat.CATEGORIES]
             except Exception:
                 labels[str(year)][lang] = [c.name_en if lang == "en" else c.name_de for c in cat.CATEGORIES]
-    return DataInfo(source=str(path), param=param, checksum=ds.checksum or checksum, catalogue=catalogue,
+    return DataInfo(source=ds.source, param=param, checksum=checksum, catalogue=catalogue,
                     is_sample=bool(ds.is_sample), years=[int(y) for y in ds.years], cities=cities,
-                    categories=categories, category_labels=labels)
+                    edition_cities=edition_cities, categories_in_data=categories_in_data, levels=levels,
+                    categories=categories, category_labels=labels, files=[str(f) for f in files],
+                    history=ds.history, history_counts={str(k): v for k, v in ds.history_counts.items()},
+                    year_option=year)
 
 
 def load_dataset_for_bundle(info: DataInfo):
     from smartcity.dataset import load_dataset
 
-    return load_dataset(info.param)
+    return load_dataset(info.param, year=info.year_option, history=info.history)

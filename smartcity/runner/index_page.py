@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 
 from smartcity.runner.fsutil import atomic_write
+from smartcity.runner.manifest import AVAILABLE
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
 TEXT = {
@@ -19,8 +20,13 @@ TEXT = {
         "report": "Bericht", "kind": "Art", "status": "Status", "duration": "Dauer", "built": "Erstellt",
         "files": "Dateien", "bundle": "Paket",
         "kind.city": "Stadt", "kind.category": "Kategorie", "kind.edition": "Übersicht",
-        "st.built": "neu erstellt", "st.skipped": "aktuell", "st.failed": "Fehler", "st.timeout": "Zeitüberschreitung",
-        "filter": "Berichte filtern …", "summary": "{total} Berichte: {ok} verfügbar, {bad} fehlgeschlagen.",
+        "st.built": "neu erstellt", "st.up_to_date": "aktuell", "st.skipped": "übersprungen",
+        "st.failed": "Fehler", "st.timeout": "Zeitüberschreitung",
+        "reason.no-city-data": "Die Daten enthalten für diese Stadt keine Zahlen dieser Ausgabe.",
+        "reason.no-category-data": "Die Daten enthalten keine Tabelle dieser Kategorie.",
+        "reason.no-field-data": "Die Daten enthalten weder Gesamt- noch Kategoriewerte dieser Ausgabe.",
+        "filter": "Berichte filtern …",
+        "summary": "{total} Berichte: {ok} verfügbar, {skipped} übersprungen (keine Daten), {bad} fehlgeschlagen.",
         "data": "Datenquelle", "generated": "Stand", "notebook": "ausgeführtes Notebook", "cell": "Zelle",
         "sort": "Zum Sortieren auf eine Spaltenüberschrift klicken.",
         "other_lang": "English version",  # the link to the other tree, in its language
@@ -32,8 +38,13 @@ TEXT = {
         "report": "Report", "kind": "Kind", "status": "Status", "duration": "Duration", "built": "Built",
         "files": "Files", "bundle": "Bundle",
         "kind.city": "City", "kind.category": "Category", "kind.edition": "Overview",
-        "st.built": "built", "st.skipped": "up to date", "st.failed": "failed", "st.timeout": "timed out",
-        "filter": "Filter reports …", "summary": "{total} reports: {ok} available, {bad} failed.",
+        "st.built": "built", "st.up_to_date": "up to date", "st.skipped": "skipped",
+        "st.failed": "failed", "st.timeout": "timed out",
+        "reason.no-city-data": "The data holds no figures of this edition for this city.",
+        "reason.no-category-data": "The data holds no table of this category.",
+        "reason.no-field-data": "The data holds neither overall nor category scores of this edition.",
+        "filter": "Filter reports …",
+        "summary": "{total} reports: {ok} available, {skipped} skipped (no data), {bad} failed.",
         "data": "Data source", "generated": "Generated", "notebook": "executed notebook", "cell": "cell",
         "sort": "Click a column heading to sort.",
         "other_lang": "Deutsche Fassung",
@@ -52,8 +63,8 @@ table{border-collapse:collapse;width:100%;margin-top:.5rem}th,td{text-align:left
 th{background:var(--bg);font-weight:600;white-space:nowrap}th[data-sort]{cursor:pointer}th[data-sort]:after{content:" \\2195";color:var(--muted);font-size:.8em}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}a{color:var(--accent)}
 .st{display:inline-block;padding:0 .5rem;border-radius:1rem;font-size:.85em;white-space:nowrap}
-.st-built,.st-skipped{background:#e6f4ea;color:var(--ok)}.st-failed,.st-timeout{background:#fdecea;color:var(--bad)}
-.err{color:var(--bad);font-size:.85em;margin-top:.2rem;white-space:pre-wrap}.links a{margin-right:.6rem}
+.st-built,.st-up_to_date{background:#e6f4ea;color:var(--ok)}.st-skipped{background:#eef1f4;color:var(--muted)}.st-failed,.st-timeout{background:#fdecea;color:var(--bad)}
+.err{color:var(--bad);font-size:.85em;margin-top:.2rem;white-space:pre-wrap}.why{color:var(--muted);font-size:.85em;margin-top:.2rem}.links a{margin-right:.6rem}
 footer{color:var(--muted);font-size:.85em;margin-top:3rem}tr.hidden{display:none}
 @media print{header{background:none;color:var(--fg)}input{display:none}}
 """
@@ -98,8 +109,9 @@ def render_index(m: dict, lang: str = "de", other_lang: tuple[str, str] | None =
     t = TEXT.get(lang, TEXT["de"])
     year = m.get("year")
     entries = m.get("reports", [])
-    ok = sum(1 for e in entries if e.get("status") in ("built", "skipped"))
-    bad = len(entries) - ok
+    ok = sum(1 for e in entries if e.get("status") in AVAILABLE)
+    skipped = sum(1 for e in entries if e.get("status") == "skipped")
+    bad = len(entries) - ok - skipped
     parts = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
              f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
              '<link rel="icon" href="data:,">\n'
@@ -110,7 +122,7 @@ def render_index(m: dict, lang: str = "de", other_lang: tuple[str, str] | None =
     if data.get("is_sample"):
         sample_lang = lang if lang in SAMPLE_NOTE else "de"
         parts.append(f'<p class="note">{escape(SAMPLE_LABEL[sample_lang])}: {escape(SAMPLE_NOTE[sample_lang])}</p>\n')
-    parts.append(f'<p class="summary">{escape(t["summary"].format(total=len(entries), ok=ok, bad=bad))} '
+    parts.append(f'<p class="summary">{escape(t["summary"].format(total=len(entries), ok=ok, skipped=skipped, bad=bad))} '
                  f'{escape(t["sort"])}</p>\n')
     parts.append(f'<p><input type="search" id="filter" placeholder="{escape(t["filter"])}" '
                  f'aria-label="{escape(t["filter"])}"></p>\n')
@@ -145,7 +157,7 @@ def _row(e: dict, t: dict) -> str:
     title = escape(e.get("title") or e.get("id"))
     sub = e.get("notebook_title") if not e.get("standard", True) else ""
     outputs = e.get("outputs") or {}
-    ok = status in ("built", "skipped")
+    ok = status in AVAILABLE
     links = []
     if ok:
         for fmt in ("html", "pdf"):
@@ -161,6 +173,9 @@ def _row(e: dict, t: dict) -> str:
         err = f'<div class="err">{escape(where)}{escape(str(x.get("ename")))}: {escape(str(x.get("message"))[:300])}</div>'
         if e.get("failed_notebook"):
             err += f'<div class="err"><a href="{escape(e["failed_notebook"])}">{escape(t["notebook"])}</a></div>'
+    if status == "skipped":
+        reason = t.get(f"reason.{e.get('reason_code')}") or e.get("reason") or ""
+        err = f'<div class="why">{escape(reason)}</div>' if reason else ""
     kind = t.get(f"kind.{e.get('kind')}", e.get("kind", ""))
     dur = float(e.get("build_duration") or e.get("duration") or 0)
     built = str(e.get("built_at") or "")[:16].replace("T", " ")

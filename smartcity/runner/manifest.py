@@ -8,8 +8,12 @@ from pathlib import Path
 from smartcity.runner.fsutil import atomic_write
 
 MANIFEST_NAME = "manifest.json"
-SCHEMA = 1
-STATUSES = ("built", "skipped", "failed", "timeout")
+SCHEMA = 2
+#: built now; up to date from an earlier run; skipped: the data holds nothing for it (with ``reason``);
+#: failed / timeout: a real error (with ``error``)
+STATUSES = ("built", "up_to_date", "skipped", "failed", "timeout")
+#: statuses whose outputs are on disk
+AVAILABLE = ("built", "up_to_date")
 
 
 def now_iso() -> str:

@@ -42,6 +42,10 @@ class Job:
     formats: tuple[str, ...]
     key: str = ""
     standard: bool = True
+    #: why the report is not built although requested: the data holds nothing for it (``None`` = build it)
+    skip_reason: str | None = None
+    #: the same as a code and its values, for the index page's wording in the report language
+    skip_code: str | None = None
 
     @property
     def outputs(self) -> dict[str, str]:
@@ -92,6 +96,9 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
     specs = selection.notebooks or list(all_specs)
     scopes_filtered = {"city": bool(selection.cities), "category": bool(selection.categories)}
     common = {"year": year, "data": info.param, "lang": lang}
+    if info.history != "none":       # only then, so that the parameters (and cache keys) of other builds stay as they are
+        common["history"] = info.history
+    has_field = info.has_level(year, "overall") or info.has_level(year, "category")
     jobs: list[Job] = []
     seen: set[str] = set()
     for spec in specs:
@@ -99,14 +106,19 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
         if spec.scope == "city":
             if selection.narrowed and not selection.cities and not selection.notebooks:
                 continue
-            targets = [(n, s) for n, s in info.cities_of(year)
+            in_data = {n for n, _ in info.cities_of(year)}
+            targets = [(n, s) for n, s in info.edition_cities_of(year)
                        if not scopes_filtered["city"] or n in selection.cities]
             for name, slug in targets:
                 params = {**common, "city": name}
                 if peers is not None:
                     params["peers"] = [p for p in peers if p != name]
                 sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
-                jobs.append(_job(spec, is_std, name, slug, name, sub, year, lang, info, params, formats))
+                job = _job(spec, is_std, name, slug, name, sub, year, lang, info, params, formats)
+                if name not in in_data:
+                    job.skip_code = "no-city-data"
+                    job.skip_reason = f"no figures for {name} in the {year} data (it is in none of the tables)"
+                jobs.append(job)
         elif spec.scope == "category":
             if selection.narrowed and not selection.categories and not selection.notebooks:
                 continue
@@ -116,12 +128,20 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
                 params = {**common, "category": name_de}
                 title = info.category_label(index, year, lang)
                 sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
-                jobs.append(_job(spec, is_std, name_de, slug, title, sub, year, lang, info, params, formats))
+                job = _job(spec, is_std, name_de, slug, title, sub, year, lang, info, params, formats)
+                if not info.has_category(year, name_de):
+                    job.skip_code = "no-category-data"
+                    job.skip_reason = f"no {name_de} scores in the {year} data (no table of that category)"
+                jobs.append(job)
         else:
             if selection.narrowed and not selection.notebooks:
                 continue
-            jobs.append(_job(spec, is_std, None, "uebersicht", spec.title, f"Smart City Index {year}", year,
-                             lang, info, dict(common), formats))
+            job = _job(spec, is_std, None, "uebersicht", spec.title, f"Smart City Index {year}", year,
+                       lang, info, dict(common), formats)
+            if not has_field:
+                job.skip_code = "no-field-data"
+                job.skip_reason = f"no overall or category scores in the {year} data (only indicator figures)"
+            jobs.append(job)
     out = []
     for job in jobs:
         if job.id not in seen:

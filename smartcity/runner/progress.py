@@ -18,11 +18,14 @@ class PlainProgress:
     def log(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
 
-    def start(self, total: int, skipped: int, label: str) -> None:
-        self.total, self.done = total, skipped
-        self.counts = {"skipped": skipped}
+    def start(self, total: int, up_to_date: int, label: str, no_data: int = 0) -> None:
+        """``up_to_date`` reports need no work; ``no_data`` are skipped because the data holds nothing for them."""
+        self.total, self.done = total, up_to_date + no_data
+        self.counts = {"up_to_date": up_to_date, "skipped": no_data}
         self.t0 = time.monotonic()
-        self.log(f"{label}: {total} reports, {skipped} up to date, {total - skipped} to build")
+        skipped = f", {no_data} skipped (no data)" if no_data else ""
+        self.log(f"{label}: {total} reports, {up_to_date} up to date{skipped}, "
+                 f"{total - up_to_date - no_data} to build")
 
     def finished(self, job_id: str, status: str, seconds: float | None, note: str = "") -> None:
         self.done += 1
@@ -34,7 +37,7 @@ class PlainProgress:
                  f"{'  ' + note if note else ''}{'  ETA ' + eta if eta else ''}")
 
     def _eta(self) -> str:
-        built = self.done - self.counts.get("skipped", 0)
+        built = self.done - self.counts.get("up_to_date", 0) - self.counts.get("skipped", 0)
         left = self.total - self.done
         if built <= 0 or left <= 0:
             return ""
@@ -66,11 +69,11 @@ class RichProgress(PlainProgress):
     def log(self, text: str) -> None:
         self.console.print(text, highlight=False, markup=False)
 
-    def start(self, total: int, skipped: int, label: str) -> None:
-        self.total, self.done = total, skipped
-        self.counts = {"skipped": skipped}
+    def start(self, total: int, up_to_date: int, label: str, no_data: int = 0) -> None:
+        self.total, self.done = total, up_to_date + no_data
+        self.counts = {"up_to_date": up_to_date, "skipped": no_data}
         self.progress.start()
-        self.task = self.progress.add_task(label, total=total, completed=skipped, built=0, skipped=skipped,
+        self.task = self.progress.add_task(label, total=total, completed=self.done, built=0, skipped=up_to_date,
                                            failed=0)
 
     def finished(self, job_id: str, status: str, seconds: float | None, note: str = "") -> None:
@@ -78,7 +81,7 @@ class RichProgress(PlainProgress):
         self.counts[status] = self.counts.get(status, 0) + 1
         failed = self.counts.get("failed", 0) + self.counts.get("timeout", 0)
         self.progress.update(self.task, advance=1, built=self.counts.get("built", 0),
-                             skipped=self.counts.get("skipped", 0), failed=failed, description=job_id)
+                             skipped=self.counts.get("up_to_date", 0), failed=failed, description=job_id)
         if status in ("failed", "timeout"):
             self.progress.console.print(f"[red]✗ {status}[/] {job_id}  {note}", highlight=False)
 

@@ -106,7 +106,7 @@ class WorkerRuntime:
         import smartcity.render  # noqa: F401  (nbconvert, WeasyPrint)
 
     # ------------------------------------------------------------------ data shipped by a remote client
-    def _materialise(self, data: dict) -> tuple[Path, str | None]:
+    def _materialise(self, data: dict) -> tuple[Path, list[str] | None]:
         """Write shipped data files to a local directory (once per checksum); returns (data dir, data param)."""
         digest = data["digest"]
         root = self._data_dirs.get(digest)
@@ -117,7 +117,7 @@ class WorkerRuntime:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
             self._data_dirs[digest] = root
-        param = str(root / data["user_file"]) if data.get("user_file") else None
+        param = [str(root / rel) for rel in data["user_files"]] if data.get("user_files") else None
         return root / "data", param
 
     # ------------------------------------------------------------------ one report
