@@ -67,18 +67,21 @@ def csv_text(blocks: list[tuple[str | None, list[list[str]]]], newline: str = "\
 def write(path: Path, text: str, encoding: str = "utf-8") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
-    print("wrote", path.relative_to(OUT.parent.parent.parent))
+    print("wrote", path)
 
 
-def main(year: int) -> None:
+def main(year: int, out: Path = OUT) -> None:
     scores = read_bundled()
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+    readme = (out / "README.md").read_text(encoding="utf-8") if (out / "README.md").is_file() else None
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    if readme is not None:
+        (out / "README.md").write_text(readme, encoding="utf-8")
     full = {title: table_rows(scores, year, cat) for title, cat, *_ in TABLES}
 
     # 1. the complete tables as one CSV, a title line per table
-    write(OUT / f"bitkom_{year}.csv",
+    write(out / f"bitkom_{year}.csv",
           csv_text([(f"Smart City Index {year} – {title} ({MARK})", rows) for title, rows in full.items()]))
 
     # 2. the same as XLSX, one sheet per table with its title row
@@ -90,20 +93,20 @@ def main(year: int) -> None:
         ws.append(HEADER)
         for platz, tendenz, stadt, index in rows:
             ws.append([int(platz), tendenz, stadt, float(index.replace(",", "."))])
-    wb.save(OUT / f"bitkom_{year}.xlsx")
-    print("wrote", (OUT / f"bitkom_{year}.xlsx").relative_to(OUT.parent.parent.parent))
+    wb.save(out / f"bitkom_{year}.xlsx")
+    print("wrote", out / f"bitkom_{year}.xlsx")
 
     # 3. a folder of one CSV per table, no year anywhere, mixed encodings and line ends
     for title, _, stem, encoding, newline in TABLES:
-        write(OUT / "tabellen" / f"{stem}.csv", csv_text([(f"{title} ({MARK})", full[title])], newline), encoding)
+        write(out / "tabellen" / f"{stem}.csv", csv_text([(f"{title} ({MARK})", full[title])], newline), encoding)
 
     # 4. the four-row excerpt of the overall ranking
     overall = full["Gesamtranking"]
     excerpt = [r for r in overall if int(r[0]) in EXCERPT_RANKS]
-    write(OUT / f"gesamt_{year}.csv", csv_text([(None, excerpt)]))
+    write(out / f"gesamt_{year}.csv", csv_text([(None, excerpt)]))
 
     # 5. a press excerpt: ranks 61-70 of every table
-    write(OUT / f"presse_{year}.csv", csv_text([
+    write(out / f"presse_{year}.csv", csv_text([
         (f"Smart City Index {year} – {title}, Plätze 61 bis 70 ({MARK})",
          [r for r in rows if int(r[0]) in PRESS_RANKS]) for title, rows in full.items()]))
 
@@ -113,10 +116,12 @@ def main(year: int) -> None:
     lines = [f"{CITY}: Ergebnisse je Indikator, Smart City Index {year} ({MARK})", "Jahr;Stadt;Kategorie;Indikator;Punkte"]
     for r in mine.sort_values(["category", "indicator"]).itertuples():
         lines.append(f"{year};{CITY};{r.category};{ind.at[r.indicator, 'name_de']};{points(r.score)}")
-    write(OUT / f"{CITY.lower()}_indikatoren_{year}.csv", "\n".join(lines) + "\n")
+    write(out / f"{CITY.lower()}_indikatoren_{year}.csv", "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2025)
-    main(parser.parse_args().year)
+    parser.add_argument("--out", type=Path, default=OUT, help=f"target folder (default: {OUT})")
+    args = parser.parse_args()
+    main(args.year, args.out)
