@@ -156,11 +156,12 @@ def load_dataset(path: DataPaths = None, year: int | None = None, history: str |
         scores, disagreements = method.complete(frame, catalogue.load_indicators())
         return Dataset(scores=scores, source=str(file), is_sample=True, checksum=_checksum(file),
                        disagreements=disagreements, files=[str(file)])
-    from smartcity.inputs import add_history, read_inputs, sources_label
+    from smartcity.inputs import add_history, keep_true_ranks, read_inputs, sources_label
 
     frame, files = read_inputs(path, year=year)
     frame, counts = add_history(frame, history)
     scores, disagreements = method.complete(frame, catalogue.load_indicators())
+    scores = keep_true_ranks(frame, scores)
     return Dataset(scores=scores, source=str(files[0]) if len(files) == 1 else sources_label(files),
                    is_sample=False, checksum=data_checksum(files, year, history), disagreements=disagreements,
                    files=[str(f) for f in files], history=history or "none", history_counts=counts)

@@ -217,3 +217,34 @@ def add_history(frame: pd.DataFrame, history: str | None) -> tuple[pd.DataFrame,
     if extra.empty:
         return frame, counts
     return pd.concat([frame, extra], ignore_index=True)[SCORE_COLUMNS], counts
+
+
+# --------------------------------------------------------------------------- ranks on partial data
+
+
+def keep_true_ranks(given: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Ranks and rank changes the method computed (``method.complete``) are kept only where they are true.
+
+    A rank computed within a ranking that lacks cities of the edition (an excerpt, one city's own
+    indicator sheet, a computed overall score next to an excerpt) would state a place the data does
+    not hold: "Platz 1" for the only city present. Such ranks become unknown (``<NA>``); ranks given
+    in a table are never touched. A computed rank change needs both ranks, of this and of the
+    directly preceding edition (``year - 1``), and is unknown otherwise; a given Tendenz is kept.
+    """
+    field = catalogue.load_editions().set_index("year")["n_cities"].astype(int).to_dict()
+    keys = pd.MultiIndex.from_frame(scores[_KEY])
+    given_rank = keys.isin(pd.MultiIndex.from_frame(given.loc[given["rank"].notna(), _KEY]))
+    given_change = keys.isin(pd.MultiIndex.from_frame(given.loc[given["rank_change"].notna(), _KEY]))
+    present = scores["score"].notna()
+    size = scores[present].groupby(GROUP_KEYS)["city"].transform("nunique").reindex(scores.index).fillna(0)
+    full = size >= scores["year"].map(field).fillna(float("inf"))
+    out = scores.copy()
+    out["rank"] = out["rank"].astype("Int64").mask(~given_rank & ~full.to_numpy())
+    previous = out[["year", "city", "level", "category", "indicator", "rank"]].copy()
+    previous["year"] = previous["year"] + 1
+    previous = previous.rename(columns={"rank": "_previous_rank"})
+    merged = out[_KEY].merge(previous, on=_KEY, how="left")
+    computed = pd.array(merged["_previous_rank"], dtype="Int64") - pd.array(out["rank"], dtype="Int64")
+    out["rank_change"] = pd.Series(pd.array(out["rank_change"], dtype="Int64"), index=out.index).where(
+        given_change, pd.Series(computed, index=out.index))
+    return out
