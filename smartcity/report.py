@@ -203,12 +203,13 @@ class _Report:
             figure = "Zahl" if total == 1 else "Zahlen"
             return (f"{fmt.number(total, 'de', 0)} {figure} ({per}) stammen nicht aus den eigenen Dateien, "
                     "sondern aus den mitgelieferten veröffentlichten Ergebnissen des Smart City Index "
-                    "(je Zahl mit Quelle); sie ergänzen Ausgaben und Tabellen, die in den Dateien fehlen.")
+                    "(data/published_facts.csv, jede Zahl mit ihrer Quelle); sie ergänzen Ausgaben und Tabellen, "
+                    "die in den Dateien fehlen.")
         per = ", ".join(f"{counts[y]} from {y}" for y in years)
         figure = "figure" if total == 1 else "figures"
         return (f"{total} {figure} ({per}) do not come from the files given but from the bundled published "
-                "results of the Smart City Index (each with its source); they fill editions and tables the "
-                "files lack.")
+                "results of the Smart City Index (data/published_facts.csv, each figure with its source); they fill "
+                "editions and tables the files lack.")
 
     def _source_names(self) -> str:
         names = self.ds.source_names
