@@ -1,8 +1,6 @@
 """The dataset every report works on: scores in long format plus the catalogue."""
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Iterable, Union
 import pandas as pd
 
 from smartcity import catalogue, method
+from smartcity.datafiles import data_checksum, sha256_file
 from smartcity.paths import DATA_DIR
 from smartcity.sample_note import SAMPLE_LABEL  # noqa: F401 - re-exported
 
@@ -107,18 +106,7 @@ class Dataset:
 
 
 def _checksum(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def data_checksum(files: list[Path], year: int | None = None, history: str | None = None) -> str:
-    """sha256 of the data: the file's own checksum for one file read as it is, else a digest over
-    every file's name and checksum, the default year and the history option."""
-    history = history or "none"
-    if len(files) == 1 and year is None and history == "none":
-        return _checksum(files[0])
-    parts = [[Path(f).name, _checksum(Path(f))] for f in files]
-    text = json.dumps({"files": parts, "year": year, "history": history}, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_file(path)
 
 
 def read_bundled(path: Path = SAMPLE_FILE) -> pd.DataFrame:

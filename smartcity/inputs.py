@@ -17,54 +17,17 @@ from typing import Iterable
 import pandas as pd
 
 from smartcity import catalogue
+from smartcity.datafiles import DATA_SUFFIXES, data_files
 from smartcity.loaders import read_scores
 from smartcity.method import GROUP_KEYS, SCORE_COLUMNS
 from smartcity.validation import MAX_LISTED, DataValidationError, Problem, validate_scores
 
 __all__ = ["DATA_SUFFIXES", "HISTORY_CHOICES", "data_files", "read_inputs", "published_history", "add_history"]
 
-#: file types taken from a folder given as data (other files there are ignored)
-DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 #: values of ``history=`` / ``--history``
 HISTORY_CHOICES = ("none", "published")
 _KEY = ["year", "city", "level", "category", "indicator"]
 _TRACE = ["source_file", "source_sheet", "source_row", "source_column"]
-
-
-def _ignored(path: Path) -> bool:
-    """Hidden files and the lock/temp files of Excel and LibreOffice (``~$x.xlsx``, ``.~lock.x#``)."""
-    name = path.name
-    return name.startswith((".", "~", "_")) or name.endswith(("~", "#", ".tmp", ".bak"))
-
-
-def data_files(paths: str | Path | Iterable[str | Path]) -> list[Path]:
-    """The files behind ``--data``: each path is a file or a folder (its CSV/XLSX files, sorted by name).
-
-    Raises ``FileNotFoundError`` for a path that does not exist or a folder without data files.
-    """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            found = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
-                            and not _ignored(p)), key=lambda p: p.name.casefold())
-            if not found:
-                raise FileNotFoundError(f"No data files in the folder {path}: it holds no "
-                                        f"{', '.join(DATA_SUFFIXES)} files (hidden and temporary files are ignored).")
-            out.extend(found)
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise FileNotFoundError(f"Data file not found: {path}")
-    unique: list[Path] = []
-    for p in out:
-        if p.resolve() not in {u.resolve() for u in unique}:
-            unique.append(p)
-    if not unique:
-        raise FileNotFoundError("No data file given.")
-    return unique
 
 
 def sources_label(files: list[Path]) -> str:

@@ -10,13 +10,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from smartcity.datafiles import data_checksum, data_files
 from smartcity.runner import fingerprint
-from smartcity.runner.fsutil import atomic_write, sha256_file
+from smartcity.runner.fsutil import atomic_write
 
 SAMPLE_LABEL = "bundled sample"
 INFO_SCHEMA = 3
-#: file types taken from a folder given as --data (keep in step with smartcity.inputs.DATA_SUFFIXES)
-DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 
 class DataError(RuntimeError):
@@ -77,30 +76,6 @@ def _data_dir() -> Path:
     return Path(paths.DATA_DIR)
 
 
-def data_files(data: str | list[str] | None) -> list[Path]:
-    """The files behind ``--data`` (files and folders, as :func:`smartcity.inputs.data_files`), without pandas."""
-    items = [data] if isinstance(data, (str, Path)) else list(data or [])
-    files: list[Path] = []
-    for item in items:
-        p = Path(item).expanduser().resolve()
-        if p.is_dir():
-            found = sorted((f for f in p.iterdir() if f.is_file() and f.suffix.lower() in DATA_SUFFIXES
-                            and not f.name.startswith((".", "~", "_")) and not f.name.endswith(("~", "#", ".tmp", ".bak"))),
-                           key=lambda f: f.name.casefold())
-            if not found:
-                raise DataError(f"no data files in the folder {item} (looked for {', '.join(DATA_SUFFIXES)})")
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise DataError(f"data file not found: {item}")
-    unique: list[Path] = []
-    for f in files:
-        if f not in unique:
-            unique.append(f)
-    return unique
-
-
 def locate(data: str | list[str] | None) -> tuple[list[Path], list[str] | None, bool]:
     """(data files, notebook parameter, is_sample) for ``--data`` (repeatable; files or folders)."""
     sample = _data_dir() / "scores.csv"
@@ -108,21 +83,13 @@ def locate(data: str | list[str] | None) -> tuple[list[Path], list[str] | None, 
         if not sample.is_file():
             raise DataError(f"{sample} is missing: build it with `python -m smartcity.sample build`")
         return [sample], None, True
-    files = data_files(data)
+    try:
+        files = [f.resolve() for f in data_files(data)]
+    except FileNotFoundError as exc:
+        raise DataError(str(exc)) from None
     if sample.exists() and files == [sample.resolve()]:
         return [sample], None, True
     return files, [str(f) for f in files], False
-
-
-def data_checksum(files: list[Path], year: int | None, history: str) -> str:
-    """Same value as :func:`smartcity.dataset.data_checksum`, without importing pandas."""
-    if len(files) == 1 and year is None and history == "none":
-        return sha256_file(files[0])
-    parts = [[f.name, sha256_file(f)] for f in files]
-    text = json.dumps({"files": parts, "year": year, "history": history}, sort_keys=True)
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_info(data: str | list[str] | None, cache_dir: Path | None, year: int | None = None,

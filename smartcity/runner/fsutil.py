@@ -6,19 +6,13 @@ import os
 import tempfile
 from pathlib import Path
 
+from smartcity.datafiles import sha256_file  # noqa: F401 - re-exported for the runner
+
 TMP_MARK = ".partial-"
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
