@@ -144,7 +144,8 @@ def render_index(m: dict, lang: str = "de", other_lang: tuple[str, str] | None =
         parts.append("</tbody>\n</table>\n</section>\n")
     versions = m.get("versions") or {}
     src = data.get("source") or ""
-    parts.append(f'<footer><p>{escape(t["data"])}: {escape(Path(src).name if src else "–")} '
+    names = [Path(f).name for f in data.get("files") or []] or ([Path(src).name] if src else ["–"])
+    parts.append(f'<footer><p>{escape(t["data"])}: {escape(", ".join(names))} '
                  f'(sha256 {escape((data.get("checksum") or "")[:12])}) · {escape(t["generated"])}: '
                  f'{escape(str(m.get("generated", ""))[:16].replace("T", " "))} · smartcity '
                  f'{escape(str(versions.get("smartcity", "")))}</p></footer>\n')
