@@ -140,6 +140,7 @@ def test_skipped_reports_leave_exit_code_0_failures_do_not(tmp_path, monkeypatch
     assert "79 city reports (Aachen, Augsburg" in err and "no figures for the city in the data" in err
     index = (out / "2025" / "index.html").read_text()
     assert "89 Berichte: 5 verfügbar, 84 übersprungen (keine Daten), 0 fehlgeschlagen." in index
+    assert "Datenquelle: gesamt_2025.csv (sha256" in index
     # nothing changed: built ones are up to date, skipped ones skipped again, still exit 0
     code, m = run(out, nbdir, "--data", str(OFFICIAL / "gesamt_2025.csv"), *STANDARD)
     assert code == 0 and Counter(e["status"] for e in m["reports"]) == {"skipped": 84, "up_to_date": 5}
