@@ -47,6 +47,9 @@ def _read_one(path: Path, year: int | None, check_year: bool) -> pd.DataFrame:
     clean["source_file"] = str(path)
     for col in _TRACE[1:]:
         clean[col] = raw[col].to_numpy() if col in raw.columns else ""
+    names = raw.attrs.get("column_names", {}) or {}
+    clean["source_rank_column"] = names.get("rank", "rank")
+    clean["source_rank_change_column"] = names.get("rank_change", "rank change")
     return clean
 
 
@@ -82,12 +85,14 @@ def read_inputs(paths: str | Path | Iterable[str | Path], year: int | None = Non
     return merged[SCORE_COLUMNS].reset_index(drop=True), files
 
 
-def _place(row: pd.Series) -> str:
+def _place(row: pd.Series, column: str = "") -> str:
     parts = [str(row["source_file"])]
     if row.get("source_sheet"):
         parts.append(f"sheet '{row['source_sheet']}'")
     if pd.notna(row.get("source_row")) and str(row.get("source_row")) != "":
         parts.append(f"row {int(row['source_row'])}" if row.get("source_sheet") else f"line {int(row['source_row'])}")
+    if column:
+        parts.append(f"column '{column}'")
     return ", ".join(parts)
 
 
@@ -111,12 +116,13 @@ def _conflicts(merged: pd.DataFrame) -> list[Problem]:
                 year, city, level, category, indicator = key
                 what = f"{year}, {city}, {level}" + (f", {category}" if category else "") + \
                     (f", {indicator}" if indicator else "")
-                column = other["source_column"] if col == "score" and other.get("source_column") else label
+                trace = "source_column" if col == "score" else f"source_{col}_column"
+                column, first_column = other[trace] or label, first[trace] or label
                 problems.append(Problem(
                     str(other["source_file"]), None if pd.isna(other["source_row"]) else int(other["source_row"]),
-                    str(column), b,
+                    column, b,
                     f"Conflicting {label} for the same figure ({what}): {_show(b)} here, but {_show(a)} in "
-                    f"{_place(first)}.",
+                    f"{_place(first, first_column)}.",
                     "The two files disagree: correct the wrong one, or load only one of them.",
                     sheet=str(other["source_sheet"]) or None))
     return problems

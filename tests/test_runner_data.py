@@ -149,3 +149,28 @@ def test_skipped_reports_leave_exit_code_0_failures_do_not(tmp_path, monkeypatch
     assert code == 1
     statuses = {e["id"]: e["status"] for e in m["reports"] if e["notebook"] == "_fail.ipynb"}
     assert statuses["fehler/krefeld"] == "failed" and statuses["fehler/aachen"] == "skipped"
+
+
+@pytest.mark.slow
+def test_dask_workers_receive_every_data_file(tmp_path, monkeypatch):
+    """Remote workers never see the client's files: each --data file is shipped and the notebook's
+    ``data`` parameter lists the copies, in order."""
+    pytest.importorskip("distributed")
+    monkeypatch.setenv("SMARTCITY_RUNNER_PRELOAD", "")
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(FIXTURE_NOTEBOOKS, nbdir)
+    out = tmp_path / "reports"
+    same_name = tmp_path / "andere" / "gesamt_2025.csv"      # two files of the same name
+    same_name.parent.mkdir()
+    same_name.write_text("Platz;Tendenz;Stadt;Index\n41;+2;Krefeld;71,4\n", encoding="utf-8")
+    code, m = run(out, nbdir, "--executor", "dask", "--jobs", "1", "--city", "Krefeld", "--notebook", "city",
+                  "--keep-notebooks", "--data", str(OFFICIAL / "gesamt_2025.csv"), "--data", str(same_name))
+    assert code == 0 and {e["id"]: e["status"] for e in m["reports"]} == {"staedte/krefeld": "built"}
+    executed = json.loads((out / "2025" / "_notebooks" / "staedte__krefeld.ipynb").read_text())
+    injected = next("".join(c["source"]) for c in executed["cells"]
+                    if "injected-parameters" in c["metadata"].get("tags", []))
+    namespace: dict = {}
+    exec(injected, namespace)
+    shipped = [Path(p) for p in namespace["data"]]
+    assert [p.name for p in shipped] == ["gesamt_2025.csv", "gesamt_2025.csv"] and shipped[0] != shipped[1]
+    assert str(tmp_path) not in str(shipped[0])          # copies in the worker's temp directory
