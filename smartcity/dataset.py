@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Optional
 
 import pandas as pd
 
 from smartcity import catalogue, method
+from smartcity import datafiles
 from smartcity.datafiles import data_checksum, sha256_file
 from smartcity.paths import DATA_DIR
 from smartcity.sample_note import SAMPLE_LABEL  # noqa: F401 - re-exported
@@ -16,7 +17,7 @@ from smartcity.sample_note import SAMPLE_LABEL  # noqa: F401 - re-exported
 SAMPLE_FILE = DATA_DIR / "scores.csv"
 
 #: what ``load_dataset(path)`` accepts: nothing (the sample), a file or folder, or several of them
-DataPaths = Union[str, Path, Iterable[Union[str, Path]], None]
+DataPaths = Optional[datafiles.DataPaths]
 
 
 @dataclass

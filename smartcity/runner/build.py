@@ -513,13 +513,13 @@ def _sort_key(e: dict):
     return (order.get(e.get("kind"), 3), not e.get("standard", True), e.get("id", ""))
 
 
-def plan_notebook(path: str | Path, *, year: int | None = None, data: str | None = None, lang: str = "de",
+def plan_notebook(path: str | Path, *, year: int | None = None, data: str | list[str] | None = None, lang: str = "de",
                   cities: list[str] | None = None, categories: list[str] | None = None,
                   formats: tuple[str, ...] = FORMATS, out: Path | None = None,
                   notebook_dir: Path | None = None, peers: list[str] | None = None) -> list[Job]:
     """Plan the reports of one explicit notebook (any path, templates included) through the discovery
     mechanism, exactly as ``--notebook PATH`` does; nothing is executed."""
-    opts = Options(year=year, data=data, lang=lang, cities=list(cities or []), categories=list(categories or []),
+    opts = Options(year=year, data=[data] if isinstance(data, (str, Path)) else data, lang=lang, cities=list(cities or []), categories=list(categories or []),
                    notebooks=[str(path)], formats=tuple(formats), out=out, notebook_dir=notebook_dir,
                    peers=list(peers) if peers is not None else None)
     return Build(opts).plan()
