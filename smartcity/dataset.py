@@ -8,8 +8,7 @@ from typing import Optional
 
 import pandas as pd
 
-from smartcity import catalogue, method
-from smartcity import datafiles
+from smartcity import catalogue, datafiles, method
 from smartcity.datafiles import data_checksum, sha256_file
 from smartcity.paths import DATA_DIR
 from smartcity.sample_note import SAMPLE_LABEL  # noqa: F401 - re-exported
