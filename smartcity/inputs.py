@@ -99,7 +99,7 @@ def _place(row: pd.Series, column: str = "") -> str:
 def _show(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
+    return str(value)
 
 
 def _conflicts(merged: pd.DataFrame) -> list[Problem]:

@@ -96,7 +96,7 @@ def test_the_same_figure_with_different_values_names_both_files_and_rows(tmp_pat
     text = str(err.value)
     assert len(err.value.problems) == 1
     assert f"{b}, line 3, column 'Index' [value: '71.9']" in text
-    assert "Conflicting score for the same figure (2025, Krefeld, overall): 71,9 here, but 71,4 in" in text
+    assert "Conflicting score for the same figure (2025, Krefeld, overall): 71.9 here, but 71.4 in" in text
     assert f"in {a}, line 3, column 'Index'." in text
     # a rank that disagrees is a conflict too
     b.write_text("Platz;Tendenz;Stadt;Index\n42;+2;Krefeld;71,4\n", encoding="utf-8")
