@@ -85,15 +85,10 @@ def read_inputs(paths: str | Path | Iterable[str | Path], year: int | None = Non
     return merged[SCORE_COLUMNS].reset_index(drop=True), files
 
 
-def _place(row: pd.Series, column: str = "") -> str:
-    parts = [str(row["source_file"])]
-    if row.get("source_sheet"):
-        parts.append(f"sheet '{row['source_sheet']}'")
-    if pd.notna(row.get("source_row")) and str(row.get("source_row")) != "":
-        parts.append(f"row {int(row['source_row'])}" if row.get("source_sheet") else f"line {int(row['source_row'])}")
-    if column:
-        parts.append(f"column '{column}'")
-    return ", ".join(parts)
+def _place(row: pd.Series, column: str) -> str:
+    """Where a row came from, written as every problem names its place (file, sheet, line/row, column)."""
+    line = None if pd.isna(row["source_row"]) or str(row["source_row"]) == "" else int(row["source_row"])
+    return Problem(str(row["source_file"]), line, column, None, "", "", sheet=str(row["source_sheet"]) or None).location
 
 
 def _show(value: object) -> str:
