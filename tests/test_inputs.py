@@ -105,6 +105,23 @@ def test_the_same_figure_with_different_values_names_both_files_and_rows(tmp_pat
         load_dataset([a, tmp_path / "auszug_2025.csv"])
 
 
+def test_a_conflict_in_a_workbook_names_sheet_row_and_column(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Gesamt"
+    ws.append(["Smart City Index 2025 – Gesamtranking"])
+    ws.append(["Platz", "Tendenz", "Stadt", "Index"])
+    ws.append([41, "+2", "Krefeld", 71.9])
+    book = tmp_path / "auszug_2025.xlsx"
+    wb.save(book)
+    with pytest.raises(DataValidationError) as err:
+        load_dataset([OFFICIAL / "gesamt_2025.csv", book])
+    assert f"{book}, sheet 'Gesamt', row 3, column 'Index' [value: '71.9']: Conflicting score" in str(err.value)
+    assert f"but 71.4 in {OFFICIAL / 'gesamt_2025.csv'}, line 5, column 'Index'." in str(err.value)
+
+
 def test_problems_of_every_file_are_reported_together(tmp_path):
     a = tmp_path / "gesamt_2025.csv"
     b = tmp_path / "verwaltung_2025.csv"
