@@ -184,7 +184,7 @@ def _row(e: dict, t: dict) -> str:
             f'{main_link}{("<br><small>" + escape(sub) + "</small>") if sub else ""}{err}</td>'
             f'<td>{escape(kind)}</td><td class="links">{" ".join(links) or "–"}</td>'
             f'<td><span class="st st-{escape(status)}">{escape(t.get("st." + status, status))}</span></td>'
-            f'<td class="num" data-value="{dur:.2f}">{dur:.1f} s</td><td>{escape(built)}</td></tr>\n')
+            f'<td class="num" data-value="{dur:.2f}">{"–" if status == "skipped" else f"{dur:.1f} s"}</td><td>{escape(built)}</td></tr>\n')
 
 
 def _other_lang_link(other_lang: tuple[str, str] | None, t: dict) -> str:
