@@ -174,3 +174,19 @@ def test_dask_workers_receive_every_data_file(tmp_path, monkeypatch):
     shipped = [Path(p) for p in namespace["data"]]
     assert [p.name for p in shipped] == ["gesamt_2025.csv", "gesamt_2025.csv"] and shipped[0] != shipped[1]
     assert str(tmp_path) not in str(shipped[0])          # copies in the worker's temp directory
+
+
+def test_an_overview_without_overall_or_category_scores_is_skipped():
+    from smartcity.runner.datainfo import DataInfo
+    from smartcity.runner.discovery import discover_notebooks
+    from smartcity.runner.planning import plan_jobs
+
+    info = DataInfo(source="x.csv", param=["x.csv"], checksum="0" * 64, catalogue="c", is_sample=False,
+                    years=[2025], cities={"2025": [["Krefeld", "krefeld"]]},
+                    edition_cities={"2025": [["Aachen", "aachen"], ["Krefeld", "krefeld"]]},
+                    categories_in_data={"2025": []}, levels={"2025": ["indicator"]},
+                    categories=[["Verwaltung", "Administration", "verwaltung"]], files=["x.csv"])
+    jobs = {j.id: j for j in plan_jobs(discover_notebooks(FIXTURE_NOTEBOOKS), info, 2025)}
+    assert jobs["uebersicht"].skip_code == "no-field-data"
+    assert jobs["kategorien/verwaltung"].skip_code == "no-category-data"
+    assert jobs["staedte/aachen"].skip_code == "no-city-data" and jobs["staedte/krefeld"].skip_reason is None
