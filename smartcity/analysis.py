@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartcity import catalogue
+from smartcity import catalogue, fmt
 
 __all__ = [
     "CityNotFound", "NoData",
@@ -100,7 +100,7 @@ def _float(x) -> float | None:
 
 
 def _r1(x: float) -> float:
-    return float(round(float(x) + 0.0, 1))
+    return fmt.round_half_up(x, 1) + 0.0  # + 0.0: no "-0,0" in a report
 
 
 def _scores(ds) -> pd.DataFrame:
@@ -786,8 +786,11 @@ def nearest_cities(ds, city: str, n: int = 5, year: int | None = None) -> pd.Dat
         others = others.loc[others["name"].isin(ranked)]
     d = haversine_km(float(me["latitude"].iloc[0]), float(me["longitude"].iloc[0]),
                      others["latitude"], others["longitude"])
-    out = pd.DataFrame({"city": others["name"].to_numpy(), "distance_km": np.round(d, 1)})
-    return out.sort_values(["distance_km", "city"]).head(n).reset_index(drop=True)
+    # order on the exact distance; round only what is shown (27.98 km before 28.01 km)
+    out = pd.DataFrame({"city": others["name"].to_numpy(), "exact": np.asarray(d, dtype=float)})
+    out = out.sort_values(["exact", "city"]).head(n).reset_index(drop=True)
+    out["distance_km"] = [_r1(x) for x in out["exact"]]
+    return out[["city", "distance_km"]]
 
 
 @dataclass
@@ -1176,9 +1179,10 @@ class Levers:
     target`` (``peer_median``, ``top10_mean`` or ``max``), ``target_score``, ``delta`` (indicator
     points added), ``new_overall``, ``new_rank``, ``score_gain`` (overall points), ``ranks_gained``
     and ``ranks_per_point`` (ranks gained per indicator point). Targets at or below the current
-    score are left out. ``top``: the best levers (one row per indicator, its most efficient target
-    with at least one rank gained), sorted by ``ranks_per_point``, then overall points gained
-    (``score_gain``, which favours heavier-weighted indicators), then ``ranks_gained``.
+    score are left out. ``top``: the ``n_top`` levers with the largest effect, one row per
+    indicator with at least one rank gained, in :func:`order_levers` order (most places gained;
+    ties: fewest indicator points needed). For each indicator the row kept is its first in that
+    order, i.e. the target that gains the most places with the fewest points.
     ``peer_cities`` is the group whose median was used. ``has_indicators`` False -> empty frames.
     """
 
@@ -1242,10 +1246,20 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
     table = pd.DataFrame([dict(r) for r in rows], columns=_LEVER_COLS)
     if table.empty:
         return Levers(city, year, score, rk, peer_cities, table, table, True, "no indicator below its targets")
-    best = table.loc[table["ranks_gained"] > 0].sort_values(
-        ["ranks_per_point", "score_gain", "ranks_gained", "delta"], ascending=[False, False, False, True])
-    top = best.drop_duplicates("indicator").head(n_top).reset_index(drop=True)
+    top = order_levers(table.loc[table["ranks_gained"] > 0]).drop_duplicates("indicator").head(n_top)
+    top = top.reset_index(drop=True)
     return Levers(city, year, score, rk, peer_cities, table.reset_index(drop=True), top, True)
+
+
+LEVER_ORDER = (["ranks_gained", "delta", "score_gain", "name", "target"], [False, True, False, True, True])
+
+
+def order_levers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Lever rows in the order reports show them: most places gained first; at equal places
+    the fewest indicator points needed, then the larger overall gain, then the name (so the
+    order never depends on the order of the data)."""
+    by, ascending = LEVER_ORDER
+    return rows.sort_values(by, ascending=ascending, kind="stable")
 
 
 def _lever_context(ds, year: int) -> dict:

@@ -23,6 +23,7 @@ same way everywhere:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
@@ -30,7 +31,7 @@ from babel.numbers import format_decimal, format_percent
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 __all__ = [
-    "LOCALES", "check_lang", "number", "signed", "points", "signed_points", "rank", "places",
+    "LOCALES", "check_lang", "round_half_up", "number", "signed", "points", "signed_points", "rank", "places",
     "by_places", "in_categories", "join_categories", "percent", "percentile", "ordinal", "join", "category", "in_category",
     "in_area", "bundesland", "in_bundesland", "cities",
 ]
@@ -47,15 +48,29 @@ def _loc(lang: str) -> str:
     return LOCALES[check_lang(lang)]
 
 
+def round_half_up(x: float, decimals: int = 1) -> float:
+    """The one rounding rule of every report: half-up (away from zero) on the shown decimal,
+    as readers and Bitkom round: ``54.25 -> 54.3``, ``69.55 -> 69.6``, ``-0.25 -> -0.3``.
+
+    Python's ``round`` rounds the binary value (``round(69.55, 1) == 69.5``, because 69.55 is
+    stored as 69.5499...). Here the value is first read as the decimal it stands for (its
+    shortest representation, then nine decimals to absorb the noise of float arithmetic such
+    as ``67.35 - 67.3 = 0.04999...``), and that decimal is rounded half-up.
+    """
+    d = Decimal(repr(float(x))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+    return float(d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
 def number(x: float, lang: str = "de", decimals: int = 1) -> str:
-    """Number with a fixed number of decimals and the locale's separators (``71,4`` / ``71.4``)."""
+    """Number with a fixed number of decimals and the locale's separators (``71,4`` / ``71.4``),
+    rounded by :func:`round_half_up`."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(round(float(x), decimals), format=pattern, locale=_loc(lang))
+    return format_decimal(round_half_up(x, decimals), format=pattern, locale=_loc(lang))
 
 
 def signed(x: float, lang: str = "de", decimals: int = 1) -> str:
     """Number with explicit sign: ``+2,6``, ``-1,2``, and ``±0,0`` for zero (after rounding)."""
-    x = round(float(x), decimals)
+    x = round_half_up(x, decimals)
     body = number(abs(x), lang, decimals)
     if x > 0:
         return "+" + body

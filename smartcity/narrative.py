@@ -537,38 +537,59 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
 # levers
 
 
+LEVERS_SHOWN = 5  # levers named in the text and shown in the table below it (the same rows)
+
+
 def levers_by_effect(top: pd.DataFrame) -> pd.DataFrame:
-    """Levers ordered by effect: ranks gained, then overall points gained (ties keep their order)."""
+    """Levers in report order (:func:`smartcity.analysis.order_levers`): most places gained,
+    ties by the fewest indicator points needed."""
     if top.empty:
         return top
-    return top.sort_values(["ranks_gained", "score_gain"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    return an.order_levers(top).reset_index(drop=True)
+
+
+def lever_record(ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None,
+                 n_top: int = LEVERS_SHOWN) -> tuple[an.Levers, pd.DataFrame]:
+    """The levers of a city and the rows a report shows, in the order it shows them. The text
+    (:func:`levers_text`) and the table (``report.CityReport.levers_table``) both read this
+    record, so they name the same levers in the same order with the same numbers."""
+    lv = an.levers(ds, city, year, peer_cities=peers, n_top=n_top, lang=lang)
+    return lv, levers_by_effect(lv.top)
+
+
+def _lever_ctx(w: _Writer, row, lang: str) -> dict:
+    return {"name": row["name"], "current": fmt.number(row["current"], lang),
+            "target": fmt.number(row["target_score"], lang),
+            "target_label": w.raw(f"levers.target_{row['target']}"),
+            "target_short": w.raw(f"levers.short_{row['target']}"),
+            "by_places": fmt.by_places(int(row["ranks_gained"]), lang),
+            "new_rank": fmt.rank(int(row["new_rank"]), lang), "new_score": fmt.points(row["new_overall"], lang),
+            "delta": fmt.points(row["delta"], lang)}
 
 
 def levers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                peers: list[str] | None = None, n_top: int = 4) -> Narrative:
-    """The most efficient levers (ranks gained per indicator point) as a modelled what-if."""
-    lv = an.levers(ds, city, year, peer_cities=peers, n_top=n_top, lang=lang)
+                peers: list[str] | None = None, n_top: int = LEVERS_SHOWN) -> Narrative:
+    """The levers with the largest effect (most places gained; ties: fewest indicator points
+    needed) as a modelled what-if; the same rows as the lever table, in the same order."""
+    lv, top = lever_record(ds, city, year, lang, peers, n_top)
     w = _Writer(lang, f"{lv.city}|{lv.year}|levers")
     ctx = {"city": lv.city, "year": lv.year}
     head = _heading(w, "levers") if heading else ""
     facts = _facts(lv)
     if not lv.has_indicators:
         return Narrative(head + w.say("levers.no_indicators", **ctx), facts, "levers", lang)
-    if lv.top.empty:
-        return Narrative(head + _paragraphs([[w.raw("levers.intro"), w.say("levers.none", **ctx)]]), facts, "levers", lang)
-    top = levers_by_effect(lv.top)
+    if top.empty:
+        key = "levers.none_leader" if lv.rank == 1 else "levers.none"
+        return Narrative(head + _paragraphs([[w.raw("levers.intro"), w.say(key, **ctx)]]), facts, "levers", lang)
     facts["top"] = top
     r = top.iloc[0]
-    c = dict(ctx, name=r["name"], current=fmt.number(r["current"], lang), target=fmt.number(r["target_score"], lang),
-             target_label=w.raw(f"levers.target_{r['target']}"), by_places=fmt.by_places(int(r["ranks_gained"]), lang),
-             new_rank=fmt.rank(int(r["new_rank"]), lang), new_score=fmt.points(r["new_overall"], lang))
-    p = [w.raw("levers.intro"), w.say("levers.best", **c)]
+    # "the biggest lever" only when no other lever gains as many places
+    key = "levers.best" if len(top) == 1 or int(top.iloc[1]["ranks_gained"]) < int(r["ranks_gained"]) \
+        else "levers.best_shared"
+    p = [w.raw("levers.intro"), w.say(key, **ctx, **_lever_ctx(w, r, lang))]
     if len(top) > 1:
-        items = [w.raw("levers.item").format(name=x["name"], target_short=w.raw(f"levers.short_{x['target']}"),
-                                             by_places=fmt.by_places(int(x["ranks_gained"]), lang),
-                                             new_rank=fmt.rank(int(x["new_rank"]), lang))
-                 for _, x in top.iloc[1:].iterrows()]
-        p.append(w.say("levers.next", items=fmt.join(items, lang), **ctx))
+        items = [w.raw("levers.item").format(**_lever_ctx(w, x, lang)) for _, x in top.iloc[1:].iterrows()]
+        p.append(w.say("levers.next_one" if len(items) == 1 else "levers.next", items=fmt.join(items, lang), **ctx))
     if int(top["ranks_gained"].max()) <= 1 and (lv.rank or 0) > 2:  # from rank 2 one place is all there is
         p.append(w.say("levers.at_most_one", **ctx))
     p.append(w.raw("levers.caveat"))

@@ -17,25 +17,15 @@ from smartcity import catalogue, charts, fmt, narrative
 from smartcity.dataset import Dataset, load_dataset
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
-# Column labels of the tables shown in reports.
-LABELS = {
-    "de": {"city": "Stadt", "score": "Punkte", "rank": "Platz", "rank_change": "Veränderung (Plätze)",
-           "name": "Indikator", "category": "Kategorie", "median": "Median", "top10_mean": "Mittel Top 10",
-           "best_score": "Bestwert", "bundesland": "Bundesland", "n": "Städte", "mean": "Mittelwert",
-           "best_city": "Beste Stadt", "current": "Heute", "target_score": "Zielwert", "new_overall": "Gesamt neu",
-           "new_rank": "Platz neu", "ranks_gained": "Plätze gewonnen", "leaders": "Beste Städte",
-           "peer_rank": "Platz in Gruppe", "distance_km": "Entfernung (km)", "size_class": "Größenklasse"},
-    "en": {"city": "City", "score": "Points", "rank": "Rank", "rank_change": "Rank change",
-           "name": "Indicator", "category": "Category", "median": "Median", "top10_mean": "Top-10 mean",
-           "best_score": "Best", "bundesland": "State", "n": "Cities", "mean": "Mean",
-           "best_city": "Best city", "current": "Now", "target_score": "Target score", "new_overall": "New overall",
-           "new_rank": "New rank", "ranks_gained": "Places gained", "leaders": "Leaders",
-           "peer_rank": "Rank in group", "distance_km": "Distance (km)", "size_class": "Size class"},
-}
-TARGET_LABELS = {
-    "de": {"peer_median": "Median der Vergleichsstädte", "top10_mean": "Mittel der Top 10", "max": "100 Punkte"},
-    "en": {"peer_median": "peer median", "top10_mean": "top-10 mean", "max": "100 points"},
-}
+def column_labels(lang: str) -> dict[str, str]:
+    """Column labels of the tables shown in reports (``[table]`` in ``smartcity/phrases``)."""
+    return narrative.phrasebook(lang)["table"]
+
+
+def target_labels(lang: str) -> dict[str, str]:
+    """Short names of the lever targets, as the lever text uses them."""
+    book = narrative.phrasebook(lang)["levers"]
+    return {t: book[f"short_{t}"] for t in ("peer_median", "top10_mean", "max")}
 
 
 # Section headings of the category and overview reports: key -> (German, English, German intro, English intro).
@@ -138,7 +128,7 @@ class Table:
         return html.escape(str(value))
 
     def _repr_html_(self) -> str:
-        labels = LABELS[self.lang]
+        labels = column_labels(self.lang)
         head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in self.frame.columns)
         body = "".join(
             "<tr>" + "".join(
@@ -298,14 +288,13 @@ class CityReport(_Report):
         return Markdown(narrative.levers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
 
     def levers_table(self) -> Table | Markdown:
-        lv = an.levers(self.ds, self.city, self.year, peer_cities=self.peers, lang=self.lang)
-        if not lv.has_indicators or lv.top.empty:
+        lv, top = narrative.lever_record(self.ds, self.city, self.year, self.lang, self.peers)
+        if not lv.has_indicators or top.empty:
             return Markdown("")
-        frame = narrative.levers_by_effect(lv.top).head(8).copy()
-        frame["target"] = frame["target"].map(TARGET_LABELS[self.lang]).fillna(frame["target"])
+        frame = top.copy()
+        frame["target"] = frame["target"].map(target_labels(self.lang)).fillna(frame["target"])
         cols = ["name", "current", "target", "target_score", "new_overall", "new_rank", "ranks_gained"]
-        out = frame[cols]
-        return Table(out.rename(columns={"target": "Ziel" if self.lang == "de" else "Benchmark"}), self.lang)
+        return Table(frame[cols], self.lang)
 
 
 class _FieldReport(_Report):
