@@ -637,7 +637,8 @@ def _profile_rows(ds, city: str, year: int, level: str, groups: list[tuple[str, 
             "percentile": float(m["percentile"]),
             "median": _r1(med), "top10_mean": t10, "best_score": float(best),
             "best_cities": list(st["best_cities"]),
-            "diff_median": _r1(m["score"] - med), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
+            # against the median as shown (one decimal): a table with 67,3 vs 67,3 reads "level"
+            "diff_median": _r1(m["score"] - _r1(med)), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
             "diff_best": _r1(m["score"] - best),
             "n_same_score": n_at, "share_same_score": n_at / f.n,
             "n_at_max": st["n_at_max"],
@@ -1493,10 +1494,20 @@ def _group_means(t: pd.DataFrame, col: str, min_n: int = 0) -> pd.DataFrame:
 
 
 def _movers(t: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` largest climbers and fallers; a city tied with the ``n``-th on its rank change is
+    kept too (a list that names Lübeck at -11 must not leave out another city at -11)."""
     v = t.dropna(subset=["rank_change"])
-    climbers = v.loc[v["rank_change"] > 0].sort_values(["rank_change", "rank"], ascending=[False, True]).head(n)
-    fallers = v.loc[v["rank_change"] < 0].sort_values(["rank_change", "rank"], ascending=[True, True]).head(n)
-    return climbers.reset_index(drop=True), fallers.reset_index(drop=True)
+
+    def largest(rows: pd.DataFrame, ascending: bool) -> pd.DataFrame:
+        rows = rows.sort_values(["rank_change", "rank", "city"], ascending=[ascending, True, True])
+        if len(rows) <= n:
+            return rows.reset_index(drop=True)
+        cut = rows["rank_change"].iloc[n - 1] if n > 0 else None
+        keep = rows.head(n) if cut is None else rows.loc[
+            (rows["rank_change"] <= cut) if ascending else (rows["rank_change"] >= cut)]
+        return keep.reset_index(drop=True)
+
+    return largest(v.loc[v["rank_change"] > 0], False), largest(v.loc[v["rank_change"] < 0], True)
 
 
 @dataclass

@@ -93,8 +93,10 @@ class _Writer:
         template = variants[h % len(variants)]
         return _inner_brackets(template.format(**{**self.defaults, **kw}))
 
-    def count_word(self, n: int) -> str:
-        words = self.raw("numbers.words")
+    def count_word(self, n: int, case: str = "dat") -> str:
+        """Number word up to twelve, else digits. ``case="dat"`` gives the German form after
+        "in" ("in einer Kategorie"), ``"nom"`` the plain count ("eins", "zwei")."""
+        words = self.raw("numbers.words" if case == "dat" else "numbers.words_nom")
         return words[n] if 0 <= n < len(words) else str(n)
 
     def ordinal_word(self, n: int, case: str = "nom") -> str:
@@ -302,13 +304,19 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     p2: list[str] = []
     n = len(cats)
     k = int((cats["diff_median"] > 0).sum())
+    level = int((cats["diff_median"] == 0).sum())  # the score equals the median as the table shows it
     facts["above_median"] = k
+    facts["at_median"] = level
     if k == n:
         p2.append(w.say("profile.above_median_all", n_word=w.count_word(n), **ctx))
-    elif k == 0:
+    elif k == 0 and level == 0:
         p2.append(w.say("profile.above_median_none", n_word=w.count_word(n), **ctx))
+    elif k == 0:
+        p2.append(w.say("profile.above_median_none_level", n_word=w.count_word(n),
+                        j_word=w.count_word(level), **ctx))
     else:
-        p2.append(w.say("profile.above_median", k_word=w.count_word(k), n_word=w.count_word(n), **ctx))
+        key = "profile.above_median" if level == 0 else "profile.above_median_level"
+        p2.append(w.say(key, k_word=w.count_word(k), n_word=w.count_word(n), j_word=w.count_word(level), **ctx))
     n_field = int(cats["n"].max())
     top = cats.loc[cats["rank"] <= 10]
     if n_field > 10 and not top.empty:
@@ -430,9 +438,11 @@ def _caveat_sentences(w: _Writer, caveats: list[dict], lang: str) -> list[str]:
                 if sizes[y] != last:
                     parts.append(f"{y}: {fmt.cities(sizes[y], lang)}")
                     last = sizes[y]
-            new_items = [w.raw("trend.newcomer_item").format(city=fmt.join(cs, lang), year=y)
-                         for y, cs in sorted(cv.get("newcomers", {}).items())]
-            newcomers = w.raw("trend.newcomers").format(items=fmt.join(new_items, lang)) if new_items else ""
+            joined = sorted(cv.get("newcomers", {}).items())
+            new_items = [w.raw("trend.newcomer_item").format(city=fmt.join(cs, lang), year=y) for y, cs in joined]
+            verb = w.raw("trend.newcomers_verb_one" if sum(len(cs) for _, cs in joined) == 1
+                         else "trend.newcomers_verb_many")
+            newcomers = w.raw("trend.newcomers").format(items=fmt.join(new_items, lang), verb=verb) if new_items else ""
             out.append(w.raw("trend.field_size_changed").format(sizes=", ".join(parts), newcomers=newcomers))
         elif code == "gap_in_editions":
             out.append(w.raw("trend.gap_in_editions").format(years=fmt.join([str(y) for y in cv["missing"]], lang)))
@@ -448,23 +458,31 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
     head = _heading(w, "trend") if heading else ""
     facts = _facts(t)
     if not t.has_trend:
-        key = "trend.no_trend" if t.reason == "single_edition" else "trend.no_data"
+        key = "trend.no_data"
+        if t.reason == "single_edition":  # the headline already says it is the first participation
+            key = "trend.no_trend_first_edition" if t.year == min(an._years(ds)) else "trend.no_trend"
         return Narrative(head + w.say(key, **ctx), facts, "trend", lang)
     traj = t.trajectory
     rank = int(traj.iloc[-1]["rank"])
     ctx.update(rank=fmt.rank(rank, lang), first_year=t.first_year, first_rank=fmt.rank(t.first_rank, lang),
                by_places=fmt.by_places(t.total_rank_change, lang))
     p1: list[str] = []
-    if t.total_rank_change > 0:
+    always_same = t.best_rank == t.worst_rank
+    if always_same:  # "wieder auf demselben Rang" or "beste Platzierung" would mislead
+        p1.append(w.raw("trend.same_every_edition").format(city=t.city, first_year=t.first_year,
+                                                          rank_plain=fmt.rank(rank, lang)))
+    elif t.total_rank_change > 0:
         p1.append(w.say("trend.since_first_up", **ctx))
     elif t.total_rank_change < 0:
         p1.append(w.say("trend.since_first_down", **ctx))
     else:
         p1.append(w.say("trend.since_first_same", **ctx))
     if t.streak >= 2:
+        # the connective follows the facts it joins: a streak against the long-run direction is a contrast
+        agrees = (t.total_rank_change > 0) if t.streak_direction == "up" else (t.total_rank_change < 0)
         c = dict(ctx, nth=w.ordinal_word(t.streak), nth_dat=w.ordinal_word(t.streak, "dat"), streak=t.streak)
-        p1.append(w.say(f"trend.streak_{t.streak_direction}", **c))
-    if len(t.editions) >= 3:
+        p1.append(w.say(f"trend.streak_{t.streak_direction}" + ("" if agrees else "_contrast"), **c))
+    if len(t.editions) >= 3 and not always_same:
         if rank == t.best_rank:
             others = [y for y in t.best_years if y != t.year]
             if not others:
@@ -607,7 +625,7 @@ def _mover_items(w: _Writer, frame: pd.DataFrame, lang: str) -> str:
 
 
 def category_text(ds, category: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                  n_movers: int = 3, min_land: int = an.MIN_LAND) -> Narrative:
+                  n_movers: int = 5, min_land: int = an.MIN_LAND) -> Narrative:
     """One category in one edition: leader, distribution, movers, Länder, indicator leaders."""
     v = an.category_view(ds, category, year, n_movers=n_movers, lang=lang)
     w = _Writer(lang, f"{v.category}|{v.year}|category")
@@ -648,16 +666,25 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
     p3 = []
     if v.has_indicators:
         items = []
-        for _, r in v.indicator_leaders.iterrows():
+        lead = v.indicator_leaders
+        for _, r in lead.iterrows():
             who = fmt.join(r["leaders"], lang) if r["n_at_max"] <= 3 else \
-                w.raw("category.indicator_leader_many").format(k=r["n_at_max"])
+                w.raw("category.indicator_leader_many").format(k=r["n_at_max"], best=fmt.number(r["best_score"], lang))
             items.append(w.raw("category.indicator_leader_item").format(name=r["name"], who=who))
         if items:
-            p3.append(w.say("category.indicator_leaders", items="; ".join(items)))
+            shared = int((lead["n_at_max"] > 1).sum())
+            n_ind = len(lead)
+            if shared == 0:
+                p3.append(w.say("category.indicator_leaders_single", items="; ".join(items)))
+            else:
+                key = "category.indicator_leaders_shared_all" if shared == n_ind else \
+                    "category.indicator_leaders_shared_one" if shared == 1 else "category.indicator_leaders_shared"
+                p3.append(w.say(key, items="; ".join(items), k_word=w.count_word(shared, "nom"),
+                                n_word=w.count_word(n_ind, "nom")))
     return Narrative(head + _paragraphs([p1, p2, p3]), facts, "category", lang)
 
 
-def national_text(ds, year: int | None = None, lang: str = "de", heading: bool = False, n_movers: int = 3,
+def national_text(ds, year: int | None = None, lang: str = "de", heading: bool = False, n_movers: int = 5,
                   min_land: int = an.MIN_LAND) -> Narrative:
     """The national overview: leader, top 10, top-10 threshold over time, mean, movers, Länder."""
     v = an.national_view(ds, year, n_movers=n_movers)
