@@ -22,6 +22,8 @@ same way everywhere:
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -33,7 +35,7 @@ LOCALES = {"de": "de_DE", "en": "en_GB"}
 __all__ = [
     "LOCALES", "check_lang", "round_half_up", "number", "signed", "points", "signed_points", "rank", "places",
     "by_places", "in_categories", "join_categories", "percent", "percentile", "ordinal", "join", "category", "in_category",
-    "in_area", "bundesland", "in_bundesland", "cities",
+    "in_area", "bundesland", "in_bundesland", "cities", "city", "english_names_in",
 ]
 
 
@@ -196,37 +198,28 @@ def in_area(name: str, year: int | None = None, lang: str = "de") -> str:
 
 # --- Bundesländer --------------------------------------------------------------------------------
 
-_LAND_EN = {
-    "Baden-Württemberg": "Baden-Württemberg",
-    "Bayern": "Bavaria",
-    "Berlin": "Berlin",
-    "Brandenburg": "Brandenburg",
-    "Bremen": "Bremen",
-    "Hamburg": "Hamburg",
-    "Hessen": "Hesse",
-    "Mecklenburg-Vorpommern": "Mecklenburg-Western Pomerania",
-    "Niedersachsen": "Lower Saxony",
-    "Nordrhein-Westfalen": "North Rhine-Westphalia",
-    "Rheinland-Pfalz": "Rhineland-Palatinate",
-    "Saarland": "Saarland",
-    "Sachsen": "Saxony",
-    "Sachsen-Anhalt": "Saxony-Anhalt",
-    "Schleswig-Holstein": "Schleswig-Holstein",
-    "Thüringen": "Thuringia",
-}
 # Bundesländer that take the article in German ("das Saarland" -> "im Saarland").
 _LAND_WITH_ARTICLE = {"Saarland"}
 
 
 def bundesland(name: str, lang: str = "de") -> str:
     """Bundesland name in the report language (``Nordrhein-Westfalen`` / ``North Rhine-Westphalia``)."""
-    return name if check_lang(lang) == "de" else _LAND_EN.get(name, name)
+    return name if check_lang(lang) == "de" else _english_names()["laender"].get(name, name)
+
+
+# Länder that are also the name of a city: "im Land Bremen", so that "in Bremen ist Bremen" cannot occur.
+_CITY_STATES = {"Berlin", "Bremen", "Hamburg"}
 
 
 def in_bundesland(name: str, lang: str = "de") -> str:
-    """``in Nordrhein-Westfalen``, ``im Saarland`` / ``in North Rhine-Westphalia``."""
+    """``in Nordrhein-Westfalen``, ``im Saarland``, ``im Land Bremen`` / ``in North Rhine-Westphalia``,
+    ``in the state of Bremen``."""
     if check_lang(lang) == "de":
+        if name in _CITY_STATES:
+            return f"im Land {name}"
         return f"im {name}" if name in _LAND_WITH_ARTICLE else f"in {name}"
+    if name in _CITY_STATES:
+        return f"in the state of {bundesland(name, lang)}"
     return f"in {bundesland(name, lang)}"
 
 
@@ -236,3 +229,36 @@ def cities(n: int, lang: str = "de") -> str:
     if check_lang(lang) == "de":
         return "1 Stadt" if n == 1 else f"{n} Städte"
     return "1 city" if n == 1 else f"{n} cities"
+
+
+# --- city names ----------------------------------------------------------------------------------
+
+
+def city(name: str, lang: str = "de") -> str:
+    """City name in the report language: the official German name, or in English the English
+    name where one is in common use (``München`` -> ``Munich``); the list is ``[names.cities]``
+    in ``smartcity/phrases/en.toml``."""
+    if check_lang(lang) == "de":
+        return name
+    return _english_names()["cities"].get(name, name)
+
+
+def _english_names() -> dict:
+    from smartcity import narrative  # noqa: PLC0415 - the phrase tables hold the names
+
+    return narrative.phrasebook("en").get("names", {"cities": {}, "laender": {}})
+
+
+def english_names_in(text: str) -> str:
+    """``text`` with every German city name that has an English one replaced (whole words only):
+    the last step of every English report text, so that no sentence mixes "Köln" and "Saxony"."""
+    names = _english_names()["cities"]
+    if not names:
+        return text
+    pattern = _names_pattern(tuple(sorted(names, key=len, reverse=True)))
+    return pattern.sub(lambda m: names[m.group(0)], text)
+
+
+@functools.lru_cache(maxsize=4)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")

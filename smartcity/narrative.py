@@ -56,6 +56,10 @@ class Narrative:
     section: str = ""
     lang: str = "de"
 
+    def __post_init__(self) -> None:
+        if self.lang == "en":  # English names for the cities that have one, in every sentence
+            self.text = fmt.english_names_in(self.text)
+
     def __str__(self) -> str:
         return self.text
 
@@ -203,7 +207,9 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
     p2: list[str] = []
     if h.top10_threshold is not None:
         if h.in_top10:
-            p2.append(w.say("headline.top10.inside", **ctx))
+            key = "headline.top10.inside_leader" if h.rank == 1 else "headline.top10.inside"
+            if w.raw(key):  # at rank 1 "among the best ten" says less than the first sentence
+                p2.append(w.say(key, **ctx))
         else:
             c = dict(ctx)
             _pts(c, "gap", h.gap_to_top10, lang)
@@ -299,7 +305,7 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
                                               score=fmt.points(r["score"], lang),
                                               change=_change_suffix(w, r, prev_year, lang))
                  for _, r in middle.iterrows()]
-        p1.append(w.say("profile.others", items=fmt.join(items, lang), **ctx))
+        p1.append(w.say("profile.others_one" if len(items) == 1 else "profile.others", items=fmt.join(items, lang), **ctx))
     # best and worst categories with their change, as a list sentence when there is a previous year
     p2: list[str] = []
     n = len(cats)
@@ -352,6 +358,16 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
 # strengths and weaknesses
 
 
+def _ranked_item(w: _Writer, r, lang: str) -> str:
+    """An indicator with its rank; a shared rank is named as such ("Platz 7" held by eleven cities
+    reads differently from a seventh place of its own)."""
+    tied = r.get("tied_with")
+    k = len(tied) + 1 if isinstance(tied, (list, tuple)) else 1
+    key = "strengths.item_rank_tied" if k > 1 else "strengths.item_rank"
+    return w.raw(key).format(name=r["name"], rank=fmt.rank(r["rank"], lang), n=int(r["n"]), k=k,
+                             k_word=w.count_word(k, "nom"), score=fmt.points(r["score"], lang))
+
+
 def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
                    n_weakest: int = 4) -> Narrative:
     """Full marks (and whether they distinguish the city), distinguishing strengths (top
@@ -371,11 +387,12 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
         else:  # many full marks: name the distinguishing ones, count the others
             named = full.loc[full["distinguishing"]].head(6)
             rest = len(full) - len(named)
+            one = "_one" if rest == 1 else ""
             if named.empty:
-                listed = w.raw("strengths.full_marks_count").format(k=rest)
+                listed = w.raw("strengths.full_marks_count" + one).format(k=rest, k_word=w.count_word(rest))
             else:
                 listed = fmt.join([w.raw("strengths.item_full").format(name=n) for n in named["name"]], lang) \
-                    + " " + w.raw("strengths.full_marks_more").format(k=rest)
+                    + " " + w.raw("strengths.full_marks_more" + one).format(k=rest, k_word=w.count_word(rest))
         key = "strengths.full_marks_one" if len(full) == 1 else "strengths.full_marks"
         p1.append(w.say(key, items=listed, **ctx))
         if not sw.shared_top.empty:
@@ -389,9 +406,7 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
     distinct = sw.indicator_strengths
     distinct = distinct.loc[distinct["score"] < 100.0] if not full.empty else distinct
     if not distinct.empty:
-        items = [w.raw("strengths.item_rank").format(name=r["name"], rank=fmt.rank(r["rank"], lang), n=int(r["n"]),
-                                                     score=fmt.points(r["score"], lang))
-                 for _, r in distinct.iterrows()]
+        items = [_ranked_item(w, r, lang) for _, r in distinct.iterrows()]
         p1.append(w.say("strengths.distinct", items=fmt.join(items, lang), **ctx))
     elif full.empty or sw.full_marks["distinguishing"].sum() == 0:
         p1.append(w.say("strengths.no_distinct", **ctx))
@@ -404,9 +419,7 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
     rel = sw.indicator_weaknesses
     rel = rel.loc[~rel["indicator"].isin(weakest["indicator"])] if not weakest.empty else rel
     if not rel.empty:
-        items = [w.raw("strengths.item_rank").format(name=r["name"], rank=fmt.rank(r["rank"], lang), n=int(r["n"]),
-                                                     score=fmt.points(r["score"], lang))
-                 for _, r in rel.iterrows()]
+        items = [_ranked_item(w, r, lang) for _, r in rel.iterrows()]
         p2.append(w.say("strengths.relative_weak", items=fmt.join(items, lang), **ctx))
     p2.append(w.raw("strengths.method_note"))
     return Narrative(head + _paragraphs([p1, p2]), facts, "strengths", lang)
@@ -520,6 +533,27 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
 # peers
 
 
+_SIZE_LOWER = {"100-200k": 100_000, "200-500k": 200_000, ">500k": 500_000}
+
+
+def _size_note(ds, w: _Writer, g, lang: str) -> str:
+    """Say so when a size class holds cities whose catalogue population is below its lower bound
+    (the index keeps a city in its class; "100.000 bis 200.000" must not silently include 84,754)."""
+    lower = _SIZE_LOWER.get(g.label)
+    if lower is None:
+        return ""
+    below = []
+    for name in g.table["city"]:
+        pop = an._city_attr(ds, name, "population")
+        if pop is not None and not pd.isna(pop) and float(pop) < lower:
+            below.append(fmt.city(name, lang))
+    if not below:
+        return ""
+    verb = w.raw("peers.size_note_verb_one" if len(below) == 1 else "peers.size_note_verb_many")
+    return w.raw("peers.size_note").format(cities=fmt.join(sorted(below), lang), verb=verb,
+                                           lower=fmt.number(lower, lang, 0))
+
+
 def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
                peers: list[str] | None = None, n_nearest: int = 5) -> Narrative:
     """Standing within the Bundesland, the size class, the nearest cities and a custom group."""
@@ -532,7 +566,7 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         if g is None or g.peer_rank is None:
             continue
         tie = w.raw("peers.tie_suffix").format(tied=fmt.join(g.tied_with, lang)) if g.tied_with else ""
-        c = dict(ctx, n=g.n, peer_rank=fmt.rank(g.peer_rank, lang), tie=tie,
+        c = dict(ctx, n=g.n, n_word=w.count_word(g.n, "nom"), peer_rank=fmt.rank(g.peer_rank, lang), tie=tie,
                  leader=fmt.join([x for x in g.leader if x != pr.city] or g.leader, lang),
                  others=fmt.join(g.others, lang))
         leads = g.peer_rank == 1 and not g.tied_with
@@ -543,6 +577,7 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         elif kind == "size_class":
             labels = w.raw("peers.size_labels")
             c["size_label"] = labels.get(g.label, g.label)
+            c["size_note"] = _size_note(ds, w, g, lang)
             parts.append(w.say("peers.size_class_leader" if leads else "peers.size_class", **c))
         else:
             parts.append(w.say(f"peers.{kind}_leader" if leads else f"peers.{kind}", **c))
@@ -650,7 +685,7 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
         p1.append(w.say("category.distribution", **ctx))
     p1.append(w.say("category.spread", **ctx))
     if st.get("n_at_100", 0) > 1:
-        p1.append(w.say("category.full_marks", k=st["n_at_100"]))
+        p1.append(w.say("category.full_marks", k=st["n_at_100"], k_word=_cap(w.count_word(st["n_at_100"], "nom"))))
     p2 = []
     if v.climbers.empty and v.fallers.empty:
         p2.append(w.raw("category.no_movers"))
@@ -660,7 +695,7 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
         p2.append(w.say("category.fallers", items=_mover_items(w, v.fallers, lang)))
     bl = v.by_bundesland.loc[v.by_bundesland["n"] >= min_land] if not v.by_bundesland.empty else v.by_bundesland
     if not bl.empty:
-        c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "min_n": min_land}
+        c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "min_n": min_land, "min_n_word": w.count_word(min_land, "nom")}
         _pts(c, "mean", bl.iloc[0]["mean"], lang)
         p2.append(w.say("category.best_land", **c))
     p3 = []
@@ -669,7 +704,8 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
         lead = v.indicator_leaders
         for _, r in lead.iterrows():
             who = fmt.join(r["leaders"], lang) if r["n_at_max"] <= 3 else \
-                w.raw("category.indicator_leader_many").format(k=r["n_at_max"], best=fmt.number(r["best_score"], lang))
+                w.raw("category.indicator_leader_many").format(k=r["n_at_max"], k_word=w.count_word(r["n_at_max"], "nom"),
+                                                               best=fmt.number(r["best_score"], lang))
             items.append(w.raw("category.indicator_leader_item").format(name=r["name"], who=who))
         if items:
             shared = int((lead["n_at_max"] > 1).sum())
@@ -729,7 +765,7 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
     bl = v.by_bundesland.loc[v.by_bundesland["n"] >= min_land] if not v.by_bundesland.empty else v.by_bundesland
     if len(bl) >= 2:
         c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "last_land": fmt.bundesland(bl.iloc[-1]["bundesland"], lang),
-             "min_n": min_land}
+             "min_n": min_land, "min_n_word": w.count_word(min_land, "nom")}
         _pts(c, "mean", bl.iloc[0]["mean"], lang)
         _pts(c, "last_mean", bl.iloc[-1]["mean"], lang)
         p2.append(w.say("national.best_land", **c))

@@ -76,6 +76,10 @@ CHART_TITLES = {
 }
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return (one if n == 1 else many).format(n=n)
+
+
 class Markdown:
     """Markdown text that displays as such in JupyterLab and in the rendered report."""
 
@@ -104,6 +108,9 @@ class Heading:
         return f"## {self.title}" + (f"\n\n{self.intro}" if self.intro else "")
 
 
+_CITY_COLUMNS = {"city", "best_city", "leaders", "tied_with"}  # shown in the report language (Munich)
+
+
 class Table:
     """A formatted table: German numbers, no index column, readable headers."""
 
@@ -115,6 +122,11 @@ class Table:
     def _cell(self, column: str, value) -> str:
         if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
             return "–"
+        if column in _CITY_COLUMNS:
+            value = [fmt.city(v, self.lang) for v in value] if isinstance(value, (list, tuple)) \
+                else fmt.city(str(value), self.lang)
+        elif column == "bundesland":
+            value = fmt.bundesland(str(value), self.lang)
         if isinstance(value, (list, tuple)):
             return html.escape(", ".join(map(str, value)))
         if column == "rank_change" or column == "ranks_gained":
@@ -170,39 +182,44 @@ class _Report:
         return Markdown(f"> **{SAMPLE_LABEL[self.lang]}:** {SAMPLE_NOTE[self.lang]}")
 
     def method_note(self) -> Markdown:
+        """The method paragraph and what the data of this edition holds. Counts are those of the
+        data; where the published count of the edition differs, both are given with their meaning."""
         ds = self.ds
+        book = narrative.phrasebook(self.lang)["method"]
         scores = ds.scores[ds.scores["year"] == self.year]
         published = int((scores["provenance"] == "published").sum())
-        total = len(scores)
-        ed = ds.editions.set_index("year")
+        n_cities = int(scores.loc[scores["level"] == "overall", "city"].nunique())
+        n_ind = int(scores.loc[scores["level"] == "indicator", "indicator"].nunique())
+        ed = ds.editions.set_index("year") if "year" in ds.editions.columns else pd.DataFrame()
         row = ed.loc[self.year] if self.year in ed.index else None
-        if self.lang == "de":
-            parts = ["## Methodik und Datengrundlage",
-                     "Jeder Indikator wird je Ausgabe auf 0 bis 100 Punkte skaliert: die beste Stadt erhält 100, "
-                     "die schwächste 0. Eine Kategorie ist das gewichtete Mittel ihrer Indikatoren, der Gesamtwert "
-                     "das einfache Mittel der fünf Kategorien. Punkte sind daher relativ zum Feld des Jahres; "
-                     "ein Rückgang der Punkte bedeutet nicht zwingend einen Rückschritt."]
-            if row is not None:
-                parts.append(f"Ausgabe {self.year}: {int(row['n_cities'])} Städte, {int(row['n_indicators'])} Indikatoren, "
-                             f"{int(row['n_parameters'])} Parameter.")
-            parts.append(f"Datenquelle: {'Beispieldatensatz' if ds.is_sample else 'Datei'} {Path(ds.source).name}; {published} von {total} Werten dieses Jahres "
-                         f"sind veröffentlichte Zahlen, die übrigen {'modelliert' if ds.is_sample else 'amtlich oder berechnet'}.")
+        parts = ["## " + book["heading"], book["scaling"]]
+        counts = {"year": self.year, "cities": fmt.cities(n_cities, self.lang),
+                  "indicators": _count(n_ind, book["indicator_one"], book["indicator_many"])}
+        if n_ind == 0:
+            parts.append(book["holds_no_indicators"].format(**counts))
         else:
-            parts = ["## Method and data",
-                     "Each indicator is scaled to 0-100 per edition: the best city gets 100, the weakest 0. "
-                     "A category is the weighted mean of its indicators, the overall score the plain mean of the "
-                     "five categories. Points are therefore relative to the year's field; a lower score does not "
-                     "necessarily mean a step back."]
-            if row is not None:
-                parts.append(f"Edition {self.year}: {int(row['n_cities'])} cities, {int(row['n_indicators'])} indicators, "
-                             f"{int(row['n_parameters'])} parameters.")
-            parts.append(f"Data source: {'sample dataset' if ds.is_sample else 'file'} {Path(ds.source).name}; {published} of {total} values of this year are "
-                         f"published figures, the rest {'modelled' if ds.is_sample else 'official or computed'}.")
+            parts.append(book["holds"].format(**counts))
+        if row is not None and pd.notna(row.get("n_indicators")) and pd.notna(row.get("n_parameters")):
+            pub = {"n_indicators": int(row["n_indicators"]), "n_parameters": int(row["n_parameters"]),
+                   "year": self.year}
+            key = "published_same" if n_ind in (0, pub["n_indicators"]) else "published_differs"
+            parts[-1] += " " + book[key].format(**pub)
+        source = book["source_sample" if ds.is_sample else "source_file"]
+        rest = book["rest_sample" if ds.is_sample else "rest_file"]
+        parts.append(book["source"].format(source=source, published=published, total=len(scores), rest=rest))
         return Markdown("\n\n".join(parts))
 
     def _chart_title(self, key: str, **kw) -> str:
         de, en = CHART_TITLES[key]
+        if "city" in kw:
+            kw["city"] = fmt.city(kw["city"], self.lang)
         return (de if self.lang == "de" else en).format(year=self.year, **kw)
+
+    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with its ``city`` column in the report language (charts label cities with it)."""
+        if self.lang == "de" or "city" not in frame.columns:
+            return frame
+        return frame.assign(city=frame["city"].map(lambda c: fmt.city(c, self.lang)))
 
     def heading(self, key: str) -> Heading | Markdown:
         """A section heading (with a one-line intro) from :data:`HEADINGS`; empty if the section is."""
@@ -230,7 +247,7 @@ class CityReport(_Report):
         self.peers = peers
 
     def title(self) -> Markdown:
-        return Markdown(f"# {self.city}: Smart City Index {self.year}")
+        return Markdown(f"# {fmt.city(self.city, self.lang)}: Smart City Index {self.year}")
 
     def summary(self) -> Markdown:
         return Markdown(narrative.headline_text(self.ds, self.city, self.year, self.lang, heading=True).text)
@@ -239,7 +256,7 @@ class CityReport(_Report):
         tr = an.trend(self.ds, self.city, self.year)
         if tr.trajectory["rank"].notna().sum() < 2:
             return Markdown("")
-        return charts.rank_trajectory(tr.trajectory, self.city, lang=self.lang,
+        return charts.rank_trajectory(tr.trajectory, fmt.city(self.city, self.lang), lang=self.lang,
                                       title=self._chart_title("trajectory", city=self.city))
 
     def trend_text(self) -> Markdown:
@@ -252,7 +269,7 @@ class CityReport(_Report):
         prof = an.category_profile(self.ds, self.city, self.year, self.lang)
         frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
         return charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]],
-                                       self.city, lang=self.lang,
+                                       fmt.city(self.city, self.lang), lang=self.lang,
                                        title=self._chart_title("categories", city=self.city))
 
     def category_table(self) -> Table:
@@ -271,7 +288,7 @@ class CityReport(_Report):
         frame = prof.assign(indicator_name=prof["name"],
                             category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang)))
         return charts.indicator_profile(frame[["indicator_name", "category", "score", "median"]],
-                                        self.city, lang=self.lang,
+                                        fmt.city(self.city, self.lang), lang=self.lang,
                                         title=self._chart_title("indicators", city=self.city))
 
     def peers_text(self) -> Markdown:
@@ -281,7 +298,8 @@ class CityReport(_Report):
         groups = an.peers(self.ds, self.city, self.year, custom=self.peers).groups
         group = groups.get("custom") or groups.get("nearest") or next(iter(groups.values()))
         table = group.table  # the city's own row is always part of its peer group
-        return charts.peer_comparison(table[["city", "score", "rank"]].sort_values("rank"), self.city, lang=self.lang,
+        return charts.peer_comparison(self._named(table[["city", "score", "rank"]].sort_values("rank")),
+                                      fmt.city(self.city, self.lang), lang=self.lang,
                                       title=self._chart_title("peers", city=self.city))
 
     def levers_text(self) -> Markdown:
@@ -326,7 +344,7 @@ class CategoryReport(_FieldReport):
         return Markdown(narrative.category_text(self.ds, self.category, self.year, self.lang, heading=True).text)
 
     def ranking_chart(self):
-        return charts.ranking_bars(self.view.ranking[["city", "score", "rank"]], lang=self.lang,
+        return charts.ranking_bars(self._named(self.view.ranking[["city", "score", "rank"]]), lang=self.lang,
                                    title=self._chart_title("ranking", label=self._label()))
 
     def _label(self) -> str:
@@ -336,7 +354,7 @@ class CategoryReport(_FieldReport):
         return Table(self.view.ranking[["rank", "city", "score", "rank_change", "bundesland"]], self.lang)
 
     def distribution_chart(self):
-        return charts.score_distribution(self.view.ranking[["city", "score", "rank"]], lang=self.lang,
+        return charts.score_distribution(self._named(self.view.ranking[["city", "score", "rank"]]), lang=self.lang,
                                          title=self._chart_title("distribution", label=self._label(),
                                                                  n=len(self.view.ranking)))
 
@@ -353,6 +371,7 @@ class CategoryReport(_FieldReport):
         names = dict(zip(self.view.indicator_leaders["indicator"], self.view.indicator_leaders["name"]))
         wide = rows.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
         wide = wide.reindex(self.view.ranking["city"]).rename(columns=names)
+        wide.index = [fmt.city(c, self.lang) for c in wide.index]
         return charts.indicator_heatmap(wide, category=self._label(), lang=self.lang,
                                         title=self._chart_title("heatmap", label=self._label()))
 
@@ -385,6 +404,6 @@ class OverviewReport(_FieldReport):
 
     def map_chart(self):
         cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})
-        frame = self.view.ranking[["city", "score"]].merge(cities, on="city", how="left")
+        frame = self._named(self.view.ranking[["city", "score"]].merge(cities, on="city", how="left"))
         return charts.germany_map(frame, lang=self.lang, label_top=5, title=self._chart_title("map"),
                                   caption=self._chart_title("map_caption"))
