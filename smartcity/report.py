@@ -228,6 +228,8 @@ class _Report:
             return Markdown("")
         if key == "indicators" and view is not None and not getattr(view, "has_indicators", True):
             return Markdown("")
+        if key == "series" and view is not None and len(getattr(view, "series", ())) < 2:
+            return Markdown("")
         de, en, intro_de, intro_en = HEADINGS[key]
         first = int(view.series["year"].min()) if key == "series" and view is not None else self.year
         title, intro = (de, intro_de) if self.lang == "de" else (en, intro_en)
@@ -395,6 +397,8 @@ class OverviewReport(_FieldReport):
 
     def series_chart(self):
         series = self.view.series
+        if len(series) < 2:  # the first edition: a line needs two editions
+            return Markdown("")
         names = {"de": {"top10_threshold": "Top-10-Schwelle", "mean": "Mittelwert"},
                  "en": {"top10_threshold": "Top-10 threshold", "mean": "Mean"}}[self.lang]
         long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
