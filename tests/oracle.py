@@ -292,7 +292,7 @@ def check_city(r, o: Oracle) -> list[str]:
     # headline: rank, field size, score
     head = _text(r.summary())
     want = f"Platz {rank} von {n}" if lang == "de" else f"rank {rank} of {n}"
-    if want not in head:
+    if want.lower() not in head.lower():
         bad("headline", f"expected {want!r}")
     if shown(score, lang) not in head:
         bad("headline", f"score {shown(score, lang)} missing")
