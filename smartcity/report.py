@@ -56,26 +56,6 @@ HEADINGS = {
     "map": ("Karte", "Map", "", ""),
 }
 
-# Chart titles and captions: key -> (German, English); placeholders filled by the report.
-CHART_TITLES = {
-    "trajectory": ("Rang von {city} je Ausgabe", "Rank of {city} per edition"),
-    "categories": ("Punkte von {city} je Kategorie {year} mit Median, Top-10-Mittel und Bestwert",
-                   "{city}'s points per category in {year} with median, top-10 mean and best score"),
-    "indicators": ("Indikatorpunkte von {city} {year} und Median aller Städte",
-                   "{city}'s indicator scores in {year} and the median of all cities"),
-    "peers": ("Gesamtpunkte {year}: {city} und Vergleichsstädte", "Overall points {year}: {city} and its peers"),
-    "ranking": ("{label}: Punkte {year} je Stadt", "{label}: points per city in {year}"),
-    "distribution": ("{label}: Verteilung der Punkte {year} über {n} Städte",
-                     "{label}: distribution of the {year} points across {n} cities"),
-    "heatmap": ("{label}: Indikatorpunkte {year} je Stadt, in der Reihenfolge der Rangliste",
-                "{label}: indicator scores in {year} per city, in ranking order"),
-    "series": ("Top-10-Schwelle und Mittelwert je Ausgabe, {first}–{year}",
-               "Top-10 threshold and mean per edition, {first}–{year}"),
-    "map": ("Gesamtpunkte {year} je Stadt", "Overall points per city in {year}"),
-    "map_caption": ("Die fünf bestplatzierten Städte sind beschriftet.", "The five best-placed cities are labelled."),
-}
-
-
 def _count(n: int, one: str, many: str) -> str:
     return (one if n == 1 else many).format(n=n)
 
@@ -210,10 +190,9 @@ class _Report:
         return Markdown("\n\n".join(parts))
 
     def _chart_title(self, key: str, **kw) -> str:
-        de, en = CHART_TITLES[key]
         if "city" in kw:
             kw["city"] = fmt.city(kw["city"], self.lang)
-        return (de if self.lang == "de" else en).format(year=self.year, **kw)
+        return narrative.phrasebook(self.lang)["charts"][key].format(year=self.year, **kw)
 
     def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with its ``city`` column in the report language (charts label cities with it)."""
@@ -399,8 +378,8 @@ class OverviewReport(_FieldReport):
         series = self.view.series
         if len(series) < 2:  # the first edition: a line needs two editions
             return Markdown("")
-        names = {"de": {"top10_threshold": "Top-10-Schwelle", "mean": "Mittelwert"},
-                 "en": {"top10_threshold": "Top-10 threshold", "mean": "Mean"}}[self.lang]
+        book = narrative.phrasebook(self.lang)["charts"]
+        names = {"top10_threshold": book["series_threshold"], "mean": book["series_mean"]}
         long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
         long["series"] = long["series"].map(names)
         return charts.trend_lines(long, lang=self.lang,
