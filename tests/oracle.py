@@ -297,6 +297,31 @@ def check_city(r, o: Oracle) -> list[str]:
     if shown(score, lang) not in head:
         bad("headline", f"score {shown(score, lang)} missing")
 
+    med_all = o.median(o.field(year)["score"])
+    if shown(med_all, lang) not in head:
+        bad("headline", f"median {shown(med_all, lang)} missing")
+
+    # strengths: every "„name“ (Platz R von N" is the indicator's rank; a shared rank is named
+    strengths = _text(r.strengths_text())
+    meta = o.weights(year)
+    label = "name_de" if lang == "de" else "name_en"
+    pattern = r"„([^“]+)“ \(Platz (\d+) von (\d+)([^)]*)\)" if lang == "de" else r"“([^”]+)” \(rank (\d+) of (\d+)([^)]*)\)"
+    for ind_name, r_, n_, rest in re.findall(pattern, strengths):
+        ids = meta.index[meta[label] == ind_name]
+        if len(ids) != 1:
+            bad("strengths", f"unknown indicator {ind_name!r}")
+            continue
+        cat = meta.at[ids[0], "category"]
+        f = o.field(year, "indicator", cat, ids[0])
+        got = o.rank_of(year, city, "indicator", cat, ids[0])
+        if got is None or got[0] != int(r_) or len(f) != int(n_):
+            bad("strengths", f"{ind_name}: rank {r_} of {n_}, data {got} of {len(f)}")
+            continue
+        shared = int((f["rank"] == got[0]).sum())
+        says_shared = ("geteilt" in rest) or ("shared" in rest)
+        if (shared > 1) != says_shared:
+            bad("strengths", f"{ind_name}: rank {r_} shared by {shared} cities, text: {rest!r}")
+
     # categories: the table rows and the median sentence
     table = _frame(r.category_table())
     above = level = 0
