@@ -305,7 +305,7 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
                                               score=fmt.points(r["score"], lang),
                                               change=_change_suffix(w, r, prev_year, lang))
                  for _, r in middle.iterrows()]
-        p1.append(w.say("profile.others_one" if len(items) == 1 else "profile.others", items=fmt.join(items, lang), **ctx))
+        p1.append(w.say("profile.others_one" if len(items) == 1 else "profile.others", items=fmt.join_categories(items, lang), **ctx))
     # best and worst categories with their change, as a list sentence when there is a previous year
     p2: list[str] = []
     n = len(cats)
@@ -515,7 +515,7 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
             items.append(w.raw("trend.cat_item").format(area=fmt.in_category(cat, t.year, lang),
                                                         by_places=fmt.by_places(int(r["change_vs_previous"]), lang),
                                                         rank=fmt.rank(int(r["rank"]), lang)))
-        return fmt.join(items, lang)
+        return fmt.join_categories(items, lang)  # "... und Umwelt (…) sowie ..."
 
     if cc is not None:
         if t.most_improved:
