@@ -18,7 +18,12 @@ same way everywhere:
   the minus sign is the locale's (ASCII hyphen-minus for de and en in Babel).
 * Category and Bundesland names with the articles German needs
   (``in_category("Verwaltung")`` -> ``"in der Kategorie Verwaltung"``,
-  ``in_bundesland("Saarland")`` -> ``"im Saarland"``).
+  ``in_bundesland("Saarland")`` -> ``"im Saarland"``, ``in_bundesland("Bremen")`` -> ``"im Land Bremen"``).
+* One rounding rule for every number shown: :func:`round_half_up` (54.25 -> 54,3).
+
+The words themselves ("Punkte", "Platz", "in der Kategorie", English names of Länder and cities)
+live in ``[units]`` and ``[names]`` of ``smartcity/phrases/{de,en}.toml``; this module holds the
+grammar (which form when), not the wording.
 """
 from __future__ import annotations
 
@@ -81,36 +86,38 @@ def signed(x: float, lang: str = "de", decimals: int = 1) -> str:
     return "±" + body
 
 
+def _units(lang: str) -> dict:
+    """The ``[units]`` table of the phrase book of ``lang``: every word these helpers add."""
+    from smartcity import narrative  # noqa: PLC0415 - narrative owns the phrase tables and imports fmt
+
+    return narrative.phrasebook(check_lang(lang))["units"]
+
+
 def points(x: float, lang: str = "de", case: str = "nom") -> str:
     """Score with unit: ``71,4 Punkte`` (``case="dat"``: ``71,4 Punkten``) / ``71.4 points``."""
-    unit = {"de": "Punkten" if case == "dat" else "Punkte", "en": "points"}[check_lang(lang)]
-    return f"{number(x, lang)} {unit}"
+    return _units(lang)["points_dat" if case == "dat" else "points"].format(x=number(x, lang))
 
 
 def signed_points(x: float, lang: str = "de", case: str = "nom") -> str:
     """Signed score change with unit: ``+2,6 Punkte`` / ``-0.4 points``."""
-    unit = {"de": "Punkten" if case == "dat" else "Punkte", "en": "points"}[check_lang(lang)]
-    return f"{signed(x, lang)} {unit}"
+    return _units(lang)["points_dat" if case == "dat" else "points"].format(x=signed(x, lang))
 
 
 def rank(n: int, lang: str = "de") -> str:
     """``Platz 41`` / ``rank 41``."""
-    return {"de": f"Platz {int(n)}", "en": f"rank {int(n)}"}[check_lang(lang)]
+    return _units(lang)["rank"].format(n=int(n))
 
 
 def places(n: int, lang: str = "de", case: str = "acc") -> str:
     """Count of places with the right plural: ``1 Platz``, ``2 Plätze`` (dative ``2 Plätzen``)."""
     n = abs(int(n))
-    if check_lang(lang) == "en":
-        return f"{n} place" if n == 1 else f"{n} places"
-    if n == 1:
-        return "1 Platz"
-    return f"{n} Plätzen" if case == "dat" else f"{n} Plätze"
+    key = "place_one" if n == 1 else "places_dat" if case == "dat" else "places"
+    return _units(lang)[key].format(n=n)
 
 
 def by_places(n: int, lang: str = "de") -> str:
     """``um 1 Platz`` / ``um 2 Plätze`` / ``by 1 place`` / ``by 2 places`` (sign ignored)."""
-    return ("um " if check_lang(lang) == "de" else "by ") + places(n, lang)
+    return _units(lang)["by_places"].format(places=places(n, lang))
 
 
 def percent(x: float, lang: str = "de", decimals: int = 0) -> str:
@@ -136,7 +143,7 @@ def ordinal(n: int, lang: str = "de") -> str:
 def percentile(p: float, lang: str = "de") -> str:
     """Percentile position: ``85. Perzentil`` / ``85th percentile`` (rounded to an integer)."""
     n = int(round(float(p)))
-    return f"{ordinal(n, lang)} " + ("Perzentil" if lang == "de" else "percentile")
+    return _units(lang)["percentile"].format(ordinal=ordinal(n, lang))
 
 
 def join(items: Iterable[str], lang: str = "de", style: str = "standard") -> str:
@@ -164,19 +171,17 @@ def category(name: str, year: int | None = None, lang: str = "de") -> str:
 
 def in_category(name: str, year: int | None = None, lang: str = "de") -> str:
     """``in der Kategorie Verwaltung`` / ``in the Administration category``."""
-    label = category(name, year, lang)
-    return f"in der Kategorie {label}" if lang == "de" else f"in the {label} category"
+    return _units(lang)["in_category"].format(label=category(name, year, lang))
 
 
 def join_categories(labels: list[str], lang: str = "de") -> str:
     """Join category labels unambiguously: names that contain "und"/"and" themselves are joined
     with "sowie"/"as well as" (``IT und Kommunikation sowie Mobilität``)."""
     labels = list(labels)
-    word = " und " if lang == "de" else " and "
-    if len(labels) < 2 or not any(word in lbl for lbl in labels):
+    u = _units(lang)
+    if len(labels) < 2 or not any(u["and"] in lbl for lbl in labels):
         return join(labels, lang)
-    last = " sowie " if lang == "de" else " as well as "
-    return ", ".join(labels[:-1]) + last + labels[-1]
+    return ", ".join(labels[:-1]) + u["as_well_as"] + labels[-1]
 
 
 def in_categories(names: list[str], year: int | None = None, lang: str = "de") -> str:
@@ -185,50 +190,35 @@ def in_categories(names: list[str], year: int | None = None, lang: str = "de") -
     labels = [category(n, year, lang) for n in names]
     if len(labels) == 1:
         return in_category(names[0], year, lang)
-    if lang == "de":
-        return f"in den Kategorien {join_categories(labels, lang)}"
-    return f"in the {join_categories(labels, lang)} categories"
+    return _units(lang)["in_categories"].format(labels=join_categories(labels, lang))
 
 
 def in_area(name: str, year: int | None = None, lang: str = "de") -> str:
     """``im Bereich Mobilität`` / ``in Mobility``."""
-    label = category(name, year, lang)
-    return f"im Bereich {label}" if lang == "de" else f"in {label}"
+    return _units(lang)["in_area"].format(label=category(name, year, lang))
 
 
 # --- Bundesländer --------------------------------------------------------------------------------
 
-# Bundesländer that take the article in German ("das Saarland" -> "im Saarland").
-_LAND_WITH_ARTICLE = {"Saarland"}
-
-
 def bundesland(name: str, lang: str = "de") -> str:
     """Bundesland name in the report language (``Nordrhein-Westfalen`` / ``North Rhine-Westphalia``)."""
-    return name if check_lang(lang) == "de" else _english_names()["laender"].get(name, name)
-
-
-# Länder that are also the name of a city: "im Land Bremen", so that "in Bremen ist Bremen" cannot occur.
-_CITY_STATES = {"Berlin", "Bremen", "Hamburg"}
+    return _names(lang)["laender"].get(name, name)
 
 
 def in_bundesland(name: str, lang: str = "de") -> str:
     """``in Nordrhein-Westfalen``, ``im Saarland``, ``im Land Bremen`` / ``in North Rhine-Westphalia``,
-    ``in the state of Bremen``."""
-    if check_lang(lang) == "de":
-        if name in _CITY_STATES:
-            return f"im Land {name}"
-        return f"im {name}" if name in _LAND_WITH_ARTICLE else f"in {name}"
-    if name in _CITY_STATES:
-        return f"in the state of {bundesland(name, lang)}"
-    return f"in {bundesland(name, lang)}"
+    ``in the state of Bremen``. Länder named like a city take "im Land"/"the state of", so that
+    "in Bremen ist Bremen" cannot be written; the lists are in ``[units]``."""
+    u = _units(lang)
+    key = "in_city_state" if name in u["city_states"] else \
+        "in_land_article" if name in u["laender_with_article"] else "in_land"
+    return u[key].format(land=bundesland(name, lang))
 
 
 def cities(n: int, lang: str = "de") -> str:
     """``83 Städte`` / ``83 cities`` (``1 Stadt`` / ``1 city``)."""
     n = int(n)
-    if check_lang(lang) == "de":
-        return "1 Stadt" if n == 1 else f"{n} Städte"
-    return "1 city" if n == 1 else f"{n} cities"
+    return _units(lang)["city_one" if n == 1 else "cities"].format(n=n)
 
 
 # --- city names ----------------------------------------------------------------------------------
@@ -238,21 +228,19 @@ def city(name: str, lang: str = "de") -> str:
     """City name in the report language: the official German name, or in English the English
     name where one is in common use (``München`` -> ``Munich``); the list is ``[names.cities]``
     in ``smartcity/phrases/en.toml``."""
-    if check_lang(lang) == "de":
-        return name
-    return _english_names()["cities"].get(name, name)
+    return _names(lang)["cities"].get(name, name)
 
 
-def _english_names() -> dict:
+def _names(lang: str) -> dict:
     from smartcity import narrative  # noqa: PLC0415 - the phrase tables hold the names
 
-    return narrative.phrasebook("en").get("names", {"cities": {}, "laender": {}})
+    return narrative.phrasebook(check_lang(lang)).get("names", {"cities": {}, "laender": {}})
 
 
 def english_names_in(text: str) -> str:
     """``text`` with every German city name that has an English one replaced (whole words only):
     the last step of every English report text, so that no sentence mixes "Köln" and "Saxony"."""
-    names = _english_names()["cities"]
+    names = _names("en")["cities"]
     if not names:
         return text
     pattern = _names_pattern(tuple(sorted(names, key=len, reverse=True)))
