@@ -283,10 +283,19 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     p1: list[str] = []
     ctx = {"city": city, "year": year}
 
+    def shared_by(r) -> int:
+        tied = r.get("tied_with")
+        return len(tied) + 1 if isinstance(tied, (list, tuple)) else 1
+
     def single(key: str, r) -> str:
         c = dict(ctx, area=fmt.in_category(r["category"], year, lang), label=r["name"], rank=fmt.rank(r["rank"], lang))
         _pts(c, "score", r["score"], lang)
-        return w.say(key, **c)
+        text = w.say(key, **c)
+        k = shared_by(r)
+        if k > 1:  # "Platz 7" held by eleven cities reads differently from a seventh place of its own
+            word = w.count_word(k, "nom")
+            text += " " + w.say("profile.rank_shared", k_word=word, k_word_cap=_cap(word), k=k, **c)
+        return text
 
     if len(best) == 1:
         p1.append(single("profile.best_single", best.iloc[0]))
@@ -303,6 +312,9 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     if not middle.empty:
         items = [w.raw("profile.item").format(label=r["name"], rank=fmt.rank(r["rank"], lang),
                                               score=fmt.points(r["score"], lang),
+                                              tie=w.raw("profile.item_shared").format(
+                                                  k_word=w.count_word(shared_by(r), "nom"))
+                                              if shared_by(r) > 1 else "",
                                               change=_change_suffix(w, r, prev_year, lang))
                  for _, r in middle.iterrows()]
         p1.append(w.say("profile.others_one" if len(items) == 1 else "profile.others", items=fmt.join_categories(items, lang), **ctx))
