@@ -97,3 +97,14 @@ def test_oracle_catches_a_planted_wrong_median_comparison(oracle, monkeypatch):
     monkeypatch.setattr(an, "category_profile", below_when_level)
     problems = check_city(report.CityReport("Duisburg", 2025), oracle)
     assert any("level with the median" in p for p in problems), problems
+
+
+def test_english_reports_use_english_names_in_tables_and_charts():
+    r = report.CategoryReport("Mobilität", 2025, lang="en")
+    table = r.ranking_table()._repr_html_()
+    assert "Munich" in table and "Bavaria" in table and "North Rhine-Westphalia" in table
+    assert "München" not in table and "Bayern" not in table
+    chart = r.ranking_chart()
+    assert "Munich" in chart.alt or "Munich" in chart._repr_html_()
+    city = report.CityReport("München", 2025, lang="en")
+    assert str(city.title()).startswith("# Munich") and "München" not in str(city.peers_text())
