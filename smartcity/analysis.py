@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartcity import catalogue
+from smartcity import catalogue, fmt
 
 __all__ = [
     "CityNotFound", "NoData",
@@ -100,7 +100,7 @@ def _float(x) -> float | None:
 
 
 def _r1(x: float) -> float:
-    return float(round(float(x) + 0.0, 1))
+    return fmt.round_half_up(x, 1) + 0.0  # + 0.0: no "-0,0" in a report
 
 
 def _scores(ds) -> pd.DataFrame:
@@ -637,7 +637,8 @@ def _profile_rows(ds, city: str, year: int, level: str, groups: list[tuple[str, 
             "percentile": float(m["percentile"]),
             "median": _r1(med), "top10_mean": t10, "best_score": float(best),
             "best_cities": list(st["best_cities"]),
-            "diff_median": _r1(m["score"] - med), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
+            # against the median as shown (one decimal): a table with 67,3 vs 67,3 reads "level"
+            "diff_median": _r1(m["score"] - _r1(med)), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
             "diff_best": _r1(m["score"] - best),
             "n_same_score": n_at, "share_same_score": n_at / f.n,
             "n_at_max": st["n_at_max"],
@@ -786,8 +787,11 @@ def nearest_cities(ds, city: str, n: int = 5, year: int | None = None) -> pd.Dat
         others = others.loc[others["name"].isin(ranked)]
     d = haversine_km(float(me["latitude"].iloc[0]), float(me["longitude"].iloc[0]),
                      others["latitude"], others["longitude"])
-    out = pd.DataFrame({"city": others["name"].to_numpy(), "distance_km": np.round(d, 1)})
-    return out.sort_values(["distance_km", "city"]).head(n).reset_index(drop=True)
+    # order on the exact distance; round only what is shown (27.98 km before 28.01 km)
+    out = pd.DataFrame({"city": others["name"].to_numpy(), "exact": np.asarray(d, dtype=float)})
+    out = out.sort_values(["exact", "city"]).head(n).reset_index(drop=True)
+    out["distance_km"] = [_r1(x) for x in out["exact"]]
+    return out[["city", "distance_km"]]
 
 
 @dataclass
@@ -1176,9 +1180,10 @@ class Levers:
     target`` (``peer_median``, ``top10_mean`` or ``max``), ``target_score``, ``delta`` (indicator
     points added), ``new_overall``, ``new_rank``, ``score_gain`` (overall points), ``ranks_gained``
     and ``ranks_per_point`` (ranks gained per indicator point). Targets at or below the current
-    score are left out. ``top``: the best levers (one row per indicator, its most efficient target
-    with at least one rank gained), sorted by ``ranks_per_point``, then overall points gained
-    (``score_gain``, which favours heavier-weighted indicators), then ``ranks_gained``.
+    score are left out. ``top``: the ``n_top`` levers with the largest effect, one row per
+    indicator with at least one rank gained, in :func:`order_levers` order (most places gained;
+    ties: fewest indicator points needed). For each indicator the row kept is its first in that
+    order, i.e. the target that gains the most places with the fewest points.
     ``peer_cities`` is the group whose median was used. ``has_indicators`` False -> empty frames.
     """
 
@@ -1242,10 +1247,20 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
     table = pd.DataFrame([dict(r) for r in rows], columns=_LEVER_COLS)
     if table.empty:
         return Levers(city, year, score, rk, peer_cities, table, table, True, "no indicator below its targets")
-    best = table.loc[table["ranks_gained"] > 0].sort_values(
-        ["ranks_per_point", "score_gain", "ranks_gained", "delta"], ascending=[False, False, False, True])
-    top = best.drop_duplicates("indicator").head(n_top).reset_index(drop=True)
+    top = order_levers(table.loc[table["ranks_gained"] > 0]).drop_duplicates("indicator").head(n_top)
+    top = top.reset_index(drop=True)
     return Levers(city, year, score, rk, peer_cities, table.reset_index(drop=True), top, True)
+
+
+LEVER_ORDER = (["ranks_gained", "delta", "score_gain", "name", "target"], [False, True, False, True, True])
+
+
+def order_levers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Lever rows in the order reports show them: most places gained first; at equal places
+    the fewest indicator points needed, then the larger overall gain, then the name (so the
+    order never depends on the order of the data)."""
+    by, ascending = LEVER_ORDER
+    return rows.sort_values(by, ascending=ascending, kind="stable")
 
 
 def _lever_context(ds, year: int) -> dict:
@@ -1479,10 +1494,20 @@ def _group_means(t: pd.DataFrame, col: str, min_n: int = 0) -> pd.DataFrame:
 
 
 def _movers(t: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` largest climbers and fallers; a city tied with the ``n``-th on its rank change is
+    kept too (a list that names Lübeck at -11 must not leave out another city at -11)."""
     v = t.dropna(subset=["rank_change"])
-    climbers = v.loc[v["rank_change"] > 0].sort_values(["rank_change", "rank"], ascending=[False, True]).head(n)
-    fallers = v.loc[v["rank_change"] < 0].sort_values(["rank_change", "rank"], ascending=[True, True]).head(n)
-    return climbers.reset_index(drop=True), fallers.reset_index(drop=True)
+
+    def largest(rows: pd.DataFrame, ascending: bool) -> pd.DataFrame:
+        rows = rows.sort_values(["rank_change", "rank", "city"], ascending=[ascending, True, True])
+        if len(rows) <= n:
+            return rows.reset_index(drop=True)
+        cut = rows["rank_change"].iloc[n - 1] if n > 0 else None
+        keep = rows.head(n) if cut is None else rows.loc[
+            (rows["rank_change"] <= cut) if ascending else (rows["rank_change"] >= cut)]
+        return keep.reset_index(drop=True)
+
+    return largest(v.loc[v["rank_change"] > 0], False), largest(v.loc[v["rank_change"] < 0], True)
 
 
 @dataclass

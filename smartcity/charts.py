@@ -36,6 +36,8 @@ import pandas as pd
 from babel.numbers import format_decimal
 from matplotlib.figure import Figure
 
+from smartcity import fmt
+
 __all__ = [
     "Chart", "style", "STYLE", "COLORS", "FIG_WIDTH_IN", "DPI",
     "rank_trajectory", "category_profile", "indicator_profile", "score_distribution",
@@ -134,7 +136,7 @@ _LOCALES = {"de": "de_DE", "en": "en_GB"}
 _T = {
     "de": {
         "points": "Punkte", "points_dat": "Punkten", "rank": "Platz", "score": "Punkte",
-        "median": "Median", "top10_mean": "Mittel der Top 10", "top10_threshold": "Top-10-Schwelle",
+        "median": "Median", "top10_mean": "Top-10-Mittel", "top10_threshold": "Top-10-Schwelle",
         "best": "Bestwert", "no_data": "Keine Daten", "no_data_alt": "Keine Daten für dieses Diagramm.",
         "edition": "Ausgabe", "of": "von", "and": "und", "cities": "Städte", "city": "Stadt",
         "missing": "keine Daten", "missing_cell": "weiß = keine Daten", "n_cities": "Anzahl Städte",
@@ -159,7 +161,7 @@ def fmt_number(value: float, decimals: int = 1, lang: str = "de") -> str:
     """``71.4`` -> ``"71,4"`` (de) / ``"71.4"`` (en); thousands separators; ``"–"`` for NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return "–"
-    rounded = round(float(value), decimals)
+    rounded = fmt.round_half_up(value, decimals)
     # the sign flag keeps -0.0 ("-0,0") and 0.0 apart: they are equal as cache keys
     return _format_rounded(rounded, decimals, lang, math.copysign(1.0, rounded) < 0)
 

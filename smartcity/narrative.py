@@ -56,6 +56,10 @@ class Narrative:
     section: str = ""
     lang: str = "de"
 
+    def __post_init__(self) -> None:
+        if self.lang == "en":  # English names for the cities that have one, in every sentence
+            self.text = fmt.english_names_in(self.text)
+
     def __str__(self) -> str:
         return self.text
 
@@ -93,8 +97,10 @@ class _Writer:
         template = variants[h % len(variants)]
         return _inner_brackets(template.format(**{**self.defaults, **kw}))
 
-    def count_word(self, n: int) -> str:
-        words = self.raw("numbers.words")
+    def count_word(self, n: int, case: str = "dat") -> str:
+        """Number word up to twelve, else digits. ``case="dat"`` gives the German form after
+        "in" ("in einer Kategorie"), ``"nom"`` the plain count ("eins", "zwei")."""
+        words = self.raw("numbers.words" if case == "dat" else "numbers.words_nom")
         return words[n] if 0 <= n < len(words) else str(n)
 
     def ordinal_word(self, n: int, case: str = "nom") -> str:
@@ -201,7 +207,9 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
     p2: list[str] = []
     if h.top10_threshold is not None:
         if h.in_top10:
-            p2.append(w.say("headline.top10.inside", **ctx))
+            key = "headline.top10.inside_leader" if h.rank == 1 else "headline.top10.inside"
+            if w.raw(key):  # at rank 1 "among the best ten" says less than the first sentence
+                p2.append(w.say(key, **ctx))
         else:
             c = dict(ctx)
             _pts(c, "gap", h.gap_to_top10, lang)
@@ -275,10 +283,19 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     p1: list[str] = []
     ctx = {"city": city, "year": year}
 
+    def shared_by(r) -> int:
+        tied = r.get("tied_with")
+        return len(tied) + 1 if isinstance(tied, (list, tuple)) else 1
+
     def single(key: str, r) -> str:
         c = dict(ctx, area=fmt.in_category(r["category"], year, lang), label=r["name"], rank=fmt.rank(r["rank"], lang))
         _pts(c, "score", r["score"], lang)
-        return w.say(key, **c)
+        text = w.say(key, **c)
+        k = shared_by(r)
+        if k > 1:  # "Platz 7" held by eleven cities reads differently from a seventh place of its own
+            word = w.count_word(k, "nom")
+            text += " " + w.say("profile.rank_shared", k_word=word, k_word_cap=_cap(word), k=k, **c)
+        return text
 
     if len(best) == 1:
         p1.append(single("profile.best_single", best.iloc[0]))
@@ -295,20 +312,29 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     if not middle.empty:
         items = [w.raw("profile.item").format(label=r["name"], rank=fmt.rank(r["rank"], lang),
                                               score=fmt.points(r["score"], lang),
+                                              tie=w.raw("profile.item_shared").format(
+                                                  k_word=w.count_word(shared_by(r), "nom"))
+                                              if shared_by(r) > 1 else "",
                                               change=_change_suffix(w, r, prev_year, lang))
                  for _, r in middle.iterrows()]
-        p1.append(w.say("profile.others", items=fmt.join(items, lang), **ctx))
+        p1.append(w.say("profile.others_one" if len(items) == 1 else "profile.others", items=fmt.join_categories(items, lang), **ctx))
     # best and worst categories with their change, as a list sentence when there is a previous year
     p2: list[str] = []
     n = len(cats)
     k = int((cats["diff_median"] > 0).sum())
+    level = int((cats["diff_median"] == 0).sum())  # the score equals the median as the table shows it
     facts["above_median"] = k
+    facts["at_median"] = level
     if k == n:
         p2.append(w.say("profile.above_median_all", n_word=w.count_word(n), **ctx))
-    elif k == 0:
+    elif k == 0 and level == 0:
         p2.append(w.say("profile.above_median_none", n_word=w.count_word(n), **ctx))
+    elif k == 0:
+        p2.append(w.say("profile.above_median_none_level", n_word=w.count_word(n),
+                        j_word=w.count_word(level), **ctx))
     else:
-        p2.append(w.say("profile.above_median", k_word=w.count_word(k), n_word=w.count_word(n), **ctx))
+        key = "profile.above_median" if level == 0 else "profile.above_median_level"
+        p2.append(w.say(key, k_word=w.count_word(k), n_word=w.count_word(n), j_word=w.count_word(level), **ctx))
     n_field = int(cats["n"].max())
     top = cats.loc[cats["rank"] <= 10]
     if n_field > 10 and not top.empty:
@@ -344,6 +370,16 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
 # strengths and weaknesses
 
 
+def _ranked_item(w: _Writer, r, lang: str) -> str:
+    """An indicator with its rank; a shared rank is named as such ("Platz 7" held by eleven cities
+    reads differently from a seventh place of its own)."""
+    tied = r.get("tied_with")
+    k = len(tied) + 1 if isinstance(tied, (list, tuple)) else 1
+    key = "strengths.item_rank_tied" if k > 1 else "strengths.item_rank"
+    return w.raw(key).format(name=r["name"], rank=fmt.rank(r["rank"], lang), n=int(r["n"]), k=k,
+                             k_word=w.count_word(k, "nom"), score=fmt.points(r["score"], lang))
+
+
 def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
                    n_weakest: int = 4) -> Narrative:
     """Full marks (and whether they distinguish the city), distinguishing strengths (top
@@ -363,11 +399,12 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
         else:  # many full marks: name the distinguishing ones, count the others
             named = full.loc[full["distinguishing"]].head(6)
             rest = len(full) - len(named)
+            one = "_one" if rest == 1 else ""
             if named.empty:
-                listed = w.raw("strengths.full_marks_count").format(k=rest)
+                listed = w.raw("strengths.full_marks_count" + one).format(k=rest, k_word=w.count_word(rest))
             else:
                 listed = fmt.join([w.raw("strengths.item_full").format(name=n) for n in named["name"]], lang) \
-                    + " " + w.raw("strengths.full_marks_more").format(k=rest)
+                    + " " + w.raw("strengths.full_marks_more" + one).format(k=rest, k_word=w.count_word(rest))
         key = "strengths.full_marks_one" if len(full) == 1 else "strengths.full_marks"
         p1.append(w.say(key, items=listed, **ctx))
         if not sw.shared_top.empty:
@@ -381,9 +418,7 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
     distinct = sw.indicator_strengths
     distinct = distinct.loc[distinct["score"] < 100.0] if not full.empty else distinct
     if not distinct.empty:
-        items = [w.raw("strengths.item_rank").format(name=r["name"], rank=fmt.rank(r["rank"], lang), n=int(r["n"]),
-                                                     score=fmt.points(r["score"], lang))
-                 for _, r in distinct.iterrows()]
+        items = [_ranked_item(w, r, lang) for _, r in distinct.iterrows()]
         p1.append(w.say("strengths.distinct", items=fmt.join(items, lang), **ctx))
     elif full.empty or sw.full_marks["distinguishing"].sum() == 0:
         p1.append(w.say("strengths.no_distinct", **ctx))
@@ -396,9 +431,7 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
     rel = sw.indicator_weaknesses
     rel = rel.loc[~rel["indicator"].isin(weakest["indicator"])] if not weakest.empty else rel
     if not rel.empty:
-        items = [w.raw("strengths.item_rank").format(name=r["name"], rank=fmt.rank(r["rank"], lang), n=int(r["n"]),
-                                                     score=fmt.points(r["score"], lang))
-                 for _, r in rel.iterrows()]
+        items = [_ranked_item(w, r, lang) for _, r in rel.iterrows()]
         p2.append(w.say("strengths.relative_weak", items=fmt.join(items, lang), **ctx))
     p2.append(w.raw("strengths.method_note"))
     return Narrative(head + _paragraphs([p1, p2]), facts, "strengths", lang)
@@ -430,9 +463,11 @@ def _caveat_sentences(w: _Writer, caveats: list[dict], lang: str) -> list[str]:
                 if sizes[y] != last:
                     parts.append(f"{y}: {fmt.cities(sizes[y], lang)}")
                     last = sizes[y]
-            new_items = [w.raw("trend.newcomer_item").format(city=fmt.join(cs, lang), year=y)
-                         for y, cs in sorted(cv.get("newcomers", {}).items())]
-            newcomers = w.raw("trend.newcomers").format(items=fmt.join(new_items, lang)) if new_items else ""
+            joined = sorted(cv.get("newcomers", {}).items())
+            new_items = [w.raw("trend.newcomer_item").format(city=fmt.join(cs, lang), year=y) for y, cs in joined]
+            verb = w.raw("trend.newcomers_verb_one" if sum(len(cs) for _, cs in joined) == 1
+                         else "trend.newcomers_verb_many")
+            newcomers = w.raw("trend.newcomers").format(items=fmt.join(new_items, lang), verb=verb) if new_items else ""
             out.append(w.raw("trend.field_size_changed").format(sizes=", ".join(parts), newcomers=newcomers))
         elif code == "gap_in_editions":
             out.append(w.raw("trend.gap_in_editions").format(years=fmt.join([str(y) for y in cv["missing"]], lang)))
@@ -448,23 +483,31 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
     head = _heading(w, "trend") if heading else ""
     facts = _facts(t)
     if not t.has_trend:
-        key = "trend.no_trend" if t.reason == "single_edition" else "trend.no_data"
+        key = "trend.no_data"
+        if t.reason == "single_edition":  # the headline already says it is the first participation
+            key = "trend.no_trend_first_edition" if t.year == min(an._years(ds)) else "trend.no_trend"
         return Narrative(head + w.say(key, **ctx), facts, "trend", lang)
     traj = t.trajectory
     rank = int(traj.iloc[-1]["rank"])
     ctx.update(rank=fmt.rank(rank, lang), first_year=t.first_year, first_rank=fmt.rank(t.first_rank, lang),
                by_places=fmt.by_places(t.total_rank_change, lang))
     p1: list[str] = []
-    if t.total_rank_change > 0:
+    always_same = t.best_rank == t.worst_rank
+    if always_same:  # "wieder auf demselben Rang" or "beste Platzierung" would mislead
+        p1.append(w.raw("trend.same_every_edition").format(city=t.city, first_year=t.first_year,
+                                                          rank_plain=fmt.rank(rank, lang)))
+    elif t.total_rank_change > 0:
         p1.append(w.say("trend.since_first_up", **ctx))
     elif t.total_rank_change < 0:
         p1.append(w.say("trend.since_first_down", **ctx))
     else:
         p1.append(w.say("trend.since_first_same", **ctx))
     if t.streak >= 2:
+        # the connective follows the facts it joins: a streak against the long-run direction is a contrast
+        agrees = (t.total_rank_change > 0) if t.streak_direction == "up" else (t.total_rank_change < 0)
         c = dict(ctx, nth=w.ordinal_word(t.streak), nth_dat=w.ordinal_word(t.streak, "dat"), streak=t.streak)
-        p1.append(w.say(f"trend.streak_{t.streak_direction}", **c))
-    if len(t.editions) >= 3:
+        p1.append(w.say(f"trend.streak_{t.streak_direction}" + ("" if agrees else "_contrast"), **c))
+    if len(t.editions) >= 3 and not always_same:
         if rank == t.best_rank:
             others = [y for y in t.best_years if y != t.year]
             if not others:
@@ -484,7 +527,7 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
             items.append(w.raw("trend.cat_item").format(area=fmt.in_category(cat, t.year, lang),
                                                         by_places=fmt.by_places(int(r["change_vs_previous"]), lang),
                                                         rank=fmt.rank(int(r["rank"]), lang)))
-        return fmt.join(items, lang)
+        return fmt.join_categories(items, lang)  # "... und Umwelt (…) sowie ..."
 
     if cc is not None:
         if t.most_improved:
@@ -502,6 +545,27 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
 # peers
 
 
+_SIZE_LOWER = {"100-200k": 100_000, "200-500k": 200_000, ">500k": 500_000}
+
+
+def _size_note(ds, w: _Writer, g, lang: str) -> str:
+    """Say so when a size class holds cities whose catalogue population is below its lower bound
+    (the index keeps a city in its class; "100.000 bis 200.000" must not silently include 84,754)."""
+    lower = _SIZE_LOWER.get(g.label)
+    if lower is None:
+        return ""
+    below = []
+    for name in g.table["city"]:
+        pop = an._city_attr(ds, name, "population")
+        if pop is not None and not pd.isna(pop) and float(pop) < lower:
+            below.append(fmt.city(name, lang))
+    if not below:
+        return ""
+    verb = w.raw("peers.size_note_verb_one" if len(below) == 1 else "peers.size_note_verb_many")
+    return w.raw("peers.size_note").format(cities=fmt.join(sorted(below), lang), verb=verb,
+                                           lower=fmt.number(lower, lang, 0))
+
+
 def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
                peers: list[str] | None = None, n_nearest: int = 5) -> Narrative:
     """Standing within the Bundesland, the size class, the nearest cities and a custom group."""
@@ -514,7 +578,7 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         if g is None or g.peer_rank is None:
             continue
         tie = w.raw("peers.tie_suffix").format(tied=fmt.join(g.tied_with, lang)) if g.tied_with else ""
-        c = dict(ctx, n=g.n, peer_rank=fmt.rank(g.peer_rank, lang), tie=tie,
+        c = dict(ctx, n=g.n, n_word=w.count_word(g.n, "nom"), peer_rank=fmt.rank(g.peer_rank, lang), tie=tie,
                  leader=fmt.join([x for x in g.leader if x != pr.city] or g.leader, lang),
                  others=fmt.join(g.others, lang))
         leads = g.peer_rank == 1 and not g.tied_with
@@ -525,6 +589,7 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         elif kind == "size_class":
             labels = w.raw("peers.size_labels")
             c["size_label"] = labels.get(g.label, g.label)
+            c["size_note"] = _size_note(ds, w, g, lang)
             parts.append(w.say("peers.size_class_leader" if leads else "peers.size_class", **c))
         else:
             parts.append(w.say(f"peers.{kind}_leader" if leads else f"peers.{kind}", **c))
@@ -537,38 +602,59 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
 # levers
 
 
+LEVERS_SHOWN = 5  # levers named in the text and shown in the table below it (the same rows)
+
+
 def levers_by_effect(top: pd.DataFrame) -> pd.DataFrame:
-    """Levers ordered by effect: ranks gained, then overall points gained (ties keep their order)."""
+    """Levers in report order (:func:`smartcity.analysis.order_levers`): most places gained,
+    ties by the fewest indicator points needed."""
     if top.empty:
         return top
-    return top.sort_values(["ranks_gained", "score_gain"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    return an.order_levers(top).reset_index(drop=True)
+
+
+def lever_record(ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None,
+                 n_top: int = LEVERS_SHOWN) -> tuple[an.Levers, pd.DataFrame]:
+    """The levers of a city and the rows a report shows, in the order it shows them. The text
+    (:func:`levers_text`) and the table (``report.CityReport.levers_table``) both read this
+    record, so they name the same levers in the same order with the same numbers."""
+    lv = an.levers(ds, city, year, peer_cities=peers, n_top=n_top, lang=lang)
+    return lv, levers_by_effect(lv.top)
+
+
+def _lever_ctx(w: _Writer, row, lang: str) -> dict:
+    return {"name": row["name"], "current": fmt.number(row["current"], lang),
+            "target": fmt.number(row["target_score"], lang),
+            "target_label": w.raw(f"levers.target_{row['target']}"),
+            "target_short": w.raw(f"levers.short_{row['target']}"),
+            "by_places": fmt.by_places(int(row["ranks_gained"]), lang),
+            "new_rank": fmt.rank(int(row["new_rank"]), lang), "new_score": fmt.points(row["new_overall"], lang),
+            "delta": fmt.points(row["delta"], lang)}
 
 
 def levers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                peers: list[str] | None = None, n_top: int = 4) -> Narrative:
-    """The most efficient levers (ranks gained per indicator point) as a modelled what-if."""
-    lv = an.levers(ds, city, year, peer_cities=peers, n_top=n_top, lang=lang)
+                peers: list[str] | None = None, n_top: int = LEVERS_SHOWN) -> Narrative:
+    """The levers with the largest effect (most places gained; ties: fewest indicator points
+    needed) as a modelled what-if; the same rows as the lever table, in the same order."""
+    lv, top = lever_record(ds, city, year, lang, peers, n_top)
     w = _Writer(lang, f"{lv.city}|{lv.year}|levers")
     ctx = {"city": lv.city, "year": lv.year}
     head = _heading(w, "levers") if heading else ""
     facts = _facts(lv)
     if not lv.has_indicators:
         return Narrative(head + w.say("levers.no_indicators", **ctx), facts, "levers", lang)
-    if lv.top.empty:
-        return Narrative(head + _paragraphs([[w.raw("levers.intro"), w.say("levers.none", **ctx)]]), facts, "levers", lang)
-    top = levers_by_effect(lv.top)
+    if top.empty:
+        key = "levers.none_leader" if lv.rank == 1 else "levers.none"
+        return Narrative(head + _paragraphs([[w.raw("levers.intro"), w.say(key, **ctx)]]), facts, "levers", lang)
     facts["top"] = top
     r = top.iloc[0]
-    c = dict(ctx, name=r["name"], current=fmt.number(r["current"], lang), target=fmt.number(r["target_score"], lang),
-             target_label=w.raw(f"levers.target_{r['target']}"), by_places=fmt.by_places(int(r["ranks_gained"]), lang),
-             new_rank=fmt.rank(int(r["new_rank"]), lang), new_score=fmt.points(r["new_overall"], lang))
-    p = [w.raw("levers.intro"), w.say("levers.best", **c)]
+    # "the biggest lever" only when no other lever gains as many places
+    key = "levers.best" if len(top) == 1 or int(top.iloc[1]["ranks_gained"]) < int(r["ranks_gained"]) \
+        else "levers.best_shared"
+    p = [w.raw("levers.intro"), w.say(key, **ctx, **_lever_ctx(w, r, lang))]
     if len(top) > 1:
-        items = [w.raw("levers.item").format(name=x["name"], target_short=w.raw(f"levers.short_{x['target']}"),
-                                             by_places=fmt.by_places(int(x["ranks_gained"]), lang),
-                                             new_rank=fmt.rank(int(x["new_rank"]), lang))
-                 for _, x in top.iloc[1:].iterrows()]
-        p.append(w.say("levers.next", items=fmt.join(items, lang), **ctx))
+        items = [w.raw("levers.item").format(**_lever_ctx(w, x, lang)) for _, x in top.iloc[1:].iterrows()]
+        p.append(w.say("levers.next_one" if len(items) == 1 else "levers.next", items=fmt.join(items, lang), **ctx))
     if int(top["ranks_gained"].max()) <= 1 and (lv.rank or 0) > 2:  # from rank 2 one place is all there is
         p.append(w.say("levers.at_most_one", **ctx))
     p.append(w.raw("levers.caveat"))
@@ -586,7 +672,7 @@ def _mover_items(w: _Writer, frame: pd.DataFrame, lang: str) -> str:
 
 
 def category_text(ds, category: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                  n_movers: int = 3, min_land: int = an.MIN_LAND) -> Narrative:
+                  n_movers: int = 5, min_land: int = an.MIN_LAND) -> Narrative:
     """One category in one edition: leader, distribution, movers, Länder, indicator leaders."""
     v = an.category_view(ds, category, year, n_movers=n_movers, lang=lang)
     w = _Writer(lang, f"{v.category}|{v.year}|category")
@@ -611,7 +697,7 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
         p1.append(w.say("category.distribution", **ctx))
     p1.append(w.say("category.spread", **ctx))
     if st.get("n_at_100", 0) > 1:
-        p1.append(w.say("category.full_marks", k=st["n_at_100"]))
+        p1.append(w.say("category.full_marks", k=st["n_at_100"], k_word=_cap(w.count_word(st["n_at_100"], "nom"))))
     p2 = []
     if v.climbers.empty and v.fallers.empty:
         p2.append(w.raw("category.no_movers"))
@@ -621,22 +707,32 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
         p2.append(w.say("category.fallers", items=_mover_items(w, v.fallers, lang)))
     bl = v.by_bundesland.loc[v.by_bundesland["n"] >= min_land] if not v.by_bundesland.empty else v.by_bundesland
     if not bl.empty:
-        c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "min_n": min_land}
+        c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "min_n": min_land, "min_n_word": w.count_word(min_land, "nom")}
         _pts(c, "mean", bl.iloc[0]["mean"], lang)
         p2.append(w.say("category.best_land", **c))
     p3 = []
     if v.has_indicators:
         items = []
-        for _, r in v.indicator_leaders.iterrows():
+        lead = v.indicator_leaders
+        for _, r in lead.iterrows():
             who = fmt.join(r["leaders"], lang) if r["n_at_max"] <= 3 else \
-                w.raw("category.indicator_leader_many").format(k=r["n_at_max"])
+                w.raw("category.indicator_leader_many").format(k=r["n_at_max"], k_word=w.count_word(r["n_at_max"], "nom"),
+                                                               best=fmt.number(r["best_score"], lang))
             items.append(w.raw("category.indicator_leader_item").format(name=r["name"], who=who))
         if items:
-            p3.append(w.say("category.indicator_leaders", items="; ".join(items)))
+            shared = int((lead["n_at_max"] > 1).sum())
+            n_ind = len(lead)
+            if shared == 0:
+                p3.append(w.say("category.indicator_leaders_single", items="; ".join(items)))
+            else:
+                key = "category.indicator_leaders_shared_all" if shared == n_ind else \
+                    "category.indicator_leaders_shared_one" if shared == 1 else "category.indicator_leaders_shared"
+                p3.append(w.say(key, items="; ".join(items), k_word=w.count_word(shared, "nom"),
+                                n_word=w.count_word(n_ind, "nom")))
     return Narrative(head + _paragraphs([p1, p2, p3]), facts, "category", lang)
 
 
-def national_text(ds, year: int | None = None, lang: str = "de", heading: bool = False, n_movers: int = 3,
+def national_text(ds, year: int | None = None, lang: str = "de", heading: bool = False, n_movers: int = 5,
                   min_land: int = an.MIN_LAND) -> Narrative:
     """The national overview: leader, top 10, top-10 threshold over time, mean, movers, Länder."""
     v = an.national_view(ds, year, n_movers=n_movers)
@@ -681,7 +777,7 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
     bl = v.by_bundesland.loc[v.by_bundesland["n"] >= min_land] if not v.by_bundesland.empty else v.by_bundesland
     if len(bl) >= 2:
         c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "last_land": fmt.bundesland(bl.iloc[-1]["bundesland"], lang),
-             "min_n": min_land}
+             "min_n": min_land, "min_n_word": w.count_word(min_land, "nom")}
         _pts(c, "mean", bl.iloc[0]["mean"], lang)
         _pts(c, "last_mean", bl.iloc[-1]["mean"], lang)
         p2.append(w.say("national.best_land", **c))

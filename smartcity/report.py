@@ -16,25 +16,15 @@ from smartcity import catalogue, charts, fmt, narrative
 from smartcity.dataset import Dataset, load_dataset
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
-# Column labels of the tables shown in reports.
-LABELS = {
-    "de": {"city": "Stadt", "score": "Punkte", "rank": "Platz", "rank_change": "Veränderung (Plätze)",
-           "name": "Indikator", "category": "Kategorie", "median": "Median", "top10_mean": "Mittel Top 10",
-           "best_score": "Bestwert", "bundesland": "Bundesland", "n": "Städte", "mean": "Mittelwert",
-           "best_city": "Beste Stadt", "current": "Heute", "target_score": "Zielwert", "new_overall": "Gesamt neu",
-           "new_rank": "Platz neu", "ranks_gained": "Plätze gewonnen", "leaders": "Beste Städte",
-           "peer_rank": "Platz in Gruppe", "distance_km": "Entfernung (km)", "size_class": "Größenklasse"},
-    "en": {"city": "City", "score": "Points", "rank": "Rank", "rank_change": "Rank change",
-           "name": "Indicator", "category": "Category", "median": "Median", "top10_mean": "Top-10 mean",
-           "best_score": "Best", "bundesland": "State", "n": "Cities", "mean": "Mean",
-           "best_city": "Best city", "current": "Now", "target_score": "Target score", "new_overall": "New overall",
-           "new_rank": "New rank", "ranks_gained": "Places gained", "leaders": "Leaders",
-           "peer_rank": "Rank in group", "distance_km": "Distance (km)", "size_class": "Size class"},
-}
-TARGET_LABELS = {
-    "de": {"peer_median": "Median der Vergleichsstädte", "top10_mean": "Mittel der Top 10", "max": "100 Punkte"},
-    "en": {"peer_median": "peer median", "top10_mean": "top-10 mean", "max": "100 points"},
-}
+def column_labels(lang: str) -> dict[str, str]:
+    """Column labels of the tables shown in reports (``[table]`` in ``smartcity/phrases``)."""
+    return narrative.phrasebook(lang)["table"]
+
+
+def target_labels(lang: str) -> dict[str, str]:
+    """Short names of the lever targets, as the lever text uses them."""
+    book = narrative.phrasebook(lang)["levers"]
+    return {t: book[f"short_{t}"] for t in ("peer_median", "top10_mean", "max")}
 
 
 # Section headings of the category and overview reports: key -> (German, English, German intro, English intro).
@@ -65,24 +55,8 @@ HEADINGS = {
     "map": ("Karte", "Map", "", ""),
 }
 
-# Chart titles and captions: key -> (German, English); placeholders filled by the report.
-CHART_TITLES = {
-    "trajectory": ("Rang von {city} je Ausgabe", "Rank of {city} per edition"),
-    "categories": ("Punkte von {city} je Kategorie {year} mit Median, Top-10-Mittel und Bestwert",
-                   "{city}'s points per category in {year} with median, top-10 mean and best score"),
-    "indicators": ("Indikatorpunkte von {city} {year} und Median aller Städte",
-                   "{city}'s indicator scores in {year} and the median of all cities"),
-    "peers": ("Gesamtpunkte {year}: {city} und Vergleichsstädte", "Overall points {year}: {city} and its peers"),
-    "ranking": ("{label}: Punkte {year} je Stadt", "{label}: points per city in {year}"),
-    "distribution": ("{label}: Verteilung der Punkte {year} über {n} Städte",
-                     "{label}: distribution of the {year} points across {n} cities"),
-    "heatmap": ("{label}: Indikatorpunkte {year} je Stadt, in der Reihenfolge der Rangliste",
-                "{label}: indicator scores in {year} per city, in ranking order"),
-    "series": ("Top-10-Schwelle und Mittelwert je Ausgabe, {first}–{year}",
-               "Top-10 threshold and mean per edition, {first}–{year}"),
-    "map": ("Gesamtpunkte {year} je Stadt", "Overall points per city in {year}"),
-    "map_caption": ("Die fünf bestplatzierten Städte sind beschriftet.", "The five best-placed cities are labelled."),
-}
+def _count(n: int, one: str, many: str) -> str:
+    return (one if n == 1 else many).format(n=n)
 
 
 class Markdown:
@@ -113,6 +87,9 @@ class Heading:
         return f"## {self.title}" + (f"\n\n{self.intro}" if self.intro else "")
 
 
+_CITY_COLUMNS = {"city", "best_city", "leaders", "tied_with"}  # shown in the report language (Munich)
+
+
 class Table:
     """A formatted table: German numbers, no index column, readable headers."""
 
@@ -124,6 +101,11 @@ class Table:
     def _cell(self, column: str, value) -> str:
         if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
             return "–"
+        if column in _CITY_COLUMNS:
+            value = [fmt.city(v, self.lang) for v in value] if isinstance(value, (list, tuple)) \
+                else fmt.city(str(value), self.lang)
+        elif column == "bundesland":
+            value = fmt.bundesland(str(value), self.lang)
         if isinstance(value, (list, tuple)):
             return html.escape(", ".join(map(str, value)))
         if column == "rank_change" or column == "ranks_gained":
@@ -137,7 +119,7 @@ class Table:
         return html.escape(str(value))
 
     def _repr_html_(self) -> str:
-        labels = LABELS[self.lang]
+        labels = column_labels(self.lang)
         head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in self.frame.columns)
         body = "".join(
             "<tr>" + "".join(
@@ -188,7 +170,7 @@ class _Report:
         history = self._history_sentence()
         if not history:
             return Markdown("")
-        label = "Ergänzte Zahlen" if self.lang == "de" else "Added figures"
+        label = narrative.phrasebook(self.lang)["method"]["history_label"]
         return Markdown(f"> **{label}:** {history}")
 
     def _history_sentence(self) -> str:
@@ -196,68 +178,54 @@ class _Report:
         counts = self.ds.history_counts
         if not counts:
             return ""
+        book = narrative.phrasebook(self.lang)["method"]
         total = sum(counts.values())
-        years = sorted(counts)
-        if self.lang == "de":
-            per = ", ".join(f"{fmt.number(counts[y], 'de', 0)} aus {y}" for y in years)
-            figure = "Zahl" if total == 1 else "Zahlen"
-            return (f"{fmt.number(total, 'de', 0)} {figure} ({per}) stammen nicht aus den eigenen Dateien, "
-                    "sondern aus den mitgelieferten veröffentlichten Ergebnissen des Smart City Index "
-                    "(data/published_facts.csv, jede Zahl mit ihrer Quelle); sie ergänzen Ausgaben und Tabellen, "
-                    "die in den Dateien fehlen.")
-        per = ", ".join(f"{counts[y]} from {y}" for y in years)
-        figure = "figure" if total == 1 else "figures"
-        return (f"{total} {figure} ({per}) do not come from the files given but from the bundled published "
-                "results of the Smart City Index (data/published_facts.csv, each figure with its source); they fill "
-                "editions and tables the files lack.")
-
-    def _source_names(self) -> str:
-        names = self.ds.source_names
-        if len(names) <= 3:
-            return ", ".join(names)
-        more = len(names) - 3
-        return ", ".join(names[:3]) + (f" und {more} weitere" if self.lang == "de" else f" and {more} more")
+        per = fmt.join([book["history_item"].format(n=fmt.number(counts[y], self.lang, 0), year=y)
+                        for y in sorted(counts)], self.lang)
+        return book["history_one" if total == 1 else "history_many"].format(
+            n=fmt.number(total, self.lang, 0), per=per)
 
     def method_note(self) -> Markdown:
+        """The method paragraph and what the data of this edition holds. Counts are those of the
+        data; where the published count of the edition differs, both are given with their meaning."""
         ds = self.ds
+        book = narrative.phrasebook(self.lang)["method"]
         scores = ds.scores[ds.scores["year"] == self.year]
         published = int((scores["provenance"] == "published").sum())
-        total = len(scores)
-        ed = ds.editions.set_index("year")
+        n_cities = int(scores.loc[scores["level"] == "overall", "city"].nunique())
+        n_ind = int(scores.loc[scores["level"] == "indicator", "indicator"].nunique())
+        ed = ds.editions.set_index("year") if "year" in ds.editions.columns else pd.DataFrame()
         row = ed.loc[self.year] if self.year in ed.index else None
-        if self.lang == "de":
-            parts = ["## Methodik und Datengrundlage",
-                     "Jeder Indikator wird je Ausgabe auf 0 bis 100 Punkte skaliert: die beste Stadt erhält 100, "
-                     "die schwächste 0. Eine Kategorie ist das gewichtete Mittel ihrer Indikatoren, der Gesamtwert "
-                     "das einfache Mittel der fünf Kategorien. Punkte sind daher relativ zum Feld des Jahres; "
-                     "ein Rückgang der Punkte bedeutet nicht zwingend einen Rückschritt."]
-            if row is not None:
-                parts.append(f"Ausgabe {self.year}: {int(row['n_cities'])} Städte, {int(row['n_indicators'])} Indikatoren, "
-                             f"{int(row['n_parameters'])} Parameter.")
-            files = "Beispieldatensatz" if ds.is_sample else ("Datei" if len(ds.source_names) == 1 else "Dateien")
-            parts.append(f"Datenquelle: {files} {self._source_names()}; {published} von {total} Werten dieses Jahres "
-                         f"sind veröffentlichte Zahlen, die übrigen {'modelliert' if ds.is_sample else 'amtlich oder berechnet'}.")
-            if self._history_sentence():
-                parts.append(self._history_sentence())
+        parts = ["## " + book["heading"], book["scaling"]]
+        counts = {"year": self.year, "cities": fmt.cities(n_cities, self.lang),
+                  "indicators": _count(n_ind, book["indicator_one"], book["indicator_many"])}
+        if n_ind == 0:
+            parts.append(book["holds_no_indicators"].format(**counts))
         else:
-            parts = ["## Method and data",
-                     "Each indicator is scaled to 0-100 per edition: the best city gets 100, the weakest 0. "
-                     "A category is the weighted mean of its indicators, the overall score the plain mean of the "
-                     "five categories. Points are therefore relative to the year's field; a lower score does not "
-                     "necessarily mean a step back."]
-            if row is not None:
-                parts.append(f"Edition {self.year}: {int(row['n_cities'])} cities, {int(row['n_indicators'])} indicators, "
-                             f"{int(row['n_parameters'])} parameters.")
-            files = "sample dataset" if ds.is_sample else ("file" if len(ds.source_names) == 1 else "files")
-            parts.append(f"Data source: {files} {self._source_names()}; {published} of {total} values of this year are "
-                         f"published figures, the rest {'modelled' if ds.is_sample else 'official or computed'}.")
-            if self._history_sentence():
-                parts.append(self._history_sentence())
+            parts.append(book["holds"].format(**counts))
+        if row is not None and pd.notna(row.get("n_indicators")) and pd.notna(row.get("n_parameters")):
+            pub = {"n_indicators": int(row["n_indicators"]), "n_parameters": int(row["n_parameters"]),
+                   "year": self.year}
+            key = "published_same" if n_ind in (0, pub["n_indicators"]) else "published_differs"
+            parts[-1] += " " + book[key].format(**pub)
+        source = book["source_sample" if ds.is_sample else "source_file"]
+        rest = book["rest_sample" if ds.is_sample else "rest_file"]
+        parts.append(book["source"].format(source=source, published=published, total=len(scores), rest=rest))
+        history = self._history_sentence()
+        if history:
+            parts.append(history)
         return Markdown("\n\n".join(parts))
 
     def _chart_title(self, key: str, **kw) -> str:
-        de, en = CHART_TITLES[key]
-        return (de if self.lang == "de" else en).format(year=self.year, **kw)
+        if "city" in kw:
+            kw["city"] = fmt.city(kw["city"], self.lang)
+        return narrative.phrasebook(self.lang)["charts"][key].format(year=self.year, **kw)
+
+    def _named(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with its ``city`` column in the report language (charts label cities with it)."""
+        if self.lang == "de" or "city" not in frame.columns:
+            return frame
+        return frame.assign(city=frame["city"].map(lambda c: fmt.city(c, self.lang)))
 
     def heading(self, key: str) -> Heading | Markdown:
         """A section heading (with a one-line intro) from :data:`HEADINGS`; empty if the section is."""
@@ -265,6 +233,8 @@ class _Report:
         if key == "movers" and view is not None and view.climbers.empty and view.fallers.empty:
             return Markdown("")
         if key == "indicators" and view is not None and not getattr(view, "has_indicators", True):
+            return Markdown("")
+        if key == "series" and view is not None and len(getattr(view, "series", ())) < 2:
             return Markdown("")
         de, en, intro_de, intro_en = HEADINGS[key]
         first = int(view.series["year"].min()) if key == "series" and view is not None else self.year
@@ -285,7 +255,7 @@ class CityReport(_Report):
         self.peers = peers
 
     def title(self) -> Markdown:
-        return Markdown(f"# {self.city}: Smart City Index {self.year}")
+        return Markdown(f"# {fmt.city(self.city, self.lang)}: Smart City Index {self.year}")
 
     def summary(self) -> Markdown:
         return Markdown(narrative.headline_text(self.ds, self.city, self.year, self.lang, heading=True).text)
@@ -294,7 +264,7 @@ class CityReport(_Report):
         tr = an.trend(self.ds, self.city, self.year)
         if tr.trajectory["rank"].notna().sum() < 2:
             return Markdown("")
-        return charts.rank_trajectory(tr.trajectory, self.city, lang=self.lang,
+        return charts.rank_trajectory(tr.trajectory, fmt.city(self.city, self.lang), lang=self.lang,
                                       title=self._chart_title("trajectory", city=self.city))
 
     def trend_text(self) -> Markdown:
@@ -307,7 +277,7 @@ class CityReport(_Report):
         prof = an.category_profile(self.ds, self.city, self.year, self.lang)
         frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
         return charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]],
-                                       self.city, lang=self.lang,
+                                       fmt.city(self.city, self.lang), lang=self.lang,
                                        title=self._chart_title("categories", city=self.city))
 
     def category_table(self) -> Table:
@@ -326,7 +296,7 @@ class CityReport(_Report):
         frame = prof.assign(indicator_name=prof["name"],
                             category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang)))
         return charts.indicator_profile(frame[["indicator_name", "category", "score", "median"]],
-                                        self.city, lang=self.lang,
+                                        fmt.city(self.city, self.lang), lang=self.lang,
                                         title=self._chart_title("indicators", city=self.city))
 
     def peers_text(self) -> Markdown:
@@ -336,21 +306,21 @@ class CityReport(_Report):
         groups = an.peers(self.ds, self.city, self.year, custom=self.peers).groups
         group = groups.get("custom") or groups.get("nearest") or next(iter(groups.values()))
         table = group.table  # the city's own row is always part of its peer group
-        return charts.peer_comparison(table[["city", "score", "rank"]].sort_values("rank"), self.city, lang=self.lang,
+        return charts.peer_comparison(self._named(table[["city", "score", "rank"]].sort_values("rank")),
+                                      fmt.city(self.city, self.lang), lang=self.lang,
                                       title=self._chart_title("peers", city=self.city))
 
     def levers_text(self) -> Markdown:
         return Markdown(narrative.levers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
 
     def levers_table(self) -> Table | Markdown:
-        lv = an.levers(self.ds, self.city, self.year, peer_cities=self.peers, lang=self.lang)
-        if not lv.has_indicators or lv.top.empty:
+        lv, top = narrative.lever_record(self.ds, self.city, self.year, self.lang, self.peers)
+        if not lv.has_indicators or top.empty:
             return Markdown("")
-        frame = narrative.levers_by_effect(lv.top).head(8).copy()
-        frame["target"] = frame["target"].map(TARGET_LABELS[self.lang]).fillna(frame["target"])
+        frame = top.copy()
+        frame["target"] = frame["target"].map(target_labels(self.lang)).fillna(frame["target"])
         cols = ["name", "current", "target", "target_score", "new_overall", "new_rank", "ranks_gained"]
-        out = frame[cols]
-        return Table(out.rename(columns={"target": "Ziel" if self.lang == "de" else "Benchmark"}), self.lang)
+        return Table(frame[cols], self.lang)
 
 
 class _FieldReport(_Report):
@@ -383,7 +353,7 @@ class CategoryReport(_FieldReport):
         return Markdown(narrative.category_text(self.ds, self.category, self.year, self.lang, heading=True).text)
 
     def ranking_chart(self):
-        return charts.ranking_bars(self.view.ranking[["city", "score", "rank"]], lang=self.lang,
+        return charts.ranking_bars(self._named(self.view.ranking[["city", "score", "rank"]]), lang=self.lang,
                                    title=self._chart_title("ranking", label=self._label()))
 
     def _label(self) -> str:
@@ -393,7 +363,7 @@ class CategoryReport(_FieldReport):
         return Table(self.view.ranking[["rank", "city", "score", "rank_change", "bundesland"]], self.lang)
 
     def distribution_chart(self):
-        return charts.score_distribution(self.view.ranking[["city", "score", "rank"]], lang=self.lang,
+        return charts.score_distribution(self._named(self.view.ranking[["city", "score", "rank"]]), lang=self.lang,
                                          title=self._chart_title("distribution", label=self._label(),
                                                                  n=len(self.view.ranking)))
 
@@ -410,6 +380,7 @@ class CategoryReport(_FieldReport):
         names = dict(zip(self.view.indicator_leaders["indicator"], self.view.indicator_leaders["name"]))
         wide = rows.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
         wide = wide.reindex(self.view.ranking["city"]).rename(columns=names)
+        wide.index = [fmt.city(c, self.lang) for c in wide.index]
         return charts.indicator_heatmap(wide, category=self._label(), lang=self.lang,
                                         title=self._chart_title("heatmap", label=self._label()))
 
@@ -434,8 +405,10 @@ class OverviewReport(_FieldReport):
 
     def series_chart(self):
         series = self.view.series
-        names = {"de": {"top10_threshold": "Top-10-Schwelle", "mean": "Mittelwert"},
-                 "en": {"top10_threshold": "Top-10 threshold", "mean": "Mean"}}[self.lang]
+        if len(series) < 2:  # the first edition: a line needs two editions
+            return Markdown("")
+        book = narrative.phrasebook(self.lang)["charts"]
+        names = {"top10_threshold": book["series_threshold"], "mean": book["series_mean"]}
         long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
         long["series"] = long["series"].map(names)
         return charts.trend_lines(long, lang=self.lang,
@@ -443,6 +416,6 @@ class OverviewReport(_FieldReport):
 
     def map_chart(self):
         cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})
-        frame = self.view.ranking[["city", "score"]].merge(cities, on="city", how="left")
+        frame = self._named(self.view.ranking[["city", "score"]].merge(cities, on="city", how="left"))
         return charts.germany_map(frame, lang=self.lang, label_top=5, title=self._chart_title("map"),
                                   caption=self._chart_title("map_caption"))

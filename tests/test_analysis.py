@@ -116,6 +116,34 @@ def test_nearest_cities_of_krefeld():
     assert (near["distance_km"] < 25).all()
 
 
+def test_nearest_cities_ordered_before_rounding():
+    """Neuss: Solingen (27.98 km) is nearer than Leverkusen (28.01 km), though both print as 28,0."""
+    from smartcity.report import dataset
+    near = an.nearest_cities(dataset(), "Neuss", 5, 2025)
+    assert list(near["city"])[-1] == "Solingen" and near["distance_km"].iloc[-1] == 28.0
+
+
+def test_movers_keep_ties_at_the_cut():
+    t = pd.DataFrame({"city": list("abcdefg"), "rank": range(1, 8),
+                      "rank_change": [5, 3, 3, -11, -11, -2, pd.NA]})
+    climbers, fallers = an._movers(t, 2)
+    assert list(climbers["city"]) == ["a", "b", "c"]  # b and c share the second-largest gain
+    assert list(fallers["city"]) == ["d", "e"]
+    climbers, fallers = an._movers(t, 1)
+    assert list(fallers["city"]) == ["d", "e"]  # a tie at the first place is kept too
+
+
+def test_levers_ordered_by_places_gained_then_points_needed():
+    from smartcity.report import dataset
+    lv = an.levers(dataset(), "Essen", 2025)
+    top = lv.top
+    keys = list(zip(-top["ranks_gained"], top["delta"]))
+    assert keys == sorted(keys)
+    assert top.iloc[0]["name"] == "Smarter ÖPNV" and top.iloc[0]["ranks_gained"] == 3
+    best_per_indicator = lv.table.loc[lv.table["ranks_gained"] > 0].groupby("indicator")["ranks_gained"].max()
+    assert top["ranks_gained"].max() == best_per_indicator.max()
+
+
 def test_peer_groups_and_custom():
     ds = small_field()
     pr = an.peers(ds, "Krefeld", 2025, custom=["Köln", "duesseldorf"])

@@ -71,3 +71,24 @@ def test_bundesland_articles():
 def test_unknown_language():
     with pytest.raises(ValueError):
         fmt.points(1.0, "fr")
+
+
+def test_one_rounding_rule_half_up_on_the_shown_decimal():
+    # Python's round() gives 54.2 and 69.5 here (binary representation, banker's rounding)
+    assert fmt.number(54.25) == "54,3" and fmt.number(69.55) == "69,6"
+    assert fmt.number(69.55, "en") == "69.6" and fmt.number(0.05) == "0,1"
+    assert fmt.number(67.35 - 67.3) == "0,1"  # float noise (0.04999...) is not a reason to round down
+    assert fmt.signed(-0.25) == "-0,3" and fmt.signed(-0.04) == "±0,0"
+    assert fmt.round_half_up(2.675, 2) == 2.68 and fmt.number(1234.5, decimals=0) == "1.235"
+    from smartcity import charts
+    from smartcity.analysis import _r1
+    assert charts.fmt_number(69.55) == "69,6" and _r1(54.25) == 54.3  # charts and analysis use the same rule
+
+
+def test_city_states_and_english_names():
+    assert fmt.in_bundesland("Bremen") == "im Land Bremen"
+    assert fmt.in_bundesland("Hamburg", "en") == "in the state of Hamburg"
+    assert fmt.city("München", "en") == "Munich" and fmt.city("München") == "München"
+    assert fmt.city("Krefeld", "en") == "Krefeld"
+    assert fmt.english_names_in("München, Köln und Mönchengladbach") == "Munich, Cologne und Mönchengladbach"
+    assert fmt.places(1) == "1 Platz" and fmt.places(2, case="dat") == "2 Plätzen" and fmt.by_places(1, "en") == "by 1 place"

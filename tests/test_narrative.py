@@ -127,14 +127,17 @@ def test_trend_streak_and_caveats():
 def test_trend_single_edition():
     ds = overall_dataset({2024: TWELVE, 2025: dict(TWELVE, Cottbus=40.0)})
     n = nv.trend_text(ds, "Cottbus", 2025)
-    assert n.facts["has_trend"] is False and "zum ersten Mal" in n.text
-    assert "first time" in nv.trend_text(ds, "Cottbus", 2025, "en").text
+    # the headline says it is the first participation; the trend section does not repeat it
+    assert n.facts["has_trend"] is False and "zum ersten Mal" not in n.text and "einzigen Ausgabe" in n.text
+    assert "single edition" in nv.trend_text(ds, "Cottbus", 2025, "en").text
+    assert "erste Ausgabe des Index" in nv.trend_text(ds, "Krefeld", 2024).text  # 2024 opens this dataset
 
 
 def test_trend_newcomers_named():
     ds = overall_dataset({2024: TWELVE, 2025: dict(TWELVE, Cottbus=40.0)})
     n = nv.trend_text(ds, "Krefeld", 2025)
-    assert "Cottbus (2025)" in n.text
+    assert "neu hinzugekommen ist 2025 Cottbus" in n.text
+    assert "Cottbus (from 2025)" in nv.trend_text(ds, "Krefeld", 2025, "en").text
 
 
 def test_peers_text():
@@ -161,7 +164,8 @@ def test_category_and_national_text():
     assert "Kategorie Verwaltung" in nv.category_text(ds, "Verwaltung", 2025, heading=True).text.splitlines()[0]
     n = nv.national_text(ds, 2025)
     assert "München" in n.text and "Cottbus" in n.text
-    assert "Munich" not in nv.national_text(ds, 2025, "en").text  # city names stay official
+    english = nv.national_text(ds, 2025, "en").text  # English names where English has one
+    assert "Munich" in english and "München" not in english and "Cologne" in english
     ds2 = overall_dataset({2024: TWELVE, 2025: TWELVE})
     assert "Platz 10" in nv.national_text(ds2, 2025).text
 
@@ -195,21 +199,30 @@ def test_levers_text_lists_levers_by_effect():
     for lang in ("de", "en"):
         n = nv.levers_text(ds, "Krefeld", 2025, lang)
         top = n.facts["top"]
-        keys = list(zip(-top["ranks_gained"], -top["score_gain"]))
+        keys = list(zip(-top["ranks_gained"], top["delta"]))
         assert keys == sorted(keys)
         pos = [n.text.index(name) for name in top["name"]]
         assert pos == sorted(pos)
 
 
 def test_levers_by_effect_and_at_most_one_place():
-    top = pd.DataFrame({"name": ["a", "b", "c"], "ranks_gained": [2, 1, 2], "score_gain": [0.5, 0.9, 0.7]})
-    assert list(nv.levers_by_effect(top)["name"]) == ["c", "a", "b"]
+    top = pd.DataFrame({"name": ["a", "b", "c", "d"], "target": ["max"] * 4, "ranks_gained": [2, 1, 2, 2],
+                        "delta": [10.0, 1.0, 4.0, 4.0], "score_gain": [0.5, 0.9, 0.7, 0.8]})
+    # most places first; at equal places the fewest points, then the larger overall gain
+    assert list(nv.levers_by_effect(top)["name"]) == ["d", "c", "a", "b"]
     from smartcity.report import dataset
     ds = dataset()
-    assert "Kein einzelner Hebel bringt allein mehr als einen Platz" in nv.levers_text(ds, "Essen", 2025).text
-    assert "No single lever gains more than one place" in nv.levers_text(ds, "Essen", 2025, "en").text
-    assert "Kein einzelner Hebel" not in nv.levers_text(ds, "Krefeld", 2025).text  # +2 places possible
-    assert "Kein einzelner Hebel" not in nv.levers_text(ds, "Hamburg", 2025).text  # rank 2: one place is all
+    # Essen 2025: "Smarter ÖPNV" gains 3 places, so "no single lever" must not be said
+    essen = nv.levers_text(ds, "Essen", 2025).text
+    assert "Kein einzelner Indikator" not in essen and "„Smarter ÖPNV“" in essen
+    assert "Kein einzelner Indikator" not in nv.levers_text(ds, "Krefeld", 2025).text  # +3 places possible
+    assert "Kein einzelner Indikator" not in nv.levers_text(ds, "Hamburg", 2025).text  # rank 2: one place is all
+    for lang in ("de", "en"):  # the sentence is said exactly when no lever gains more than one place
+        for city in ("Essen", "Krefeld", "Augsburg", "Leverkusen", "Bonn", "Kiel"):
+            n = nv.levers_text(ds, city, 2025, lang)
+            at_most_one = n.facts["top"]["ranks_gained"].max() <= 1 and n.facts["rank"] > 2
+            phrase = "Kein einzelner Indikator" if lang == "de" else "no single indicator gains"
+            assert (phrase in n.text) == bool(at_most_one), (city, lang)
 
 
 def test_parentheses_inside_parentheses_become_brackets():

@@ -131,5 +131,5 @@ def test_chart_titles_do_not_repeat_the_section_headings():
 
     o = OverviewReport(2025)
     assert o.map_chart().title == "Gesamtpunkte 2025 je Stadt"
-    assert o.series_chart().title.startswith("Top-10-Schwelle und Mittelwert je Ausgabe")
+    assert o.series_chart().title.startswith("Top-10-Schwelle und Durchschnitt je Ausgabe")
     assert CategoryReport("Verwaltung", 2025, lang="en").ranking_chart().title == "Administration: points per city in 2025"
