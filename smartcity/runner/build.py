@@ -127,7 +127,7 @@ class Build:
         self.opts = opts
         from smartcity import paths
 
-        self.out = Path(opts.out) if opts.out else Path(paths.REPORTS_DIR)
+        self.out = Path(opts.out) if opts.out else paths.REPORTS_DIR.resolve()   # ./reports
         self.notebook_dir = Path(opts.notebook_dir) if opts.notebook_dir else Path(paths.NOTEBOOK_DIR)
         self.jobs_n = opts.jobs or os.cpu_count() or 1
         self.entries: dict[str, dict] = {}
@@ -306,6 +306,8 @@ class Build:
 
         jobs = self.plan()
         yd = self.year_dir
+        log.debug("notebooks from %s, data %s, output to %s, %d worker(s), executor %s", self.notebook_dir,
+                  self.info.source if self.info else "?", yd, self.jobs_n, self.opts.executor)
         yd.mkdir(parents=True, exist_ok=True)
         # the default language's tree contains the others (<year>/en/): leave their files to their own builds
         remove_stale_temp_files(yd, skip=() if self.opts.lang != DEFAULT_LANG
