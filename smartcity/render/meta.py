@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 from babel.dates import format_date
@@ -110,3 +111,13 @@ class ReportMeta:
         if self.is_sample:
             words.append(self.label("sample"))
         return list(dict.fromkeys(w for w in words if w))
+
+
+def data_note(year: int | None, lang: str, source: str | Sequence[str] | None = None) -> str:
+    """The provenance line of a report: the bundled sample (``source=None``) or the user's file(s)."""
+    edition = f" {year}" if year is not None else ""
+    if source is None:
+        return (f"Quelle: Beispieldaten nach dem Bitkom Smart City Index{edition}" if lang == "de"
+                else f"Source: sample data modelled on the Bitkom Smart City Index{edition}")
+    names = ", ".join(Path(s).name for s in ([source] if isinstance(source, str) else source))
+    return f"Datenquelle: {names}" if lang == "de" else f"Data source: {names}"

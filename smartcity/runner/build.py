@@ -446,11 +446,9 @@ def _public_error(err: dict | None) -> dict | None:
 
 
 def _data_note(job: Job, info: DataInfo | None) -> str:
-    if info is None or info.is_sample:
-        return (f"Quelle: Beispieldaten nach dem Bitkom Smart City Index {job.year}" if job.lang == "de"
-                else f"Source: sample data modelled on the Bitkom Smart City Index {job.year}")
-    name = Path(info.source).name
-    return f"Datenquelle: {name}" if job.lang == "de" else f"Data source: {name}"
+    from smartcity.render.meta import data_note  # render/ imports nbconvert and WeasyPrint: not for a no-change rerun
+
+    return data_note(job.year, job.lang, None if info is None or info.is_sample else info.source)
 
 
 def _sort_key(e: dict):
