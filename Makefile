@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-open-sans poppler-utils chromium chromium-driver
 
-.PHONY: reports test test-fast system venv sample verify benchmark screenshot clean
+.PHONY: reports test test-fast lint system venv notebook-filter sample verify benchmark screenshot clean
 
 system:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -21,7 +21,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-venv: system $(STAMP)
+# Notebooks stay clean in git (docs/installing.md): the output filter named in .gitattributes (keys beyond
+# nbstripout's defaults: what a kernel or papermill adds to the metadata), and a JupyterLab pre-save hook
+# that saves notebooks as the filter leaves them. Outside a git checkout there is no filter to set up.
+NBSTRIPOUT := "$(abspath $(PY))" -m nbstripout --extra-keys "metadata.language_info metadata.papermill cell.metadata.papermill"
+JUPYTER_HOOK := $(VENV)/etc/jupyter/jupyter_server_config.d/smartcity.json
+notebook-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config diff.ipynb.textconv '$(NBSTRIPOUT) -t'; \
+	fi
+	@mkdir -p $(dir $(JUPYTER_HOOK))
+	@echo '{"ContentsManager": {"pre_save_hook": "smartcity.notebook_filter.strip_on_save"}}' > $(JUPYTER_HOOK)
+
+venv: system $(STAMP) notebook-filter
 
 reports: venv
 	$(PY) run_reports.py
