@@ -86,7 +86,17 @@ CHART_TITLES = {
 }
 
 
-class Markdown:
+class _Section:
+    """A displayable piece: rich in Jupyter, its text in terminal IPython (``_repr_pretty_``) and ``print()``."""
+
+    def __str__(self) -> str:
+        raise NotImplementedError
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+class Markdown(_Section):
     """Markdown text that displays as such in JupyterLab and in the rendered report."""
 
     def __init__(self, text: str):
@@ -99,7 +109,7 @@ class Markdown:
         return self.text
 
 
-class Heading:
+class Heading(_Section):
     """A section heading with an optional intro, kept on one page with what follows (``section-head``)."""
 
     def __init__(self, title: str, intro: str = ""):
@@ -110,11 +120,14 @@ class Heading:
         intro = f"<p>{html.escape(self.intro)}</p>" if self.intro else ""
         return f'<div class="section-head"><h2>{html.escape(self.title)}</h2>{intro}</div>'
 
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
     def __str__(self) -> str:
         return f"## {self.title}" + (f"\n\n{self.intro}" if self.intro else "")
 
 
-class Table:
+class Table(_Section):
     """A formatted table: German numbers, no index column, readable headers."""
 
     def __init__(self, frame: pd.DataFrame, lang: str = "de", caption: str = ""):
@@ -122,11 +135,11 @@ class Table:
         self.lang = lang
         self.caption = caption
 
-    def _cell(self, column: str, value) -> str:
+    def _text(self, column: str, value) -> str:
         if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
             return "–"
         if isinstance(value, (list, tuple)):
-            return html.escape(", ".join(map(str, value)))
+            return ", ".join(map(str, value))
         if column == "rank_change" or column == "ranks_gained":
             v = int(value)
             return "±0" if v == 0 else f"{v:+d}"
@@ -135,7 +148,10 @@ class Table:
         if isinstance(value, float):
             decimals = 0 if column == "distance_km" else 1
             return fmt.number(value, self.lang, decimals)
-        return html.escape(str(value))
+        return str(value)
+
+    def _cell(self, column: str, value) -> str:
+        return html.escape(self._text(column, value))
 
     def _repr_html_(self) -> str:
         labels = LABELS[self.lang]
@@ -149,6 +165,23 @@ class Table:
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         short = " short" if len(self.frame) <= 15 else ""  # printed on one page (paged.css)
         return f'<table class="report-table{short}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def _repr_markdown_(self) -> str:
+        """The same table as a Markdown pipe table (numbers right-aligned)."""
+        labels = LABELS[self.lang]
+
+        def row(cells) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+        columns = list(self.frame.columns)
+        align = ["---:" if pd.api.types.is_numeric_dtype(self.frame[c]) else ":---" for c in columns]
+        lines = [row(labels.get(c, c) for c in columns), "| " + " | ".join(align) + " |"]
+        lines += [row(self._text(c, v) for c, v in zip(columns, values))
+                  for values in self.frame.itertuples(index=False)]
+        return (f"{self.caption}\n\n" if self.caption else "") + "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self._repr_markdown_()
 
 
 @lru_cache(maxsize=4)
