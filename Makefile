@@ -17,6 +17,7 @@ system:
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip uninstall -q -y smartcity 2>/dev/null || true   # this project's distribution name up to 0.1.0
 	$(PY) -m pip install -q -e '.[dev]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
@@ -41,7 +42,13 @@ venv: system $(STAMP) notebook-filter
 reports: venv
 	$(PY) run_reports.py
 
-test: venv
+# ruff (lint and format, configured in pyproject.toml) and mypy; the first step of `make test`
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+test: lint
 	$(PY) -m pytest -p no:cacheprovider -n 2 --timeout 900
 
 test-fast: venv

@@ -85,7 +85,7 @@ OVERVIEW = notebook(
 TEMPLATE = notebook(
     "edition", "NRW-Städte im Vergleich", "nrw-vergleich",
     TYPING + COMMON + '\nbundesland: str = "Nordrhein-Westfalen"  # the Land whose cities are compared',
-    "from smartcity import analysis, charts\nfrom smartcity.report import Markdown, OverviewReport, Table\n\n"
+    "from smartcity import charts\nfrom smartcity.report import Markdown, OverviewReport, Table\n\n"
     "r = OverviewReport(year=year, data=data, lang=lang)\nr.notice()",
     ["ranking = r.view.ranking[r.view.ranking.bundesland == bundesland]\n"
      "Markdown(f\"## {bundesland}: {len(ranking)} Städte im Smart City Index {r.year}\")",

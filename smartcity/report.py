@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
 
 from smartcity import analysis as an
 from smartcity import catalogue, charts, fmt, narrative
-from smartcity.dataset import Dataset, load_dataset
+from smartcity.dataset import SAMPLE_FILE, Dataset, load_dataset
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
 # Column labels of the tables shown in reports.
@@ -191,8 +192,6 @@ def _cached_dataset(path: str | None, stamp: tuple) -> Dataset:
 
 def dataset(data: str | None = None) -> Dataset:
     """The dataset for a report; loaded once per file version and process (it is never modified)."""
-    from smartcity.dataset import SAMPLE_FILE
-
     file = Path(data) if data else SAMPLE_FILE
     stat = file.stat()
     return _cached_dataset(str(file) if data else None, (str(file), stat.st_mtime_ns, stat.st_size))
@@ -344,6 +343,8 @@ class CityReport(_Report):
 class _FieldReport(_Report):
     """Sections shared by the reports on a whole field (a category or all cities): ``self.view``
     is an :class:`analysis.CategoryView` or :class:`analysis.NationalView`."""
+
+    view: Any   # an.CategoryView | an.NationalView, set by the subclass
 
     def movers_table(self) -> Table | Markdown:
         movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from pypdf import PdfReader
 from test_render import CODE_MARKER, build_notebook
 
-from smartcity.render.exporters import SmartcityHTMLExporter, SmartcityPDFExporter, notebook_parameters, report_meta
+from smartcity.exporters import SmartcityHTMLExporter, SmartcityPDFExporter, notebook_parameters, report_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTE = "ANALYST_NOTE_MARKER"
@@ -29,8 +29,8 @@ def _report_notebook():
 def test_entry_points_name_the_exporter_classes():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     eps = project["project"]["entry-points"]["nbconvert.exporters"]
-    assert eps == {"smartcity-html": "smartcity.render.exporters:SmartcityHTMLExporter",
-                   "smartcity-pdf": "smartcity.render.exporters:SmartcityPDFExporter"}
+    assert eps == {"smartcity-html": "smartcity.exporters:SmartcityHTMLExporter",
+                   "smartcity-pdf": "smartcity.exporters:SmartcityPDFExporter"}
     assert SmartcityHTMLExporter().file_extension == ".html"
     assert SmartcityPDFExporter().file_extension == ".pdf"
 

@@ -9,6 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from smartcity import paths
 from smartcity.runner import fingerprint
 from smartcity.runner.fsutil import atomic_write, sha256_file
 
@@ -45,12 +46,10 @@ class DataInfo:
         return name_en if lang == "en" else name_de
 
     def cities_of(self, year: int) -> list[tuple[str, str]]:
-        return [tuple(c) for c in self.cities.get(str(year), [])]
+        return [(c[0], c[1]) for c in self.cities.get(str(year), [])]
 
 
 def _data_dir() -> Path:
-    from smartcity import paths
-
     return Path(paths.DATA_DIR)
 
 
@@ -91,8 +90,8 @@ def load_info(data: str | None, cache_dir: Path | None) -> DataInfo:
 
 
 def _load(path: Path, param: str | None, is_sample: bool, checksum: str, catalogue: str) -> DataInfo:
-    from smartcity import catalogue as cat
-    from smartcity.dataset import load_dataset
+    from smartcity import catalogue as cat  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
+    from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
     try:
         ds = load_dataset(param)
@@ -106,13 +105,13 @@ def _load(path: Path, param: str | None, is_sample: bool, checksum: str, catalog
         names = sorted(set((overall if len(overall) else rows)["city"]))
         cities[str(year)] = sorted(([n, cat.city_slug(n)] for n in names), key=lambda c: c[1])
     categories = [[c.name_de, c.name_en, c.slug] for c in cat.CATEGORIES]
-    labels = {}
+    labels: dict[str, dict[str, list[str]]] = {}
     for year in ds.years:
         labels[str(year)] = {}
         for lang in ("de", "en"):
             try:
                 labels[str(year)][lang] = [cat.category_label(c.name_de, int(year), lang) for c in cat.CATEGORIES]
-            except Exception:
+            except Exception:  # noqa: BLE001 - the catalogue names stand in
                 labels[str(year)][lang] = [c.name_en if lang == "en" else c.name_de for c in cat.CATEGORIES]
     return DataInfo(source=str(path), param=param, checksum=ds.checksum or checksum, catalogue=catalogue,
                     is_sample=bool(ds.is_sample), years=[int(y) for y in ds.years], cities=cities,
@@ -120,6 +119,6 @@ def _load(path: Path, param: str | None, is_sample: bool, checksum: str, catalog
 
 
 def load_dataset_for_bundle(info: DataInfo):
-    from smartcity.dataset import load_dataset
+    from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
     return load_dataset(info.param)

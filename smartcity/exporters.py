@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import ast
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nbconvert.exporters import Exporter
 from nbformat import NotebookNode
 from traitlets import Integer, Unicode, default
 
-from smartcity import catalogue
-from smartcity.render.html import render_html
-from smartcity.render.meta import LANGS, ReportMeta, data_note
-from smartcity.render.pdf import render_pdf
+if TYPE_CHECKING:
+    from smartcity.render.meta import ReportMeta
 
-log = logging.getLogger("smartcity.render")
+# nbconvert imports and instantiates every registered exporter whenever it starts (its --to help lists
+# them), JupyterLab's export menu too: this module imports only what nbconvert has loaded already. The
+# report stack (smartcity.render: WeasyPrint, ~3 s; catalogue and dataset: pandas, ~1 s, measured with
+# python -X importtime) is imported inside the functions below, when one of these exporters is used.
+
+log = logging.getLogger("smartcity.exporters")
 
 #: slugs of the project's own report notebooks: their reports carry no notebook title as kind label
 STANDARD_SLUGS = {"city": "staedte", "category": "kategorien", "edition": "uebersicht"}
@@ -68,10 +71,10 @@ def _latest_year(data: Any) -> int | None:
     if data is not None and not isinstance(data, (str, list)):
         return None
     try:
-        from smartcity.dataset import load_dataset  # pandas and the validation stack: only when needed
+        from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up cost, see the top of the module
 
-        return int(load_dataset(data).latest_year)
-    except Exception as exc:  # the report still renders, with a subtitle without a year
+        return int(load_dataset(data).latest_year)  # type: ignore[arg-type]  # a list: several files
+    except Exception as exc:  # noqa: BLE001 - the report still renders, with a subtitle without a year
         log.warning("cannot tell the edition from the notebook's data (%s); set --year", exc)
         return None
 
@@ -79,6 +82,9 @@ def _latest_year(data: Any) -> int | None:
 def report_meta(nb: NotebookNode, resources: dict | None = None, *, title: str = "", subtitle: str = "",
                 year: int | None = None, lang: str = "") -> ReportMeta:
     """The :class:`ReportMeta` the batch runner would give this notebook, read from the notebook."""
+    from smartcity import catalogue  # noqa: PLC0415 - start-up cost, see the top of the module
+    from smartcity.render.meta import LANGS, ReportMeta, data_note  # noqa: PLC0415 - idem
+
     smartcity_meta = nb.metadata.get("smartcity") or {}
     params = notebook_parameters(nb)
     scope = str(smartcity_meta.get("scope") or "other")
@@ -130,6 +136,8 @@ class SmartcityHTMLExporter(Exporter):
         return report_meta(nb, resources, title=self.title, subtitle=self.subtitle, year=self.year, lang=self.lang)
 
     def from_notebook_node(self, nb: NotebookNode, resources: dict | None = None, **kw: Any):
+        from smartcity.render import render_html  # noqa: PLC0415 - start-up cost, see the top of the module
+
         nb_copy, resources = super().from_notebook_node(nb, resources, **kw)  # --execute runs here
         return render_html(nb_copy, self.meta(nb_copy, resources)), resources
 
@@ -145,6 +153,8 @@ class SmartcityPDFExporter(SmartcityHTMLExporter):
         return ".pdf"
 
     def from_notebook_node(self, nb: NotebookNode, resources: dict | None = None, **kw: Any):
+        from smartcity.render import render_html, render_pdf  # noqa: PLC0415 - start-up cost, see the top
+
         nb_copy, resources = Exporter.from_notebook_node(self, nb, resources, **kw)
         meta = self.meta(nb_copy, resources)
         return render_pdf(render_html(nb_copy, meta), meta), resources
