@@ -36,11 +36,14 @@ log = logging.getLogger("smartcity.exporters")
 #: slugs of the project's own report notebooks: their reports carry no notebook title as kind label
 STANDARD_SLUGS = {"city": "staedte", "category": "kategorien", "edition": "uebersicht"}
 
+#: the value of a parameter assigned something other than a literal (``data = os.environ["DATEN"]``)
+UNKNOWN = object()
+
 
 def notebook_parameters(nb: NotebookNode) -> dict[str, Any]:
     """Literal values assigned in the ``parameters`` cell, overridden by papermill's ``injected-parameters``.
 
-    Only literals count (``year = 2025``, ``peers = ["Bonn"]``); anything computed is left out.
+    Literals are read (``year = 2025``, ``peers = ["Bonn"]``); anything computed is :data:`UNKNOWN`.
     """
     values: dict[str, Any] = {}
     for tag in ("parameters", "injected-parameters"):
@@ -62,7 +65,7 @@ def notebook_parameters(nb: NotebookNode) -> dict[str, Any]:
                     try:
                         values[target.id] = ast.literal_eval(value)
                     except ValueError:
-                        values.pop(target.id, None)
+                        values[target.id] = UNKNOWN
     return values
 
 
@@ -93,7 +96,9 @@ def report_meta(nb: NotebookNode, resources: dict | None = None, *, title: str =
     lang = lang or (params["lang"] if params.get("lang") in LANGS else "de")
     if year is None:
         year = params["year"] if isinstance(params.get("year"), int) else None
-    knows_data = "data" in params or bool(smartcity_meta)
+    # a report claims the sample data only when its data parameter says so (None, or no such parameter
+    # in a smartcity report notebook); a computed data parameter makes no claim either way
+    knows_data = params.get("data", None if smartcity_meta else UNKNOWN) is not UNKNOWN
     if year is None and knows_data:
         year = _latest_year(params.get("data"))
     standard = STANDARD_SLUGS.get(scope) == smartcity_meta.get("slug")
