@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 # nbstripout's defaults: what a kernel or papermill adds to the metadata), and a JupyterLab pre-save hook
 # that saves notebooks as the filter leaves them. Outside a git checkout there is no filter to set up.
 NBSTRIPOUT := "$(abspath $(PY))" -m nbstripout --extra-keys "metadata.language_info metadata.papermill cell.metadata.papermill"
-JUPYTER_HOOK := $(VENV)/etc/jupyter/jupyter_server_config.d/smartcity.json
+JUPYTER_HOOK := $(VENV)/etc/jupyter/jupyter_server_config.json
 notebook-filter:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \

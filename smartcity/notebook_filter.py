@@ -5,7 +5,8 @@ outputs out of every commit. On its own it leaves ``git status`` listing a noteb
 saved (git sees the file size change before it runs the filter), although ``git diff`` is empty. With
 this hook, JupyterLab writes the notebook exactly as the filter leaves it, so git sees no change at
 all. ``make`` enables it for the project's JupyterLab through
-``.venv/etc/jupyter/jupyter_server_config.d/smartcity.json``::
+``.venv/etc/jupyter/jupyter_server_config.json`` (the server's own configuration inside the project's
+virtual environment)::
 
     {"ContentsManager": {"pre_save_hook": "smartcity.notebook_filter.strip_on_save"}}
 

@@ -1,6 +1,7 @@
 """Notebooks stay clean in git: the nbstripout filter `make` installs, and notebooks written as it leaves them."""
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -54,7 +55,7 @@ def _repo_with_filter(tmp_path: Path) -> Path:
     subprocess.run(["make", "-s", "-f", str(REPO_ROOT / "Makefile"), "notebook-filter", f"PY={sys.executable}"],
                    cwd=repo, check=True, timeout=60)
     assert "nbstripout" in _git(repo, "config", "filter.nbstripout.clean")
-    hook = json.loads((repo / ".venv/etc/jupyter/jupyter_server_config.d/smartcity.json").read_text())
+    hook = json.loads((repo / ".venv/etc/jupyter/jupyter_server_config.json").read_text())
     assert hook == {"ContentsManager": {"pre_save_hook": "smartcity.notebook_filter.strip_on_save"}}
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "notebooks")
@@ -74,26 +75,43 @@ def executed(tmp_path_factory) -> nbformat.NotebookNode:
     return nb
 
 
-@pytest.mark.slow
-def test_running_and_saving_in_jupyterlab_leaves_git_status_clean(tmp_path, executed):
-    """An analyst runs a report notebook and saves it in JupyterLab (the server's contents manager with the
-    hook `make` configures): the file on disk is the committed one, and git sees nothing."""
-    from jupyter_server.services.contents.filemanager import FileContentsManager
+def _jupyter_contents_manager(root: Path, config_dir: Path, monkeypatch):
+    """The contents manager of a Jupyter server (what JupyterLab saves through) configured from ``config_dir``
+    as the project's JupyterLab is from .venv/etc/jupyter."""
+    from jupyter_server.serverapp import ServerApp
 
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config_dir))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(root.parent / "runtime"))
+    app = ServerApp()
+    app.initialize(argv=[f"--ServerApp.root_dir={root}", "--no-browser"], find_extensions=False,
+                   new_httpserver=False)
+    return app.contents_manager
+
+
+def _save(manager, nb: nbformat.NotebookNode, path: str) -> None:
+    model = {"type": "notebook", "format": "json", "content": nb}
+    result = manager.save(model, path)
+    if asyncio.iscoroutine(result):   # JupyterLab's default manager is asynchronous
+        asyncio.run(result)
+
+
+@pytest.mark.slow
+def test_running_and_saving_in_jupyterlab_leaves_git_status_clean(tmp_path, executed, monkeypatch):
+    """An analyst runs a report notebook and saves it in JupyterLab (a Jupyter server configured by the
+    file `make` writes): the file on disk is the committed one, and git sees nothing."""
     repo = _repo_with_filter(tmp_path)
-    nb = executed
-    manager = FileContentsManager(root_dir=str(repo), pre_save_hook="smartcity.notebook_filter.strip_on_save")
-    manager.save({"type": "notebook", "format": "json", "content": nb}, "notebooks/_template.ipynb")
+    manager = _jupyter_contents_manager(repo, repo / ".venv" / "etc" / "jupyter", monkeypatch)
+    _save(manager, executed, "notebooks/_template.ipynb")
     assert _git(repo, "status", "--porcelain") == ""
 
     # a new notebook saved there is stored without outputs as well; one outside git keeps them
-    manager.save({"type": "notebook", "format": "json", "content": nb}, "notebooks/mein_bericht.ipynb")
+    _save(manager, executed, "notebooks/mein_bericht.ipynb")
     saved = (repo / "notebooks" / "mein_bericht.ipynb").read_text(encoding="utf-8")
     assert '"output_type"' not in saved and "language_info" not in saved
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    FileContentsManager(root_dir=str(elsewhere), pre_save_hook="smartcity.notebook_filter.strip_on_save").save(
-        {"type": "notebook", "format": "json", "content": nb}, "kopie.ipynb")
+    _save(_jupyter_contents_manager(elsewhere, repo / ".venv" / "etc" / "jupyter", monkeypatch), executed,
+          "kopie.ipynb")
     assert '"output_type"' in (elsewhere / "kopie.ipynb").read_text(encoding="utf-8")
 
 
