@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-open-sans poppler-utils chromium chromium-driver
 
-.PHONY: reports test test-fast system venv sample verify benchmark screenshot clean
+.PHONY: reports test test-fast lint system venv notebook-filter sample verify benchmark screenshot clean
 
 system:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -17,16 +17,38 @@ system:
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip uninstall -q -y smartcity 2>/dev/null || true   # this project's distribution name up to 0.1.0
 	$(PY) -m pip install -q -e '.[dev]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-venv: system $(STAMP)
+# Notebooks stay clean in git (docs/installing.md): the output filter named in .gitattributes (keys beyond
+# nbstripout's defaults: what a kernel or papermill adds to the metadata), and a JupyterLab pre-save hook
+# that saves notebooks as the filter leaves them. Outside a git checkout there is no filter to set up.
+NBSTRIPOUT := "$(abspath $(PY))" -m nbstripout --extra-keys "metadata.language_info metadata.papermill cell.metadata.papermill"
+JUPYTER_HOOK := $(VENV)/etc/jupyter/jupyter_server_config.json
+notebook-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(NBSTRIPOUT)' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
+	  git config diff.ipynb.textconv '$(NBSTRIPOUT) -t'; \
+	fi
+	@mkdir -p $(dir $(JUPYTER_HOOK))
+	@echo '{"ContentsManager": {"pre_save_hook": "smartcity.notebook_filter.strip_on_save"}}' > $(JUPYTER_HOOK)
+
+venv: system $(STAMP) notebook-filter
 
 reports: venv
 	$(PY) run_reports.py
 
-test: venv
+# ruff (lint and format, configured in pyproject.toml) and mypy; the first step of `make test`
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+test: lint
 	$(PY) -m pytest -p no:cacheprovider -n 2 --timeout 900
 
 test-fast: venv

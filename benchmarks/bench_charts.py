@@ -117,7 +117,7 @@ def record_cases(cities=CITIES, categories=CATEGORIES, lang: str = "de") -> list
         if name == "score_distribution":
             cases.append((f"score_distribution ({len(frame)}, highlight)", name, args,
                           {**kwargs, "highlight": cities[len(cases) % len(cities)]}))
-    for i, (label, name, args, kwargs) in enumerate(cases):
+    for i, (_label, name, args, kwargs) in enumerate(cases):
         if name == "indicator_heatmap":
             cases[i] = (f"indicator_heatmap ({args[0].shape[0]}x{args[0].shape[1]})", name, args, kwargs)
         elif name == "indicator_profile":

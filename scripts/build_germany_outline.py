@@ -163,7 +163,7 @@ def build(source: Path) -> dict:
     by_land: dict[str, list[list[list[list[float]]]]] = {}
     for sn, rings in polygons:
         new_poly = []
-        for k, ring in enumerate(rings):
+        for k, _ring in enumerate(rings):
             simple = simplify_ring(all_rings[rid])
             rid += 1
             if len(simple) < 3:

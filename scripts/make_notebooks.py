@@ -1,6 +1,14 @@
 """Write the report notebooks in notebooks/ (run once after changing their structure).
 
 Analysts edit the notebooks directly in JupyterLab; this script is the reproducible starting point.
+The files are written exactly as the git output filter (nbstripout, see .gitattributes and
+docs/installing.md) leaves a notebook: cell ids 0, 1, 2 ..., no outputs, no ``language_info``, and the
+kernelspec JupyterLab writes for the ``python3`` kernel that ``make`` installs, so that opening, running
+and saving a notebook leaves ``git status`` clean.
+
+Parameters are annotated and commented (``name: type = default  # help``) so that
+``papermill --help-notebook notebooks/city_report.ipynb`` lists each with its type and help. papermill
+reads annotations made of words, brackets and commas only, hence ``Optional``/``Union`` instead of ``|``.
 """
 from __future__ import annotations
 
@@ -10,9 +18,15 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-HISTORY = 'history = None  # "published": published figures fill tables the data lacks'
-KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-          "language_info": {"name": "python"}}
+KERNEL = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}}
+TYPING = "from typing import Optional, Union\n\n"
+#: the parameters every report accepts (docs/architecture.md)
+COMMON = (
+    'year: Optional[int] = None  # edition, e.g. 2024; None: the latest edition in the data\n'
+    'data: Union[str, list[str], None] = None  # your score file(s): a CSV/XLSX file, a folder or a list of them; None: the bundled sample data\n'
+    'lang: str = "de"  # report language: "de" or "en"\n'
+    'history: Optional[str] = None  # "published": the bundled published figures fill tables the data lacks'
+)
 
 
 def notebook(scope: str, title: str, slug: str, params: str, setup: str, sections: list[str], intro: str):
@@ -20,6 +34,8 @@ def notebook(scope: str, title: str, slug: str, params: str, setup: str, section
     cells.append(new_code_cell(params, metadata={"tags": ["parameters"]}))
     cells.append(new_code_cell(setup))
     cells += [new_code_cell(s) for s in sections]
+    for index, cell in enumerate(cells):
+        cell.id = str(index)   # as nbstripout numbers them
     nb = new_notebook(cells=cells, metadata={**KERNEL, "smartcity": {"scope": scope, "title": title, "slug": slug}})
     return nb
 
@@ -32,7 +48,9 @@ def write(nb, name: str) -> None:
 
 CITY = notebook(
     "city", "Stadtbericht", "staedte",
-    'city = "Krefeld"\nyear = None  # None: latest edition in the data\ndata = None  # None: bundled sample data; or a file, a folder or a list of them\nlang = "de"\npeers = None  # e.g. ["Düsseldorf", "Duisburg", "Neuss"]\n' + HISTORY,
+    TYPING + 'city: str = "Krefeld"  # official name, slug or alias, e.g. "Krefeld" or "muenchen"\n' + COMMON + "\n"
+    'peers: Optional[list[str]] = None  # fixed peer group, e.g. ["Düsseldorf", "Duisburg", "Neuss"]; None: same '
+    "Land, same size class and the nearest cities",
     "from smartcity.report import CityReport\n\nr = CityReport(city, year=year, data=data, lang=lang, peers=peers, history=history)\nr.notice()",
     ["r.summary()", "r.trend_text()", "r.trajectory_chart()", "r.profile_text()", "r.category_chart()",
      "r.category_table()", "r.strengths_text()", "r.indicator_chart()", "r.peers_text()", "r.peers_chart()",
@@ -43,7 +61,8 @@ CITY = notebook(
 
 CATEGORY = notebook(
     "category", "Kategoriebericht", "kategorien",
-    'category = "Verwaltung"\nyear = None\ndata = None\nlang = "de"\n' + HISTORY,
+    TYPING + 'category: str = "Verwaltung"  # German or English name or slug, e.g. "Mobilität" or "mobility"\n'
+    + COMMON,
     "from smartcity.report import CategoryReport\n\nr = CategoryReport(category, year=year, data=data, lang=lang, history=history)\nr.notice()",
     ["r.summary()", 'r.heading("ranking")', "r.ranking_chart()", "r.distribution_chart()",
      'r.heading("movers")', "r.movers_table()", 'r.heading("indicators")', "r.leaders_table()", "r.heatmap()",
@@ -55,7 +74,7 @@ CATEGORY = notebook(
 
 OVERVIEW = notebook(
     "edition", "Bundesweite Übersicht", "uebersicht",
-    'year = None\ndata = None\nlang = "de"\n' + HISTORY,
+    TYPING + COMMON,
     "from smartcity.report import OverviewReport\n\nr = OverviewReport(year=year, data=data, lang=lang, history=history)\nr.notice()",
     ["r.summary()", 'r.heading("top10")', "r.top10_table()", 'r.heading("series")', "r.series_chart()",
      'r.heading("map")', "r.map_chart()", 'r.heading("movers")', "r.movers_table()", 'r.heading("bundesland")',
@@ -66,8 +85,8 @@ OVERVIEW = notebook(
 
 TEMPLATE = notebook(
     "edition", "NRW-Städte im Vergleich", "nrw-vergleich",
-    'year = None\ndata = None\nlang = "de"\nbundesland = "Nordrhein-Westfalen"\n' + HISTORY,
-    "from smartcity import analysis, charts\nfrom smartcity.report import Markdown, OverviewReport, Table\n\n"
+    TYPING + COMMON + '\nbundesland: str = "Nordrhein-Westfalen"  # the Land whose cities are compared',
+    "from smartcity import charts\nfrom smartcity.report import Markdown, OverviewReport, Table\n\n"
     "r = OverviewReport(year=year, data=data, lang=lang, history=history)\nr.notice()",
     ["ranking = r.view.ranking[r.view.ranking.bundesland == bundesland]\n"
      "Markdown(f\"## {bundesland}: {len(ranking)} Städte im Smart City Index {r.year}\")",

@@ -151,7 +151,7 @@ def join(items: Iterable[str], lang: str = "de", style: str = "standard") -> str
     items = [str(i) for i in items]
     if not items:
         return ""
-    return format_list(items, style=style, locale=_loc(lang))
+    return format_list(items, style=style, locale=_loc(lang))  # type: ignore[arg-type]  # babel: a Literal of styles
 
 
 # --- categories -------------------------------------------------------------------------------

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
 from smartcity import analysis as an
 from smartcity import catalogue, charts, fmt, narrative
-from smartcity.dataset import Dataset, load_dataset
+from smartcity.dataset import SAMPLE_FILE, Dataset, load_dataset
+from smartcity.inputs import data_files
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
 def column_labels(lang: str) -> dict[str, str]:
@@ -59,7 +61,17 @@ def _count(n: int, one: str, many: str) -> str:
     return (one if n == 1 else many).format(n=n)
 
 
-class Markdown:
+class _Section:
+    """A displayable piece: rich in Jupyter, its text in terminal IPython (``_repr_pretty_``) and ``print()``."""
+
+    def __str__(self) -> str:
+        raise NotImplementedError
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+class Markdown(_Section):
     """Markdown text that displays as such in JupyterLab and in the rendered report."""
 
     def __init__(self, text: str):
@@ -72,7 +84,7 @@ class Markdown:
         return self.text
 
 
-class Heading:
+class Heading(_Section):
     """A section heading with an optional intro, kept on one page with what follows (``section-head``)."""
 
     def __init__(self, title: str, intro: str = ""):
@@ -83,6 +95,9 @@ class Heading:
         intro = f"<p>{html.escape(self.intro)}</p>" if self.intro else ""
         return f'<div class="section-head"><h2>{html.escape(self.title)}</h2>{intro}</div>'
 
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
     def __str__(self) -> str:
         return f"## {self.title}" + (f"\n\n{self.intro}" if self.intro else "")
 
@@ -90,7 +105,7 @@ class Heading:
 _CITY_COLUMNS = {"city", "best_city", "leaders", "tied_with"}  # shown in the report language (Munich)
 
 
-class Table:
+class Table(_Section):
     """A formatted table: German numbers, no index column, readable headers."""
 
     def __init__(self, frame: pd.DataFrame, lang: str = "de", caption: str = ""):
@@ -98,7 +113,7 @@ class Table:
         self.lang = lang
         self.caption = caption
 
-    def _cell(self, column: str, value) -> str:
+    def _text(self, column: str, value) -> str:
         if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
             return "–"
         if column in _CITY_COLUMNS:
@@ -107,7 +122,7 @@ class Table:
         elif column == "bundesland":
             value = fmt.bundesland(str(value), self.lang)
         if isinstance(value, (list, tuple)):
-            return html.escape(", ".join(map(str, value)))
+            return ", ".join(map(str, value))
         if column == "rank_change" or column == "ranks_gained":
             v = int(value)
             return "±0" if v == 0 else f"{v:+d}"
@@ -116,7 +131,10 @@ class Table:
         if isinstance(value, float):
             decimals = 0 if column == "distance_km" else 1
             return fmt.number(value, self.lang, decimals)
-        return html.escape(str(value))
+        return str(value)
+
+    def _cell(self, column: str, value) -> str:
+        return html.escape(self._text(column, value))
 
     def _repr_html_(self) -> str:
         labels = column_labels(self.lang)
@@ -131,6 +149,23 @@ class Table:
         short = " short" if len(self.frame) <= 15 else ""  # printed on one page (paged.css)
         return f'<table class="report-table{short}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
+    def _repr_markdown_(self) -> str:
+        """The same table as a Markdown pipe table (numbers right-aligned)."""
+        labels = column_labels(self.lang)
+
+        def row(cells) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+        columns = list(self.frame.columns)
+        align = ["---:" if pd.api.types.is_numeric_dtype(self.frame[c]) else ":---" for c in columns]
+        lines = [row(labels.get(c, c) for c in columns), "| " + " | ".join(align) + " |"]
+        lines += [row(self._text(c, v) for c, v in zip(columns, values))
+                  for values in self.frame.itertuples(index=False)]
+        return (f"{self.caption}\n\n" if self.caption else "") + "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self._repr_markdown_()
+
 
 @lru_cache(maxsize=4)
 def _cached_dataset(paths: tuple[str, ...] | None, year: int | None, history: str, stamp: tuple) -> Dataset:
@@ -143,9 +178,6 @@ def dataset(data: str | list[str] | None = None, year: int | None = None, histor
     ``data`` is a file, a folder or a list of them (None: the bundled sample); ``year`` is the edition
     of tables that name none; ``history="published"`` fills tables the files lack with published figures.
     """
-    from smartcity.dataset import SAMPLE_FILE
-    from smartcity.inputs import data_files
-
     if not data:
         files, paths = [SAMPLE_FILE], None
     else:
@@ -326,6 +358,8 @@ class CityReport(_Report):
 class _FieldReport(_Report):
     """Sections shared by the reports on a whole field (a category or all cities): ``self.view``
     is an :class:`analysis.CategoryView` or :class:`analysis.NationalView`."""
+
+    view: Any   # an.CategoryView | an.NationalView, set by the subclass
 
     def movers_table(self) -> Table | Markdown:
         movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)

@@ -1,6 +1,8 @@
 """Tests of the bundled catalogue (data/*.csv) and smartcity.catalogue."""
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -110,7 +112,7 @@ def test_categories():
         "verwaltung", "it-und-kommunikation", "energie-und-umwelt", "mobilitaet", "gesellschaft-und-bildung",
     ]
     assert isinstance(CATEGORIES[0], Category)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         CATEGORIES[0].name_de = "x"  # frozen
 
 

@@ -13,8 +13,8 @@ from smartcity.paths import DATA_DIR
 if not (DATA_DIR / "scores.csv").exists():
     pytest.skip("data/scores.csv not built yet", allow_module_level=True)
 
-from smartcity import narrative as nv  # noqa: E402
-from smartcity.dataset import load_dataset  # noqa: E402
+from smartcity import narrative as nv
+from smartcity.dataset import load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,8 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
 
 from smartcity.paths import NOTEBOOK_DIR, REPO_ROOT

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from smartcity import catalogue, method, sample
-from smartcity.dataset import SAMPLE_FILE, load_dataset, read_bundled
+from smartcity.dataset import load_dataset, read_bundled
 
 
 @pytest.fixture(scope="module")

@@ -161,7 +161,7 @@ def _html_filter(html: str) -> str:
     plain = n_empty > 0 and "<style" not in html
     try:
         parts = lxml.html.fragments_fromstring(html)
-    except Exception:  # malformed markup: show it as the notebook produced it
+    except Exception:  # noqa: BLE001 - malformed markup: show it as the notebook produced it
         return html
     out = []
     for part in parts:

@@ -110,3 +110,21 @@ class ReportMeta:
         if self.is_sample:
             words.append(self.label("sample"))
         return list(dict.fromkeys(w for w in words if w))
+
+
+def data_note(year: int | None, lang: str, source: str | Sequence[str] | None = None, n_published: int = 0) -> str:
+    """The provenance line of a report: the bundled sample (``source=None``) or the user's data.
+
+    File names stay out of the line: it is printed on every page of a council document; the files
+    are listed in the build's manifest. ``n_published`` counts the figures the bundled published
+    history added (``--history published``)."""
+    edition = f" {year}" if year is not None else ""
+    if source is None:
+        return (f"Quelle: Beispieldaten nach dem Bitkom Smart City Index{edition}" if lang == "de"
+                else f"Source: sample data modelled on the Bitkom Smart City Index{edition}")
+    note = (f"Datenquelle: Bitkom Smart City Index{edition}" if lang == "de"
+            else f"Data source: Bitkom Smart City Index{edition}")
+    if n_published:
+        note += (f", ergänzt um {n_published} veröffentlichte Zahlen" if lang == "de"
+                 else f", with {n_published} published figures added")
+    return note

@@ -8,6 +8,6 @@ __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from smartcity.runner.cli import main as _main
+    from smartcity.runner.cli import main as _main  # noqa: PLC0415 - cycle: cli imports this package's modules
 
     return _main(argv)

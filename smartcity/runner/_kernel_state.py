@@ -52,7 +52,7 @@ def preload_smartcity() -> list[str]:
             continue
         try:
             importlib.import_module(name)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a module that fails to import is listed, not fatal
             failed.append(name)
     return failed
 
@@ -106,7 +106,7 @@ def snapshot() -> None:
         import matplotlib
 
         try:  # matplotlib >= 3.11 (matplotlib.style.core is deprecated there)
-            from matplotlib.style import _STYLE_BLACKLIST as STYLE_BLACKLIST
+            from matplotlib.style import _STYLE_BLACKLIST as STYLE_BLACKLIST  # type: ignore[attr-defined]
         except ImportError:  # pragma: no cover - older matplotlib
             from matplotlib.style.core import STYLE_BLACKLIST
         snap["rc"] = {k: v for k, v in matplotlib.rcParams.items() if k not in STYLE_BLACKLIST}
@@ -132,7 +132,7 @@ def _ip():
         from IPython import get_ipython
 
         return get_ipython()
-    except Exception:  # pragma: no cover
+    except Exception:  # noqa: BLE001 - outside IPython  # pragma: no cover
         return None
 
 
@@ -215,7 +215,7 @@ def restore(full_gc: bool = False) -> int:
     except OSError:
         pass
     sys.path[:] = _snap["sys_path"]
-    warnings.filters[:] = _snap["warnings"]
+    warnings.filters[:] = _snap["warnings"]  # type: ignore[index]
     if hasattr(warnings, "_filters_mutated"):
         warnings._filters_mutated()
     sys.setrecursionlimit(_snap["recursion"])

@@ -5,6 +5,8 @@ imported lazily, so a run in which every report is up to date finishes in well u
 """
 from __future__ import annotations
 
+import difflib
+import json
 import logging
 import os
 import signal
@@ -12,11 +14,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from smartcity import paths
 from smartcity.runner import fingerprint, manifest
+from smartcity.runner.bundle import build_bundles
+from smartcity.runner.dask_executor import DaskExecutor
 from smartcity.runner.datainfo import DataError, DataInfo, load_info
 from smartcity.runner.discovery import NotebookError, discover_notebooks, find_notebook
 from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha256_bytes, sha256_file, unlink_quiet
+from smartcity.runner.index_page import write_index
+from smartcity.runner.local import LocalExecutor
 from smartcity.runner.planning import DEFAULT_LANG, FORMATS, LANGS, Job, Selection, plan_jobs, report_dir
+from smartcity.runner.progress import PlainProgress, make_progress
+from smartcity.runner.worker import env_preload
 
 log = logging.getLogger("smartcity.runner")
 
@@ -65,7 +74,7 @@ def resolve_cities(names: list[str], what: str = "city") -> list[str]:
     """Official names for ``--city`` (or ``--peers``) values; fails at once with the closest suggestions."""
     if not names:
         return []
-    from smartcity import catalogue
+    from smartcity import catalogue  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
     out = []
     for name in names:
@@ -82,14 +91,12 @@ def resolve_cities(names: list[str], what: str = "city") -> list[str]:
 def resolve_categories(names: list[str]) -> list[str]:
     if not names:
         return []
-    from smartcity import catalogue
+    from smartcity import catalogue  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
     out = []
     for name in names:
         resolved = catalogue.resolve_category(name)
         if resolved is None:
-            import difflib
-
             choices = [c.name_de for c in catalogue.CATEGORIES] + [c.slug for c in catalogue.CATEGORIES]
             close = difflib.get_close_matches(str(name), choices, n=3, cutoff=0.5)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
@@ -127,9 +134,7 @@ def is_up_to_date(job: Job, prev: dict | None, year_dir: Path) -> bool:
 class Build:
     def __init__(self, opts: Options):
         self.opts = opts
-        from smartcity import paths
-
-        self.out = Path(opts.out) if opts.out else Path(paths.REPORTS_DIR)
+        self.out = Path(opts.out) if opts.out else paths.REPORTS_DIR.resolve()   # ./reports
         self.notebook_dir = Path(opts.notebook_dir) if opts.notebook_dir else Path(paths.NOTEBOOK_DIR)
         self.jobs_n = opts.jobs or os.cpu_count() or 1
         self.entries: dict[str, dict] = {}
@@ -139,7 +144,7 @@ class Build:
         self.year_dir: Path | None = None
         self.started_at = manifest.now_iso()
         self.t0 = time.monotonic()
-        self.progress = None
+        self.progress: PlainProgress | None = None
         self._jobs: dict[str, Job] = {}
         self._last_manifest = 0.0
 
@@ -299,23 +304,18 @@ class Build:
 
     def _executor(self):
         o = self.opts
-        from smartcity.runner.worker import env_preload
-
         if o.executor == "local":
-            from smartcity.runner.local import LocalExecutor
-
             return LocalExecutor(self.jobs_n, preload=env_preload(), recycle_after=o.recycle_after,
                                  kernel_cwd=str(self.notebook_dir))
-        from smartcity.runner.dask_executor import DaskExecutor
 
         return DaskExecutor(o.executor, self.jobs_n, recycle_after=o.recycle_after)
 
     # -- main
     def run(self) -> BuildResult:
-        from smartcity.runner.progress import make_progress
-
         jobs = self.plan()
         yd = self.year_dir
+        log.debug("notebooks from %s, data %s, output to %s, %d worker(s), executor %s", self.notebook_dir,
+                  self.info.source if self.info else "?", yd, self.jobs_n, self.opts.executor)
         yd.mkdir(parents=True, exist_ok=True)
         # the default language's tree contains the others (<year>/en/): leave their files to their own builds
         remove_stale_temp_files(yd, skip=() if self.opts.lang != DEFAULT_LANG
@@ -362,8 +362,6 @@ class Build:
             if not interrupted and self.opts.bundle:
                 self._bundles(jobs)
             self.write_manifest(final=not interrupted)
-            from smartcity.runner.index_page import write_index
-
             write_index(yd, self._index_manifest(), lang=self.opts.lang)
         finally:
             if old_handler is not None:
@@ -381,16 +379,12 @@ class Build:
         return BuildResult(code, self.year, yd, entries, summary, time.monotonic() - self.t0)
 
     def _index_manifest(self) -> dict:
-        import json
-
         return json.loads((self.year_dir / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))
 
     def _data_payload(self) -> dict | None:
         """For remote executors: the data directory (and the user's file) as bytes."""
         if self.opts.executor == "local":
             return None
-        from smartcity import paths
-
         files = {}
         data_dir = Path(paths.DATA_DIR)
         for p in sorted(data_dir.rglob("*")):
@@ -408,8 +402,7 @@ class Build:
     def _execute(self, todo: list[Job]) -> None:
         executor = self._executor()
         payload = self._data_payload()
-        tasks = (self._task(job, payload) for job in todo)
-        tasks = list(tasks)
+        tasks = [self._task(job, payload) for job in todo]
         try:
             for res in executor.run(tasks):
                 job = self._jobs[res["id"]]
@@ -426,8 +419,6 @@ class Build:
                 close()
 
     def _bundles(self, jobs: list[Job]) -> None:
-        from smartcity.runner.bundle import build_bundles
-
         city_jobs = [j for j in jobs if j.scope == "city" and j.standard
                      and self.entries.get(j.id, {}).get("status") in manifest.AVAILABLE]
         if city_jobs:
@@ -488,24 +479,13 @@ def _skipped_lines(entries: list[dict], listed: int = 6) -> list[str]:
     return lines
 
 
-def _file_names(info: DataInfo, listed: int = 3) -> str:
-    names = [Path(f).name for f in (info.files or [info.source])]
-    if len(names) <= listed:
-        return ", ".join(names)
-    return ", ".join(names[:listed]) + f" (+{len(names) - listed})"
-
-
 def _data_note(job: Job, info: DataInfo | None) -> str:
+    # render/ imports nbconvert and WeasyPrint (seconds): only when a report is built
+    from smartcity.render.meta import data_note  # noqa: PLC0415
+
     if info is None or info.is_sample:
-        return (f"Quelle: Beispieldaten nach dem Bitkom Smart City Index {job.year}" if job.lang == "de"
-                else f"Source: sample data modelled on the Bitkom Smart City Index {job.year}")
-    names = _file_names(info)
-    note = f"Datenquelle: {names}" if job.lang == "de" else f"Data source: {names}"
-    if info.history_counts:
-        n = sum(info.history_counts.values())
-        note += ("; ergänzt um veröffentlichte Zahlen" if job.lang == "de" else "; with published figures") + \
-            f" ({n})"
-    return note
+        return data_note(job.year, job.lang)
+    return data_note(job.year, job.lang, info.files or info.source, sum(info.history_counts.values()))
 
 
 def _sort_key(e: dict):

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from smartcity.runner import fingerprint
+from smartcity.runner.datainfo import load_dataset_for_bundle
 from smartcity.runner.fsutil import atomic_write, sha256_bytes, sha256_file
 
 BUNDLE_DIR = "pakete"
@@ -73,8 +74,6 @@ def build_bundles(build, city_jobs) -> int:
         todo.append((job, entry, key, rel))
     if not todo:
         return 0
-    from smartcity.runner.datainfo import load_dataset_for_bundle
-
     scores = load_dataset_for_bundle(info).scores
     for job, entry, key, rel in todo:
         slug = job.scope_slug

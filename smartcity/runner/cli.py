@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
+
+from smartcity import DISTRIBUTION, __version__, paths
+from smartcity.runner.build import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Build, Options, UsageError
+
+log = logging.getLogger("smartcity")
 
 DESCRIPTION = """\
 Build the Smart City Index reports: one report per city of the edition, one per category and the
@@ -15,23 +22,24 @@ Without options every report of the latest edition is built from the bundled sam
 Reports whose inputs did not change since the last run are skipped (see --force).
 """
 
-EPILOG = """\
-examples:
-  python run_reports.py                              every report of the latest edition
-  python run_reports.py --city Krefeld --city Köln   two city reports only
-  python run_reports.py --category Mobilität         one category report
-  python run_reports.py --city Krefeld --peers "Düsseldorf,Duisburg,Neuss"
-                                                     Krefeld compared with a fixed peer group
-  python run_reports.py --notebook city_report.ipynb --city Krefeld
-  python run_reports.py --notebook notebooks/_template.ipynb --city Krefeld
-  python run_reports.py --year 2024 --format html --lang en --out /tmp/reports
-                                                     -> /tmp/reports/2024/en/staedte/krefeld.html ...
-  python run_reports.py --data meine_daten.xlsx --jobs 4 --bundle
-  python run_reports.py --data tabellen/ --year 2025  every CSV/XLSX in tabellen/, tables without a year are 2025
-  python run_reports.py --data bitkom_2025.xlsx --data krefeld_indikatoren_2025.csv --history published
-  python run_reports.py --executor dask              same batch on a local Dask cluster
-  python run_reports.py --executor tcp://10.0.0.5:8786
+#: (arguments, what they do) shown under "examples:" in --help, after the program name as typed
+EXAMPLES = [
+    ("", "every report of the latest edition"),
+    ("--city Krefeld --city Köln", "two city reports only"),
+    ("--category Mobilität", "one category report"),
+    ('--city Krefeld --peers "Düsseldorf,Duisburg,Neuss"', "Krefeld compared with a fixed peer group"),
+    ("--notebook city_report.ipynb --city Krefeld", ""),
+    ("--notebook mein_bericht.ipynb --city Krefeld", "your own notebook (copy of the bundled _template.ipynb)"),
+    ("--year 2024 --format html --lang en --out /tmp/reports", "-> /tmp/reports/2024/en/staedte/krefeld.html ..."),
+    ("--data meine_daten.xlsx --jobs 4 --bundle", ""),
+    ("--data tabellen/ --year 2025", "every CSV/XLSX in tabellen/; tables without a year are 2025"),
+    ("--data bitkom_2025.xlsx --data krefeld_indikatoren_2025.csv --history published", ""),
+    ("--executor dask", "same batch on a local Dask cluster"),
+    ("--executor tcp://10.0.0.5:8786", ""),
+    ("-q", "only warnings and failed reports"),
+]
 
+EPILOG = """\
 exit codes: 0 every report built, up to date or skipped because the data holds nothing for it
             (listed with the reason), 1 some report failed or timed out,
             2 usage error (unknown city, year not in the data ...), 130 interrupted (Ctrl-C)
@@ -47,9 +55,47 @@ def _name_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="run_reports.py", description=DESCRIPTION, epilog=EPILOG,
+def _example(prog: str, args: str, note: str, column: int = 52) -> str:
+    command = f"  {prog} {args}".rstrip()
+    if not note:
+        return command + "\n"
+    if len(command) < column - 1:
+        return f"{command:<{column}}{note}\n"
+    return f"{command}\n{'':<{column}}{note}\n"
+
+
+def program_name(argv0: str | None = None) -> str:
+    """The command as the user typed it: ``smartcity-reports``, ``run_reports.py`` or ``python -m smartcity``."""
+    name = os.path.basename(sys.argv[0] if argv0 is None else argv0)
+    if name in ("__main__.py", "", "-c"):
+        return "python -m smartcity"
+    return name
+
+
+def version_text() -> str:
+    """``smartcity-reports 0.2.0``: the installed distribution's metadata; the package's own
+    ``__version__`` when running from a checkout that is not installed."""
+    try:
+        version = metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        version = f"{__version__} (not installed)"
+    return f"{DISTRIBUTION} {version}"
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    prog = prog or program_name()
+    epilog = "examples:\n" + "".join(_example(prog, args, note) for args, note in EXAMPLES) + "\n" + EPILOG
+    p = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, epilog=epilog,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=version_text(),
+                   help=f"print the installed version and exit, e.g. {prog} --version")
+    noise = p.add_mutually_exclusive_group()
+    noise.add_argument("-v", "--verbose", action="count", default=0,
+                       help="more messages: -v the runner's debug log, -vv also the libraries' (papermill, "
+                            "nbclient ...), e.g. -v --city Krefeld")
+    noise.add_argument("-q", "--quiet", action="count", default=0,
+                       help="fewer messages: -q only warnings and failed reports (no progress display), "
+                            "-qq only errors, e.g. -q")
     sel = p.add_argument_group("what to build")
     sel.add_argument("--year", type=int, metavar="YEAR",
                      help="edition to build (default: the latest edition in the data); also the edition of "
@@ -85,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: none), e.g. --data bitkom_2025.csv --history published")
     sel.add_argument("--out", metavar="DIR",
                      help="output root; reports go to DIR/<year>/, English ones to DIR/<year>/en/ "
-                          "(default: reports/), e.g. --out /tmp/reports")
+                          "(default: ./reports in the working directory), e.g. --out /tmp/reports")
     sel.add_argument("--bundle", action="store_true",
                      help="also write per city a zip with its PDF, HTML and a CSV of its figures "
                           "(reports/<year>/pakete/<city>.zip), e.g. --bundle --city Krefeld")
@@ -107,8 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="keep every executed notebook in reports/<year>/_notebooks/ (failed ones are "
                           "always kept in reports/<year>/_failed/), e.g. --keep-notebooks --city Krefeld")
     run.add_argument("--notebook-dir", metavar="DIR",
-                     help="directory searched for report notebooks (default: notebooks/), e.g. "
-                          "--notebook-dir tests/fixtures/notebooks")
+                     help=f"directory searched for report notebooks (default: the bundled notebooks, "
+                          f"{paths.NOTEBOOK_DIR}), e.g. --notebook-dir tests/fixtures/notebooks")
     run.add_argument("--progress", choices=("auto", "rich", "plain", "none"), default="auto",
                      help="progress display: rich bar on a terminal, plain log lines otherwise (default: auto), e.g. --progress plain")
     run.add_argument("--recycle-after", type=int, default=50, metavar="N",
@@ -117,8 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def options_from_args(args: argparse.Namespace):
-    from smartcity.runner.build import Options, UsageError
-
     formats = tuple(dict.fromkeys(_csv_list(args.format)))
     if not formats:
         raise UsageError("--format needs at least one of html, pdf")
@@ -145,11 +189,23 @@ def options_from_args(args: argparse.Namespace):
     )
 
 
+def configure_logging(verbose: int = 0, quiet: int = 0) -> int:
+    """-v/-q to log levels: the runner's own messages at INFO by default, DEBUG with -v, WARNING with -q,
+    ERROR with -qq; the libraries' messages at WARNING, DEBUG with -vv. Returns the runner's level."""
+    level = {0: logging.INFO, 1: logging.WARNING}.get(quiet, logging.ERROR) if quiet else (
+        logging.DEBUG if verbose else logging.INFO)
+    logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.WARNING,
+                        format="%(name)s: %(levelname)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("smartcity").setLevel(level)
+    return level
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from smartcity.runner.build import EXIT_INTERRUPTED, EXIT_USAGE, Build, UsageError
-
+    level = configure_logging(args.verbose, args.quiet)
+    if level > logging.INFO and args.progress == "auto":
+        args.progress = "none"
     try:
         opts = options_from_args(args)
         result = Build(opts).run()
@@ -159,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if result.exit_code == EXIT_FAILED and args.progress == "none":
+        # the summary went nowhere: the failures still have to be told
+        for entry in result.entries:
+            if entry.get("status") in ("failed", "timeout"):
+                err = entry.get("error") or {}
+                log.error("%s [%s] %s: %s", entry.get("id"), entry["status"], err.get("ename"), err.get("message"))
     return result.exit_code
 
 

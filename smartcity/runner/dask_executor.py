@@ -13,7 +13,7 @@ import threading
 import uuid
 from typing import Iterable, Iterator
 
-from smartcity.runner.worker import error_record, failed_result
+from smartcity.runner.worker import WorkerRuntime, error_record, failed_result
 
 log = logging.getLogger("smartcity.runner")
 
@@ -24,8 +24,6 @@ _runtimes: list = []
 def _runtime(recycle_after: int):
     rt = getattr(_local, "runtime", None)
     if rt is None:
-        from smartcity.runner.worker import WorkerRuntime
-
         rt = WorkerRuntime(recycle_after=recycle_after)
         _local.runtime = rt
         _runtimes.append(rt)
@@ -37,7 +35,7 @@ def _close_runtimes() -> None:   # pragma: no cover - runs at worker exit
     for rt in _runtimes:
         try:
             rt.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - best-effort cleanup
             pass
 
 
@@ -46,7 +44,7 @@ def run_report_task(task: dict, data: dict | None, recycle_after: int = 50) -> d
     rt = _runtime(recycle_after)
     try:
         rt.maintain()
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever failed, the kernel is replaced
         rt.stop_kernel()
     return rt.run(dict(task, data=data))
 
@@ -55,7 +53,7 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, address: str, jobs: int, recycle_after: int = 50):
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client, LocalCluster  # noqa: PLC0415 - start-up: dask, only for --executor dask
 
         self.recycle_after = recycle_after
         self.cluster = None
@@ -68,7 +66,7 @@ class DaskExecutor:
         self._futures: list = []
 
     def run(self, tasks: Iterable[dict]) -> Iterator[dict]:
-        from dask.distributed import as_completed
+        from dask.distributed import as_completed  # noqa: PLC0415 - start-up: dask, only for --executor dask
 
         tasks = list(tasks)
         if not tasks:
@@ -86,7 +84,7 @@ class DaskExecutor:
             task = by_key[fut.key]
             try:
                 res = fut.result()
-            except Exception as exc:   # worker lost, (de)serialisation problems ...
+            except Exception as exc:  # noqa: BLE001 - worker lost, (de)serialisation problems ...
                 res = failed_result(task["id"], error_record(type(exc).__name__, str(exc) or repr(exc), "dask"))
             fut.release()
             yield res
@@ -95,14 +93,14 @@ class DaskExecutor:
         try:
             if self._futures:
                 self.client.cancel(self._futures, force=True)
-        except Exception:
+        except Exception:  # noqa: BLE001 - best-effort cleanup
             pass
         try:
             self.client.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - best-effort cleanup
             pass
         if self.cluster is not None:
             try:
                 self.cluster.close()
-            except Exception:
+            except Exception:  # noqa: BLE001 - best-effort cleanup
                 pass

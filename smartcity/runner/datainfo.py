@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from smartcity import paths
 from smartcity.datafiles import data_checksum, data_files
 from smartcity.runner import fingerprint
 from smartcity.runner.fsutil import atomic_write
@@ -55,7 +56,7 @@ class DataInfo:
 
     def cities_of(self, year: int) -> list[tuple[str, str]]:
         """Cities with at least one figure (any level) in that edition of the data."""
-        return [tuple(c) for c in self.cities.get(str(year), [])]
+        return [(c[0], c[1]) for c in self.cities.get(str(year), [])]
 
     def edition_cities_of(self, year: int) -> list[tuple[str, str]]:
         """Every city of the edition by the catalogue, plus any other city the data has for it."""
@@ -71,8 +72,6 @@ class DataInfo:
 
 
 def _data_dir() -> Path:
-    from smartcity import paths
-
     return Path(paths.DATA_DIR)
 
 
@@ -119,8 +118,8 @@ def load_info(data: str | list[str] | None, cache_dir: Path | None, year: int | 
 
 def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum: str, catalogue: str,
           year: int | None, history: str) -> DataInfo:
-    from smartcity import catalogue as cat
-    from smartcity.dataset import load_dataset
+    from smartcity import catalogue as cat  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
+    from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
     try:
         ds = load_dataset(param, year=year, history=history)
@@ -143,13 +142,13 @@ def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum:
         categories_in_data[str(y)] = sorted(set(rows.loc[rows["level"] == "category", "category"]))
         levels[str(y)] = sorted(set(rows["level"]))
     categories = [[c.name_de, c.name_en, c.slug] for c in cat.CATEGORIES]
-    labels = {}
+    labels: dict[str, dict[str, list[str]]] = {}
     for year in ds.years:
         labels[str(year)] = {}
         for lang in ("de", "en"):
             try:
                 labels[str(year)][lang] = [cat.category_label(c.name_de, int(year), lang) for c in cat.CATEGORIES]
-            except Exception:
+            except Exception:  # noqa: BLE001 - the catalogue names stand in
                 labels[str(year)][lang] = [c.name_en if lang == "en" else c.name_de for c in cat.CATEGORIES]
     return DataInfo(source=ds.source, param=param, checksum=checksum, catalogue=catalogue,
                     is_sample=bool(ds.is_sample), years=[int(y) for y in ds.years], cities=cities,
@@ -160,6 +159,6 @@ def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum:
 
 
 def load_dataset_for_bundle(info: DataInfo):
-    from smartcity.dataset import load_dataset
+    from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
     return load_dataset(info.param, year=info.year_option, history=info.history)

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from smartcity import paths
+
 SCOPES = ("city", "category", "edition")
 #: output folder (or file stem) of the standard report of each scope
 STANDARD_DIRS = {"city": "staedte", "category": "kategorien", "edition": "uebersicht"}
@@ -73,7 +75,7 @@ def discover_notebooks(directory: str | Path | None = None, include_templates: b
     Notebooks without ``smartcity`` metadata are ignored.
     """
     if directory is None:
-        from smartcity.paths import NOTEBOOK_DIR as directory
+        directory = paths.NOTEBOOK_DIR
     directory = Path(directory)
     specs = []
     for path in sorted(directory.glob("*.ipynb")):
@@ -96,7 +98,7 @@ def find_notebook(ref: str, directory: str | Path | None = None) -> NotebookSpec
     directory if it exists there, otherwise from ``directory`` (default ``notebooks/``).
     """
     if directory is None:
-        from smartcity.paths import NOTEBOOK_DIR as directory
+        directory = paths.NOTEBOOK_DIR
     p = Path(ref)
     is_bare = p.name == ref and ref not in (".", "..")
     if is_bare and p.suffix == ".ipynb" and not p.exists():

@@ -11,6 +11,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
+from smartcity import __version__
 from smartcity.runner.fsutil import sha256_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # smartcity/
@@ -19,7 +20,9 @@ _CODE_SUFFIXES = {".py", ".toml", ".json", ".css", ".html", ".j2", ".jinja", ".t
 
 
 #: package parts that do not influence a report's content (render/ has its own digest)
-NOT_REPORT_CODE = ("render", "runner", "sample.py", "screenshot.py", "__main__.py")
+NOT_REPORT_CODE = ("render", "runner", "sample.py", "screenshot.py", "__main__.py",
+                   # an installed wheel carries data/ and notebooks/ inside the package: they have their own digests
+                   "data", "notebooks")
 
 
 def _tree_digest(root: Path, exclude: tuple[Path, ...] = (), suffixes: set[str] | None = _CODE_SUFFIXES) -> str:
@@ -54,7 +57,11 @@ def library_code_version() -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def package_version(name: str = "smartcity") -> str:
+def package_version(name: str | None = None) -> str:
+    """Installed version of the distribution ``name``; without a name, this project's own version
+    (``smartcity.__version__``, right also in a checkout whose installed metadata is stale)."""
+    if name is None:
+        return __version__
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -63,9 +70,8 @@ def package_version(name: str = "smartcity") -> str:
 
 def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
     """Versions for the manifest, read from package metadata (no imports)."""
-    out = {"python": platform.python_version()}
-    for name in ("smartcity", "papermill", "nbclient", "nbconvert", "pandas", "matplotlib", "weasyprint",
-                 *extra):
+    out = {"python": platform.python_version(), "smartcity": package_version()}
+    for name in ("papermill", "nbclient", "nbconvert", "pandas", "matplotlib", "weasyprint", *extra):
         out[name] = package_version(name)
     return out
 

@@ -5,11 +5,12 @@ tables sortable and filterable, and the page is fully usable without JavaScript.
 """
 from __future__ import annotations
 
+import json
 from html import escape
 from pathlib import Path
 
 from smartcity.runner.fsutil import atomic_write
-from smartcity.runner.manifest import AVAILABLE
+from smartcity.runner.manifest import AVAILABLE, MANIFEST_NAME
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
 TEXT = {
@@ -197,10 +198,6 @@ def _other_lang_link(other_lang: tuple[str, str] | None, t: dict) -> str:
 def write_index(year_dir: Path, m: dict, lang: str = "de") -> Path:
     """Write this tree's index page; when the edition has both a German and an English tree
     (`reports/<year>/` and `reports/<year>/en/`), both pages link to each other."""
-    import json
-
-    from smartcity.runner.manifest import MANIFEST_NAME
-
     year_dir = Path(year_dir)
     if lang not in ("de", "en"):
         return atomic_write(year_dir / "index.html", render_index(m, lang))

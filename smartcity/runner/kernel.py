@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 
 import nbformat
+from jupyter_client import KernelClient, KernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -98,8 +101,8 @@ class WarmKernel:
         self.env = env
         self.preload = tuple(preload)
         self.startup_timeout = startup_timeout
-        self.km = None
-        self.kc = None
+        self.km: KernelManager | None = None   # nbclient's AsyncKernelManager at run time
+        self.kc: KernelClient | None = None
         self.reports_run = 0
         self.started = False
         self._dirty = False
@@ -113,14 +116,12 @@ class WarmKernel:
                                 startup_timeout=int(self.startup_timeout))
         self.km = client.create_kernel_manager()
         if os.name == "posix":   # unix sockets: no open TCP ports, no "unencrypted TCP" warning
-            import tempfile
-
             self._ipc_dir = tempfile.mkdtemp(prefix="sc-k-")
             self.km.transport = "ipc"
             self.km.ip = os.path.join(self._ipc_dir, "k")
         env = dict(os.environ if self.env is None else self.env)
         env.pop("JPY_PARENT_PID", None)
-        kwargs = {"env": env}
+        kwargs: dict[str, object] = {"env": env}
         if self.cwd:
             kwargs["cwd"] = self.cwd
         run_sync(self.km.start_kernel)(**kwargs)
@@ -156,14 +157,14 @@ class WarmKernel:
     @property
     def pid(self) -> int | None:
         try:
-            return self.km.provisioner.process.pid  # type: ignore[union-attr]
+            return self.km.provisioner.process.pid  # type: ignore[attr-defined]  # the local provisioner's
         except AttributeError:
             return None
 
     def alive(self) -> bool:
         try:
-            return bool(self.km is not None and run_sync(self.km.is_alive)())
-        except Exception:
+            return bool(self.km is not None and run_sync(self.km.is_alive)())  # type: ignore[arg-type]  # async at run time
+        except Exception:  # noqa: BLE001 - any failure means not alive
             return False
 
     def shutdown(self) -> None:
@@ -174,12 +175,12 @@ class WarmKernel:
         if kc is not None:
             try:
                 kc.stop_channels()
-            except Exception:
+            except Exception:  # noqa: BLE001 - best-effort cleanup
                 pass
         if km is not None:
             try:
                 run_sync(km.shutdown_kernel)(now=True)
-            except Exception:
+            except Exception:  # noqa: BLE001 - shutdown failed: kill the process
                 pid = getattr(getattr(km, "provisioner", None), "process", None)
                 if pid is not None:
                     try:
@@ -188,12 +189,10 @@ class WarmKernel:
                         pass
             try:
                 run_sync(km.cleanup_resources)()
-            except Exception:
+            except Exception:  # noqa: BLE001 - best-effort cleanup
                 pass
         ipc_dir = getattr(self, "_ipc_dir", None)
         if ipc_dir:
-            import shutil
-
             shutil.rmtree(ipc_dir, ignore_errors=True)
 
     # ------------------------------------------------------------------ execution
@@ -254,13 +253,13 @@ class WarmKernel:
         except DeadKernelError:
             status, usable = "failed", False
             error = self._mark(nb_man, "DeadKernelError", "the kernel died while executing this cell")
-        except Exception as exc:  # protocol errors etc.: the kernel state is unknown
+        except Exception as exc:  # noqa: BLE001 - protocol errors etc.: the kernel state is unknown
             status, usable = "failed", False
             error = self._mark(nb_man, type(exc).__name__, str(exc) or repr(exc))
         finally:
             try:
                 nb_man.notebook_complete()
-            except Exception:
+            except Exception:  # noqa: BLE001 - best-effort cleanup
                 pass
         nb = nb_man.nb
         try:
@@ -293,7 +292,7 @@ class WarmKernel:
                     "error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"]))
             try:
                 nb_man.cell_exception(cell, cell_index=idx)
-            except Exception:
+            except Exception:  # noqa: BLE001 - best-effort cleanup
                 pass
         return info
 

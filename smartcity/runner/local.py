@@ -13,10 +13,11 @@ import signal
 import time
 from collections import deque
 from dataclasses import dataclass
-from multiprocessing.connection import wait
-from typing import Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, Iterable, Iterator
 
-from smartcity.runner.worker import error_record, failed_result
+from smartcity.runner.worker import WorkerRuntime, error_record, failed_result
 
 log = logging.getLogger("smartcity.runner")
 
@@ -32,7 +33,6 @@ def _worker_main(conn, config: dict) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _term)
-    from smartcity.runner.worker import WorkerRuntime
 
     runtime = WorkerRuntime(preload=config.get("preload"), recycle_after=config.get("recycle_after", 50),
                             kernel_cwd=config.get("kernel_cwd"))
@@ -40,7 +40,7 @@ def _worker_main(conn, config: dict) -> None:
         try:
             runtime.start_kernel()
             conn.send(("ready", os.getpid(), runtime.kernel_pid))
-        except Exception as exc:  # the first task will try again and report the error
+        except Exception as exc:  # noqa: BLE001 - the first task will try again and report the error
             conn.send(("ready", os.getpid(), None))
             log.warning("worker %s: kernel start failed: %s", os.getpid(), exc)
         while True:
@@ -55,7 +55,7 @@ def _worker_main(conn, config: dict) -> None:
             conn.send(("result", result))
             try:
                 runtime.maintain()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - logged; the next task restarts the kernel
                 log.warning("worker %s: kernel restart failed: %s", os.getpid(), exc)
             conn.send(("kernel", runtime.kernel_pid))
     except (SystemExit, KeyboardInterrupt, BrokenPipeError):
@@ -66,8 +66,8 @@ def _worker_main(conn, config: dict) -> None:
 
 @dataclass
 class _Worker:
-    process: mp.Process
-    conn: object
+    process: BaseProcess
+    conn: Connection
     kernel_pid: int | None = None
     task: dict | None = None
     started: float = 0.0
@@ -110,7 +110,7 @@ class LocalExecutor:
         self._kill_pid(w.kernel_pid)
         try:
             w.process.kill()
-        except Exception:
+        except Exception:  # noqa: BLE001 - best-effort cleanup
             pass
         w.process.join(timeout=5)
         self._forget(w)
@@ -119,7 +119,7 @@ class LocalExecutor:
         """Close the connection to a stopped worker and drop it from the pool."""
         try:
             w.conn.close()
-        except Exception:
+        except Exception:  # noqa: BLE001 - best-effort cleanup
             pass
         if w in self._workers:
             self._workers.remove(w)
@@ -134,7 +134,7 @@ class LocalExecutor:
         for w in workers:
             try:
                 w.conn.send(("stop",))
-            except Exception:
+            except Exception:  # noqa: BLE001 - best-effort cleanup
                 pass
         deadline = time.monotonic() + 15
         for w in workers:
@@ -167,7 +167,7 @@ class LocalExecutor:
                             continue
                         w.task, w.started = task, time.monotonic()
                 # wait for messages or dead workers
-                handles = {}
+                handles: dict[Any, _Worker] = {}
                 for w in self._workers:
                     handles[w.conn] = w
                     handles[w.process.sentinel] = w

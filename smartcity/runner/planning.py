@@ -122,7 +122,7 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
         elif spec.scope == "category":
             if selection.narrowed and not selection.categories and not selection.notebooks:
                 continue
-            for index, (name_de, name_en, slug) in enumerate(info.categories):
+            for index, (name_de, _name_en, slug) in enumerate(info.categories):
                 if scopes_filtered["category"] and name_de not in selection.categories:
                     continue
                 params = {**common, "category": name_de}

@@ -53,9 +53,10 @@ class RichProgress(PlainProgress):
 
     def __init__(self, stream=None):
         super().__init__(stream)
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
+        # rich: only for the progress bar on a terminal, not for CI logs or a no-change rerun
+        from rich.console import Console  # noqa: PLC0415
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 
         self.console = Console(file=self.stream)
         self.progress = Progress(

@@ -16,12 +16,16 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smartcity.runner.kernel import WarmKernel
 
 
 def block_slow_optional_imports() -> None:
     """``jsonschema`` optionally imports ``rfc3987_syntax``, which compiles an Earley grammar at import
     time (1-3 s per process).  nbformat never validates IRI formats, so runner processes do without it."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 KERNEL_PRELUDE = "import sys as _s\n_s.modules.setdefault('rfc3987_syntax', None)\ndel _s\n"
@@ -41,7 +45,7 @@ class WorkerRuntime:
     def __init__(self, kernel_name: str = "python3", preload: tuple[str, ...] | None = None,
                  recycle_after: int = 50, kernel_cwd: str | None = None):
         block_slow_optional_imports()
-        from smartcity.runner.kernel import DEFAULT_PRELOAD
+        from smartcity.runner.kernel import DEFAULT_PRELOAD  # noqa: PLC0415 - papermill/nbclient (seconds), after block_slow_optional_imports; the parent never needs them
 
         self.kernel_name = kernel_name
         if preload is None:
@@ -49,7 +53,7 @@ class WorkerRuntime:
         self.preload = DEFAULT_PRELOAD if preload is None else tuple(preload)
         self.recycle_after = recycle_after
         self.kernel_cwd = kernel_cwd
-        self.kernel = None
+        self.kernel: WarmKernel | None = None
         self._kernel_env_key: str | None = None
         self._data_dirs: dict[str, Path] = {}
         self._tmp = Path(tempfile.mkdtemp(prefix="smartcity-worker-"))
@@ -64,7 +68,7 @@ class WorkerRuntime:
         return key, env
 
     def start_kernel(self, data_dir: Path | None = None, render_warmup: bool = True) -> None:
-        from smartcity.runner.kernel import WarmKernel
+        from smartcity.runner.kernel import WarmKernel  # noqa: PLC0415 - papermill/nbclient (seconds), after block_slow_optional_imports; the parent never needs them
 
         key, env = self._kernel_env(data_dir)
         self.stop_kernel()
@@ -103,7 +107,7 @@ class WorkerRuntime:
 
     @staticmethod
     def warm_renderer() -> None:
-        import smartcity.render  # noqa: F401  (nbconvert, WeasyPrint)
+        import smartcity.render  # noqa: F401, PLC0415 - warm-up: nbconvert and WeasyPrint load while the kernel starts
 
     # ------------------------------------------------------------------ data shipped by a remote client
     def _materialise(self, data: dict) -> tuple[Path, list[str] | None]:
@@ -127,7 +131,7 @@ class WorkerRuntime:
                   "timings": {}, "worker": f"{socket.gethostname()}:{os.getpid()}"}
         try:
             self._run(task, result)
-        except Exception as exc:  # anything unexpected in the worker itself
+        except Exception as exc:  # noqa: BLE001 - anything unexpected in the worker itself
             result["status"] = "failed"
             result["error"] = exception_error(exc, "runner")
             if self.kernel is not None:
@@ -137,7 +141,7 @@ class WorkerRuntime:
         return result
 
     def _run(self, task: dict, result: dict) -> None:
-        from smartcity.runner.kernel import prepare_notebook
+        from smartcity.runner.kernel import prepare_notebook  # noqa: PLC0415 - papermill/nbclient (seconds), after block_slow_optional_imports; the parent never needs them
 
         params = dict(task["parameters"])
         data_dir = None
@@ -163,7 +167,7 @@ class WorkerRuntime:
         self._render(task, outcome.nb, result)
 
     def _render(self, task: dict, nb, result: dict) -> None:
-        from smartcity.render import ReportMeta, render_html, render_pdf
+        from smartcity.render import ReportMeta, render_html, render_pdf  # noqa: PLC0415 - nbconvert, WeasyPrint (seconds)
 
         meta_kwargs = dict(task["meta"])
         meta_kwargs.setdefault("generated", datetime.date.today())
@@ -181,7 +185,7 @@ class WorkerRuntime:
                 t = time.monotonic()
                 result["outputs"]["pdf"] = render_pdf(html, meta)
                 result["timings"]["pdf"] = round(time.monotonic() - t, 3)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a rendering failure fails this report only
             result["status"] = "failed"
             result["outputs"] = {}
             result["error"] = exception_error(exc, stage)
@@ -209,6 +213,6 @@ def failed_result(task_id: str, error: dict, status: str = "failed") -> dict:
 
 
 def _dumps(nb) -> str:
-    import nbformat
+    import nbformat  # noqa: PLC0415 - jsonschema (seconds): the parent imports this module for a no-change rerun
 
     return nbformat.writes(nb)
