@@ -76,7 +76,7 @@ def _latest_year(data: Any) -> int | None:
     try:
         from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up cost, see the top of the module
 
-        return int(load_dataset(data).latest_year)  # type: ignore[arg-type]  # a list: several files
+        return int(load_dataset(data).latest_year)
     except Exception as exc:  # noqa: BLE001 - the report still renders, with a subtitle without a year
         log.warning("cannot tell the edition from the notebook's data (%s); set --year", exc)
         return None

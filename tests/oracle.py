@@ -281,7 +281,6 @@ def _in_order(text: str, items: list[str]) -> bool:
 def check_city(r, o: Oracle) -> list[str]:
     """Every checked claim of a city report (``smartcity.report.CityReport``)."""
     lang, city, year = r.lang, r.city, r.year
-    shown_city = name(city, lang)
     problems: list[str] = []
 
     def bad(section: str, msg: str) -> None:

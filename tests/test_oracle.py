@@ -18,10 +18,10 @@ from smartcity.paths import DATA_DIR
 if not (DATA_DIR / "scores.csv").exists():
     pytest.skip("data/scores.csv not built yet", allow_module_level=True)
 
-from oracle import Oracle, check_category, check_city, check_overview  # noqa: E402
+from oracle import Oracle, check_category, check_city, check_overview
 
-from smartcity import analysis as an  # noqa: E402
-from smartcity import catalogue, report  # noqa: E402
+from smartcity import analysis as an
+from smartcity import catalogue, report
 
 YEARS = list(range(2019, 2026))
 LANGS = ["de", "en"]

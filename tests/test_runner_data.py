@@ -4,6 +4,7 @@ reports the data holds nothing for (planned as skipped, with the reason; exit co
 Planning needs no kernel; the builds in the slow tests use the tiny fixture notebooks."""
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 from collections import Counter
@@ -169,9 +170,8 @@ def test_dask_workers_receive_every_data_file(tmp_path, monkeypatch):
     executed = json.loads((out / "2025" / "_notebooks" / "staedte__krefeld.ipynb").read_text())
     injected = next("".join(c["source"]) for c in executed["cells"]
                     if "injected-parameters" in c["metadata"].get("tags", []))
-    namespace: dict = {}
-    exec(injected, namespace)
-    shipped = [Path(p) for p in namespace["data"]]
+    data_line = next(line for line in injected.splitlines() if line.startswith("data = "))
+    shipped = [Path(p) for p in ast.literal_eval(data_line.removeprefix("data = "))]
     assert [p.name for p in shipped] == ["gesamt_2025.csv", "gesamt_2025.csv"] and shipped[0] != shipped[1]
     assert str(tmp_path) not in str(shipped[0])          # copies in the worker's temp directory
 
