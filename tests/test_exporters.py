@@ -90,7 +90,7 @@ def test_own_notebook_reading_a_user_file_carries_its_title_and_source():
     meta = report_meta(_with_parameters('year = 2025\ndata = "/daten/ergebnisse_2025.xlsx"\ncity = "Krefeld"',
                                         {"scope": "city", "title": "Digitalcheck", "slug": "digitalcheck"}))
     assert meta.kind_label == "Digitalcheck" and meta.subtitle == "Digitalcheck · Smart City Index 2025"
-    assert not meta.is_sample and meta.data_note == "Datenquelle: ergebnisse_2025.xlsx"
+    assert not meta.is_sample and meta.data_note == "Datenquelle: Bitkom Smart City Index 2025"
 
 
 @pytest.mark.parametrize("exporter", [SmartcityHTMLExporter, SmartcityPDFExporter])
