@@ -16,7 +16,8 @@ from smartcity.runner import fingerprint, manifest
 from smartcity.runner.datainfo import DataError, DataInfo, load_info
 from smartcity.runner.discovery import NotebookError, discover_notebooks, find_notebook
 from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha256_bytes, sha256_file, unlink_quiet
-from smartcity.runner.planning import DEFAULT_LANG, FORMATS, LANGS, Job, Selection, plan_jobs, report_dir
+from smartcity.runner.planning import (ALL_FORMATS, DEFAULT_LANG, LANGS, Job, Selection, output_path, plan_jobs,
+                                       report_dir)
 
 log = logging.getLogger("smartcity.runner")
 
@@ -33,7 +34,7 @@ class Options:
     cities: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     notebooks: list[str] = field(default_factory=list)
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = ("html", "pdf")
     lang: str = "de"
     data: str | None = None
     out: Path | None = None
@@ -47,6 +48,7 @@ class Options:
     progress: str = "auto"
     recycle_after: int = 50
     peers: list[str] | None = None   # --peers: names for every city report's ``peers``; None = notebook default
+    config: str | None = None        # --config: publisher settings (smartcity/publisher.py)
 
 
 @dataclass
@@ -145,8 +147,16 @@ class Build:
     def plan(self) -> list[Job]:
         o = self.opts
         for fmt in o.formats:
-            if fmt not in FORMATS:
-                raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+            if fmt not in ALL_FORMATS:
+                raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(ALL_FORMATS)})")
+        publisher = None
+        if o.config:
+            from smartcity.publisher import PublisherConfigError, load_publisher
+
+            try:
+                publisher = load_publisher(o.config).as_dict()
+            except PublisherConfigError as exc:
+                raise UsageError(str(exc)) from None
         if o.lang not in LANGS:
             raise UsageError(f"unknown language {o.lang!r} ({' or '.join(LANGS)})")
         cities = resolve_cities(o.cities)
@@ -181,7 +191,8 @@ class Build:
         self.year = year
         self.year_dir = report_dir(self.out, year, o.lang)
         sel = Selection(cities=cities, categories=categories, notebooks=explicit)
-        jobs = plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel, peers=peers)
+        jobs = plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel, peers=peers,
+                         publisher=publisher)
         if peers is not None and not any(j.scope == "city" for j in jobs):
             raise UsageError("--peers applies to city reports only, and none are selected "
                              "(add --city NAME or a city-scope --notebook)")
@@ -230,7 +241,7 @@ class Build:
                 "checksum": info.checksum if info else None,
                 "catalogue_checksum": info.catalogue if info else None,
             },
-            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "formats": list(self.opts.formats),
+            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "config": self.opts.config, "formats": list(self.opts.formats),
                         "executor": self.opts.executor, "jobs": self.jobs_n, "timeout": self.opts.timeout, "force": self.opts.force},
             "summary": dict(manifest.summarise(entries), duration=round(time.monotonic() - self.t0, 2)),
             "reports": entries,
@@ -250,16 +261,16 @@ class Build:
                 rel = job.outputs[fmt]
                 atomic_write(yd / rel, data)
                 outputs[fmt] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data)}
-            for fmt in FORMATS:                     # a format not rebuilt now would be stale
+            for fmt in ALL_FORMATS:                 # a format not rebuilt now would be stale
                 if fmt not in outputs:
-                    unlink_quiet(yd / f"{job.id}.{fmt}")
+                    unlink_quiet(yd / output_path(job.id, fmt))
             unlink_quiet(failed_nb)
             if self.opts.keep_notebooks and res.get("notebook"):
                 atomic_write(kept_nb, res["notebook"])
             entry = self._entry(job, "built", outputs=outputs, built_at=manifest.now_iso())
         else:
-            for fmt in FORMATS:                     # never leave a stale report where this one belongs
-                unlink_quiet(yd / f"{job.id}.{fmt}")
+            for fmt in ALL_FORMATS:                 # never leave a stale report where this one belongs
+                unlink_quiet(yd / output_path(job.id, fmt))
             entry = self._entry(job, status, error=_public_error(res.get("error")))
             if res.get("notebook"):
                 atomic_write(failed_nb, res["notebook"])
@@ -458,7 +469,7 @@ def _sort_key(e: dict):
 
 def plan_notebook(path: str | Path, *, year: int | None = None, data: str | None = None, lang: str = "de",
                   cities: list[str] | None = None, categories: list[str] | None = None,
-                  formats: tuple[str, ...] = FORMATS, out: Path | None = None,
+                  formats: tuple[str, ...] = ("html", "pdf"), out: Path | None = None,
                   notebook_dir: Path | None = None, peers: list[str] | None = None) -> list[Job]:
     """Plan the reports of one explicit notebook (any path, templates included) through the discovery
     mechanism, exactly as ``--notebook PATH`` does; nothing is executed."""

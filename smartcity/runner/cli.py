@@ -66,7 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "included), a file name there (city_report.ipynb) or a path to any report "
                           "notebook; repeatable, e.g. --notebook notebooks/_template.ipynb")
     sel.add_argument("--format", default="html,pdf", metavar="LIST",
-                     help="output formats, comma-separated (default: html,pdf), e.g. --format html")
+                     help="output formats, comma-separated (default: html,pdf); summary: the one-page "
+                          "'Auf einen Blick' PDF of each city report (staedte/<city>-kurzfassung.pdf), "
+                          "e.g. --format html or --format summary --city Krefeld")
+    sel.add_argument("--config", metavar="FILE",
+                     help="publisher settings (office, logo, accent colour, contact, foreword, imprint) "
+                          "for cover, page footer, PDF metadata and HTML; see docs/publisher.md, e.g. "
+                          "--config docs/examples/report.toml")
     sel.add_argument("--lang", choices=("de", "en"), default="de",
                      help="report language (default: de); English reports get their own tree "
                           "reports/<year>/en/ with its own index and manifest, e.g. --lang en")
@@ -112,9 +118,9 @@ def options_from_args(args: argparse.Namespace):
     formats = tuple(dict.fromkeys(_csv_list(args.format)))
     if not formats:
         raise UsageError("--format needs at least one of html, pdf")
-    bad = [f for f in formats if f not in ("html", "pdf")]
+    bad = [f for f in formats if f not in ("html", "pdf", "summary")]
     if bad:
-        raise UsageError(f"unknown format {', '.join(bad)} (choose from html, pdf)")
+        raise UsageError(f"unknown format {', '.join(bad)} (choose from html, pdf, summary)")
     executor = args.executor.strip()
     if executor not in ("local", "dask") and not executor.startswith(("tcp://", "tls://", "ucx://")):
         raise UsageError(f"--executor must be local, dask or tcp://HOST:PORT, not {executor!r}")
@@ -131,7 +137,7 @@ def options_from_args(args: argparse.Namespace):
         jobs=args.jobs, force=args.force, timeout=args.timeout if args.timeout and args.timeout > 0 else None,
         executor=executor, keep_notebooks=args.keep_notebooks, bundle=args.bundle,
         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else None, progress=args.progress,
-        recycle_after=max(1, args.recycle_after),
+        recycle_after=max(1, args.recycle_after), config=args.config,
     )
 
 

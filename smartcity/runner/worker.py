@@ -163,7 +163,7 @@ class WorkerRuntime:
         self._render(task, outcome.nb, result)
 
     def _render(self, task: dict, nb, result: dict) -> None:
-        from smartcity.render import ReportMeta, render_html, render_pdf
+        from smartcity.render import ReportMeta, render_html, render_pdf, render_summary_pdf
 
         meta_kwargs = dict(task["meta"])
         meta_kwargs.setdefault("generated", datetime.date.today())
@@ -181,6 +181,11 @@ class WorkerRuntime:
                 t = time.monotonic()
                 result["outputs"]["pdf"] = render_pdf(html, meta)
                 result["timings"]["pdf"] = round(time.monotonic() - t, 3)
+            if "summary" in formats:
+                stage = "summary"
+                t = time.monotonic()
+                result["outputs"]["summary"] = render_summary_pdf(html, meta)
+                result["timings"]["summary"] = round(time.monotonic() - t, 3)
         except Exception as exc:
             result["status"] = "failed"
             result["outputs"] = {}
