@@ -112,11 +112,13 @@ def at_a_glance(ds, city: str, year: int, lang: str = "de", peers: list[str] | N
     rank_text = fmt.rank(h.rank, lang)
     figures = [(rank_text[0].upper() + rank_text[1:], w["of_one"] if h.n_cities == 1 else w["of_cities"].format(n=h.n_cities)),
                (fmt.number(h.score, lang), f'{w["points"]} ({w["median"].format(median=fmt.number(h.median, lang))})')]
-    if h.direction == "new":
+    if h.prev_year is None:   # the first edition in the data: nothing to compare with
+        figures.append((w["no_prev"], w["no_prev_label"]))
+    elif h.direction == "new":
         figures.append((w["new"], w["new_label"]))
     elif h.direction == "returning" and h.last_year is not None:
         figures.append((w["returning"], w["returning_label"].format(year=h.last_year, rank=h.last_rank)))
-    elif h.rank_change is None or h.prev_year is None:
+    elif h.rank_change is None:
         figures.append((w["no_prev"], w["no_prev_label"]))
     else:
         change = "±0" if h.rank_change == 0 else f"{h.rank_change:+d}".replace("-", "−")
@@ -172,7 +174,7 @@ def at_a_glance(ds, city: str, year: int, lang: str = "de", peers: list[str] | N
                 li.append("<li>" + e(w["lever_line"].format(
                     name=r["name"], current=fmt.number(r["current"], lang), target=fmt.number(r["target_score"], lang),
                     # "100 Punkte" needs no label; a median or mean says which one
-                    target_label="" if r["target"] == "max" else f' ({book["levers"][f"short_{r['target']}"]})',
+                    target_label="" if r["target"] == "max" else " ({})".format(book["levers"]["short_" + r["target"]]),
                     by_places=fmt.by_places(int(r["ranks_gained"]), lang), new_rank=fmt.rank(int(r["new_rank"]), lang),
                 )) + "</li>")
             parts.append(f'<dd><ol class="glance-levers">{"".join(li)}</ol></dd>')
