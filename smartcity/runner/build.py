@@ -142,6 +142,7 @@ class Build:
         self.progress = None
         self._jobs: dict[str, Job] = {}
         self._last_manifest = 0.0
+        self.publisher: dict | None = None
 
     # -- planning
     def plan(self) -> list[Job]:
@@ -149,12 +150,12 @@ class Build:
         for fmt in o.formats:
             if fmt not in ALL_FORMATS:
                 raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(ALL_FORMATS)})")
-        publisher = None
+        publisher = self.publisher = None
         if o.config:
             from smartcity.publisher import PublisherConfigError, load_publisher
 
             try:
-                publisher = load_publisher(o.config).as_dict()
+                publisher = self.publisher = load_publisher(o.config).as_dict()
             except PublisherConfigError as exc:
                 raise UsageError(str(exc)) from None
         if o.lang not in LANGS:
@@ -358,6 +359,7 @@ class Build:
             from smartcity.runner.index_page import write_index
 
             write_index(yd, self._index_manifest(), lang=self.opts.lang)
+            self._write_portal()
         finally:
             if old_handler is not None:
                 signal.signal(signal.SIGINT, old_handler)
@@ -372,6 +374,12 @@ class Build:
         else:
             code = EXIT_OK
         return BuildResult(code, self.year, yd, entries, summary, time.monotonic() - self.t0)
+
+    def _write_portal(self) -> None:
+        """The readers' pages (smartcity/runner/portal.py), rewritten for every tree under ``out``."""
+        from smartcity.runner.portal import write_site
+
+        write_site(self.out, self.info, self.publisher)
 
     def _index_manifest(self) -> dict:
         import json
