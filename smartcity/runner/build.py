@@ -141,6 +141,8 @@ class Build:
         self.t0 = time.monotonic()
         self.progress = None
         self._jobs: dict[str, Job] = {}
+        self._planned: list[Job] = []
+        self.progress_prefix = ""   # "2024/en/" when several trees are built in one run (runner/history.py)
         self._last_manifest = 0.0
         self.publisher: dict | None = None
 
@@ -316,7 +318,22 @@ class Build:
     def run(self) -> BuildResult:
         from smartcity.runner.progress import make_progress
 
-        jobs = self.plan()
+        todo = self.prepare()
+        self.progress = progress = make_progress(self.opts.progress)
+        progress.start(len(self._planned), len(self._planned) - len(todo), f"Smart City Index {self.year}")
+        interrupted = False
+        try:
+            if todo:
+                self._execute(todo)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.stop()
+        return self.finish(interrupted)
+
+    def prepare(self) -> list[Job]:
+        """Plan, carry over what is kept, and return the jobs that are not up to date."""
+        jobs = self._planned = self.plan()
         yd = self.year_dir
         yd.mkdir(parents=True, exist_ok=True)
         # the default language's tree contains the others (<year>/en/): leave their files to their own builds
@@ -340,17 +357,11 @@ class Build:
                                             build_duration=prev.get("build_duration", prev.get("duration")))
             else:
                 todo.append(job)
-        self.progress = progress = make_progress(self.opts.progress)
-        label = f"Smart City Index {self.year}"
-        progress.start(len(jobs), len(jobs) - len(todo), label)
-        interrupted = False
-        try:
-            if todo:
-                self._execute(todo)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            progress.stop()
+        return todo
+
+    def finish(self, interrupted: bool, portal: bool = True) -> BuildResult:
+        """Bundles, manifest, status page and portal; the summary and the exit code."""
+        jobs, yd = self._planned, self.year_dir
         old_handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted else None
         try:
             if not interrupted and self.opts.bundle:
@@ -359,7 +370,8 @@ class Build:
             from smartcity.runner.index_page import write_index
 
             write_index(yd, self._index_manifest(), lang=self.opts.lang)
-            self._write_portal()
+            if portal:
+                self._write_portal()
         finally:
             if old_handler is not None:
                 signal.signal(signal.SIGINT, old_handler)
@@ -374,6 +386,20 @@ class Build:
         else:
             code = EXIT_OK
         return BuildResult(code, self.year, yd, entries, summary, time.monotonic() - self.t0)
+
+    def record(self, job: Job, res: dict) -> dict:
+        """Write one finished report's outputs and its manifest entry (and the manifest now and then)."""
+        entry = self._record_result(job, res)
+        self.entries[job.id] = entry
+        err = entry.get("error") or {}
+        note = f"{err.get('ename')}: {err.get('message')}".strip() if err else ""
+        self.progress.finished(self._progress_id(job), entry["status"], entry.get("duration"), note[:160])
+        if time.monotonic() - self._last_manifest > 1.0:   # resumable after a crash, cheap
+            self.write_manifest()
+        return entry
+
+    def _progress_id(self, job: Job) -> str:
+        return self.progress_prefix + job.id
 
     def _write_portal(self) -> None:
         """The readers' pages (smartcity/runner/portal.py), rewritten for every tree under ``out``."""
@@ -412,14 +438,7 @@ class Build:
         tasks = list(tasks)
         try:
             for res in executor.run(tasks):
-                job = self._jobs[res["id"]]
-                entry = self._record_result(job, res)
-                self.entries[job.id] = entry
-                err = entry.get("error") or {}
-                note = f"{err.get('ename')}: {err.get('message')}".strip() if err else ""
-                self.progress.finished(job.id, entry["status"], entry.get("duration"), note[:160])
-                if time.monotonic() - self._last_manifest > 1.0:   # resumable after a crash, cheap
-                    self.write_manifest()
+                self.record(self._jobs[res["id"]], res)
         finally:
             close = getattr(executor, "close", None)
             if close:

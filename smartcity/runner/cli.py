@@ -24,6 +24,10 @@ examples:
                                                      Krefeld compared with a fixed peer group
   python run_reports.py --notebook city_report.ipynb --city Krefeld
   python run_reports.py --notebook notebooks/_template.ipynb --city Krefeld
+  python run_reports.py --year all --lang de,en        every edition in both languages, one portal
+                                                     -> reports/index.html, reports/<year>/index.html ...
+  python run_reports.py --city Krefeld --config docs/examples/report.toml --format pdf,summary
+                                                     the city's own branded report and its one-page summary
   python run_reports.py --year 2024 --format html --lang en --out /tmp/reports
                                                      -> /tmp/reports/2024/en/staedte/krefeld.html ...
   python run_reports.py --data meine_daten.xlsx --jobs 4 --bundle
@@ -48,8 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run_reports.py", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sel = p.add_argument_group("what to build")
-    sel.add_argument("--year", type=int, metavar="YEAR",
-                     help="edition to build (default: the latest edition in the data), e.g. --year 2024")
+    sel.add_argument("--year", metavar="YEAR|LIST|all",
+                     help="edition to build (default: the latest edition in the data); several "
+                          "comma-separated, or all: every edition into one site with one portal, "
+                          "e.g. --year 2024 or --year all")
     sel.add_argument("--city", action="append", default=[], metavar="NAME",
                      help="only this city's reports; repeatable; official name, slug or alias, e.g. "
                           "--city Krefeld --city muenchen. An unknown name fails at once with suggestions")
@@ -73,9 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="publisher settings (office, logo, accent colour, contact, foreword, imprint) "
                           "for cover, page footer, PDF metadata and HTML; see docs/publisher.md, e.g. "
                           "--config docs/examples/report.toml")
-    sel.add_argument("--lang", choices=("de", "en"), default="de",
+    sel.add_argument("--lang", default="de", metavar="de|en|de,en",
                      help="report language (default: de); English reports get their own tree "
-                          "reports/<year>/en/ with its own index and manifest, e.g. --lang en")
+                          "reports/<year>/en/ with its own portal and manifest; de,en builds both, "
+                          "e.g. --lang en or --year all --lang de,en")
     sel.add_argument("--data", metavar="PATH",
                      help="score data to use instead of the bundled sample (any format the loaders "
                           "accept), e.g. --data ergebnisse_2025.xlsx")
@@ -131,14 +138,43 @@ def options_from_args(args: argparse.Namespace):
         peers = _name_list(args.peers)
         if not peers:
             raise UsageError('--peers needs at least one city name, e.g. --peers "Düsseldorf,Duisburg,Neuss"')
+    years, langs = parse_years(args.year), parse_langs(args.lang)
     return Options(
-        year=args.year, cities=args.city, categories=args.category, notebooks=args.notebook,
-        formats=formats, lang=args.lang, peers=peers, data=args.data, out=Path(args.out) if args.out else None,
+        year=years[0] if years and len(years) == 1 else None, cities=args.city, categories=args.category, notebooks=args.notebook,
+        formats=formats, lang=langs[0], peers=peers, data=args.data, out=Path(args.out) if args.out else None,
         jobs=args.jobs, force=args.force, timeout=args.timeout if args.timeout and args.timeout > 0 else None,
         executor=executor, keep_notebooks=args.keep_notebooks, bundle=args.bundle,
         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else None, progress=args.progress,
         recycle_after=max(1, args.recycle_after), config=args.config,
     )
+
+
+def parse_years(value: str | None) -> list[int] | None:
+    """``None`` (latest), ``[]`` (all editions) or the listed editions."""
+    from smartcity.runner.build import UsageError
+
+    if value is None:
+        return None
+    if value.strip().lower() in ("all", "alle"):
+        return []
+    years = []
+    for part in _csv_list(value):
+        if not part.isdigit() or len(part) != 4:
+            raise UsageError(f"--year: {part!r} is not an edition; use e.g. --year 2024, --year 2023,2024 or --year all")
+        years.append(int(part))
+    if not years:
+        raise UsageError("--year needs an edition, e.g. --year 2024 or --year all")
+    return list(dict.fromkeys(years))
+
+
+def parse_langs(value: str) -> list[str]:
+    from smartcity.runner.build import UsageError
+
+    langs = ["de", "en"] if value.strip().lower() == "all" else list(dict.fromkeys(_csv_list(value)))
+    bad = [lang for lang in langs if lang not in ("de", "en")]
+    if bad or not langs:
+        raise UsageError(f"--lang: unknown language {', '.join(bad) or repr(value)} (choose de, en or de,en)")
+    return langs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,7 +184,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         opts = options_from_args(args)
-        result = Build(opts).run()
+        years, langs = parse_years(args.year), parse_langs(args.lang)
+        if (years is not None and len(years) != 1) or len(langs) > 1:
+            from smartcity.runner.history import HistoryBuild
+
+            # years: None = the latest edition (e.g. --lang de,en alone), [] = every edition
+            result = HistoryBuild(opts, years, langs).run()
+        else:
+            result = Build(opts).run()
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
