@@ -88,10 +88,42 @@ def render_pdf(html: str, meta: ReportMeta, *, variant: str | None = PDF_VARIANT
     document = HTML(string=html, base_url=".").render(font_config=fc, stylesheets=stylesheets)
 
     _set_metadata(document, meta)
-    options: dict = {"pdf_tags": True}
+    return _write(document, variant)
+
+
+def _write(document, variant: str | None) -> bytes:
+    options: dict = {"pdf_tags": True, "finisher": _scope_table_headers}
     if variant:
         options["pdf_variant"] = variant
     return document.write_pdf(**options)
+
+
+def _scope_table_headers(document, pdf) -> None:
+    """Give every table header cell a /Scope (PDF/UA-1 7.5, the pdfua check UA-15-003).
+
+    WeasyPrint links data cells to their headers (/Headers, /ID) but leaves /Scope off the /TH
+    cells themselves. A header in a row of headers labels its column; a header in a row with
+    data cells (``<th scope="row">``) labels its row.
+    """
+    import pydyf
+
+    by_ref = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
+
+    def role(obj) -> str:
+        return str(obj.get("S", "")).lstrip("/")
+
+    for row in by_ref.values():
+        if row.get("Type") != "/StructElem" or role(row) != "TR":
+            continue
+        cells = [by_ref.get(k) for k in row.get("K", []) if isinstance(k, bytes)]
+        cells = [c for c in cells if c is not None and role(c) in ("TH", "TD")]
+        scope = "/Column" if all(role(c) == "TH" for c in cells) else "/Row"
+        for c in cells:
+            if role(c) == "TH":
+                attrs = c.get("A")
+                if not isinstance(attrs, pydyf.Dictionary):
+                    attrs = c["A"] = pydyf.Dictionary({"O": "/Table"})
+                attrs["Scope"] = scope
 
 
 def _set_metadata(document, meta: ReportMeta) -> None:
@@ -161,7 +193,4 @@ def render_summary_pdf(report_html: str, meta: ReportMeta, *, variant: str | Non
     stylesheets = [*base_stylesheets(), _page_stylesheet(page_css(meta)), _summary_stylesheet()]
     document = HTML(string=page, base_url=".").render(font_config=fc, stylesheets=stylesheets)
     _set_metadata(document, meta)
-    options: dict = {"pdf_tags": True}
-    if variant:
-        options["pdf_variant"] = variant
-    return document.write_pdf(**options)
+    return _write(document, variant)
