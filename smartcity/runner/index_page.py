@@ -45,7 +45,7 @@ TEXT = {
 }
 
 CSS = """
-:root{--fg:#1d2733;--muted:#5b6875;--line:#d9dee4;--accent:#005eb8;--ok:#1a7f37;--bad:#b42318;--bg:#f6f8fa}
+:root{--fg:#1d2733;--muted:#5b6875;--line:#d9dee4;--accent:#005eb8;--ok:#146c2e;--bad:#b42318;--bg:#f6f8fa}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 "DejaVu Sans",Arial,Helvetica,sans-serif;color:var(--fg);background:#fff}
 header{background:var(--accent);color:#fff;padding:1.4rem 2rem}header h1{margin:0;font-size:1.6rem}
 header p{margin:.3rem 0 0;opacity:.9}header a{color:#fff}main{max-width:72rem;margin:0 auto;padding:1rem 2rem 3rem}
