@@ -179,6 +179,8 @@ def _html_filter(html: str) -> str:
         if part.tag == "table":
             wrap = lxml.html.Element("div")
             wrap.set("class", "table-wrap")
+            # a wide table scrolls sideways on small screens: keyboard users must reach it (WCAG 2.1.1)
+            wrap.set("tabindex", "0")
             wrap.append(part)
             part = wrap
         out.append(lxml.html.tostring(part, encoding="unicode", method="html"))

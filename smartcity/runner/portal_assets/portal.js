@@ -15,10 +15,10 @@
   var compare = document.getElementById("compare"), compareBody = document.getElementById("compare-body");
   var MAX = 4;
 
-  function norm(s) {
-    return s.toLowerCase().replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue").replace(/ß/g, "ss")
-      .normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-  }
+  // "Düsseldorf" is found by "düss", "duess" and "duss"
+  function plain(s) { return s.toLowerCase().replace(/ß/g, "ss").normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
+  function spelled(s) { return plain(s.toLowerCase().replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue")); }
+  function matches(name, needle) { return plain(name).indexOf(needle) >= 0 || spelled(name).indexOf(needle) >= 0; }
   function fill(t, o) { return t.replace(/\{(\w+)\}/g, function (m, k) { return o[k]; }); }
 
   // ---- sort
@@ -45,9 +45,9 @@
 
   // ---- filter and search (table and map together)
   function applyFilter() {
-    var needle = norm(q.value.trim()), l = land.value, s = size.value, shown = 0, visible = {};
+    var needle = plain(q.value.trim()), l = land.value, s = size.value, shown = 0, visible = {};
     rows.forEach(function (r) {
-      var ok = (!needle || norm(r.dataset.name).indexOf(needle) >= 0) && (!l || r.dataset.land === l) &&
+      var ok = (!needle || matches(r.dataset.name, needle)) && (!l || r.dataset.land === l) &&
                (!s || r.dataset.size === s);
       r.hidden = !ok;
       if (ok) { shown++; visible[r.dataset.slug] = true; }
