@@ -36,6 +36,9 @@ TEXT = {
         "skip": "Zur Rangliste springen", "editions": "Ausgaben", "all_editions": "Alle Ausgaben",
         "language": "Sprache", "reports": "Berichte",
         "overview": "Bundesweite Übersicht", "ranking": "Rangliste {year}",
+        "intro": "Der Smart City Index {year} vergleicht {n} Großstädte in fünf Kategorien: Verwaltung, IT und "
+                 "Kommunikation, Energie und Umwelt, Mobilität sowie Gesellschaft und Bildung. Städte mit Bericht sind "
+                 "in der Rangliste und auf der Karte verlinkt; bis zu vier Städte lassen sich nebeneinander vergleichen.",
         "search": "Stadt suchen", "land": "Land", "all_laender": "Alle Länder",
         "size": "Größenklasse", "all_sizes": "Alle Größen",
         "size.100-200k": "100.000 bis 200.000 Einwohner", "size.200-500k": "200.000 bis 500.000 Einwohner",
@@ -63,6 +66,9 @@ TEXT = {
         "skip": "Skip to the ranking", "editions": "Editions", "all_editions": "All editions",
         "language": "Language", "reports": "Reports",
         "overview": "National overview", "ranking": "Ranking {year}",
+        "intro": "The Smart City Index {year} compares {n} large cities in five categories: administration, IT and "
+                 "communication, energy and environment, mobility, and society and education. Cities with a report are "
+                 "linked in the ranking and on the map; up to four cities can be compared side by side.",
         "search": "Find a city", "land": "State", "all_laender": "All states",
         "size": "Size class", "all_sizes": "All sizes",
         "size.100-200k": "100,000 to 200,000 inhabitants", "size.200-500k": "200,000 to 500,000 inhabitants",
@@ -205,9 +211,11 @@ class Site:
             o = outputs.get(("category", name_de))
             if o and "html" in o:
                 links.append(f'<li><a href="{escape(o["html"])}">{escape(cat_labels[i])}</a></li>')
-        if links:
-            parts.append(f'<section class="reports" aria-labelledby="reports-title"><h2 id="reports-title">'
-                         f'{escape(t["reports"])}</h2><ul>{"".join(links)}</ul></section>\n')
+        parts.append('<div class="top-grid"><div>')
+        parts.append(f'<section class="reports" aria-labelledby="reports-title"><h2 id="reports-title">'
+                     f'{escape(t["reports"])}</h2><p>{escape(t["intro"].format(year=year, n=len(rows)))}</p>'
+                     + (f'<ul>{"".join(links)}</ul>' if links else "") + '</section>\n')
+        parts.append('</div>' + self._map(year, lang, rows, outputs) + '</div>\n')
         parts.append(self._ranking(year, lang, rows, outputs, cat_labels, prev, tree))
         parts.append("</main>\n")
         data = m.get("data") or {}
@@ -279,12 +287,11 @@ class Site:
             for rank, _score in r["cats"]:
                 cells.append(f'<td class="num" data-v="{"" if rank is None else rank}">{"–" if rank is None else rank}</td>')
             land = r["land"] if lang == "de" else r["land_en"]
-            cells.append(f'<td data-v="{escape(land)}">{escape(land)}</td>')
+            cells.append(f'<td class="land" data-v="{escape(land)}">{escape(land)}</td>')
             cells.append(f'<td class="links">{files}</td>')
             out.append(f'<tr data-slug="{escape(r["slug"])}" data-name="{escape(r["city"])}" '
                        f'data-land="{escape(r["land"])}" data-size="{escape(r["size"])}">{"".join(cells)}</tr>\n')
         out.append("</tbody></table></div>\n</section>\n")
-        out.append(self._map(year, lang, rows, outputs))
         return "".join(out)
 
     def _map(self, year, lang, rows, outputs) -> str:
