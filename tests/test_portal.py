@@ -146,3 +146,31 @@ def test_summary_format_plans_city_reports_only(info_and_data):
     jobs = plan_notebook("notebooks/city_report.ipynb", cities=["Krefeld"], formats=("summary",))
     assert [j.outputs for j in jobs] == [{"summary": "staedte/krefeld-kurzfassung.pdf"}]
     assert plan_notebook("notebooks/overview_report.ipynb", formats=("summary",)) == []
+
+
+@pytest.mark.slow
+def test_summary_pdf_next_to_the_report(tmp_path):
+    """--format summary adds the one-page PDF and keeps the report built from the same inputs."""
+    import io
+
+    from pypdf import PdfReader
+
+    from smartcity.runner.cli import main
+
+    args = ["--city", "Krefeld", "--notebook", "city_report", "--out", str(tmp_path), "--progress", "none", "--jobs", "1"]
+    assert main([*args, "--format", "html,pdf"]) == 0
+    tree = tmp_path / "2025" / "staedte"
+    before = {p.name: p.read_bytes() for p in tree.iterdir()}
+    assert main([*args, "--format", "summary"]) == 0
+    summary = PdfReader(io.BytesIO((tree / "krefeld-kurzfassung.pdf").read_bytes()))
+    assert len(summary.pages) == 1
+    text = summary.pages[0].extract_text()
+    assert "Auf einen Blick" in text and "Platz 41" in text and "71,4" in text
+    assert {p.name: p.read_bytes() for p in tree.iterdir() if p.name in before} == before   # kept, unchanged
+    m = json.loads((tmp_path / "2025" / MANIFEST_NAME).read_text())
+    entry = next(e for e in m["reports"] if e["id"] == "staedte/krefeld")
+    assert set(entry["outputs"]) == {"html", "pdf", "summary"}
+    report = PdfReader(io.BytesIO(before["krefeld.pdf"]))
+    assert "Auf einen Blick" in report.pages[1].extract_text()     # page 2 of the report is the summary
+    assert main([*args, "--format", "html,pdf,summary"]) == 0       # everything up to date now
+    assert json.loads((tmp_path / "2025" / MANIFEST_NAME).read_text())["summary"]["skipped"] >= 1

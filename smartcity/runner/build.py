@@ -264,8 +264,14 @@ class Build:
                 rel = job.outputs[fmt]
                 atomic_write(yd / rel, data)
                 outputs[fmt] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data)}
-            for fmt in ALL_FORMATS:                 # a format not rebuilt now would be stale
-                if fmt not in outputs:
+            prev = self.prev.get(job.id) or {}
+            for fmt in ALL_FORMATS:                 # a format not rebuilt now would be stale ...
+                if fmt in outputs:
+                    continue
+                kept = (prev.get("outputs") or {}).get(fmt)
+                if kept and prev.get("key") == job.key and _output_intact(yd, kept):
+                    outputs[fmt] = kept             # ... unless it comes from the same inputs (--format summary)
+                else:
                     unlink_quiet(yd / output_path(job.id, fmt))
             unlink_quiet(failed_nb)
             if self.opts.keep_notebooks and res.get("notebook"):
@@ -469,6 +475,14 @@ class Build:
                     p.log(f"    executed notebook: {self.year_dir / e['failed_notebook']}")
         if interrupted:
             p.log("Interrupted: finished reports are kept; run the same command again to continue.")
+
+
+def _output_intact(year_dir: Path, record: dict) -> bool:
+    path = year_dir / record.get("path", "")
+    try:
+        return path.stat().st_size == record.get("bytes") and sha256_file(path) == record.get("sha256")
+    except OSError:
+        return False
 
 
 def _public_error(err: dict | None) -> dict | None:
