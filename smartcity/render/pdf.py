@@ -164,7 +164,8 @@ def summary_html(report_html: str, meta: ReportMeta) -> str:
     start = report_html.find(GLANCE_START)
     end = report_html.find(GLANCE_END, start)
     if start < 0 or end < 0:
-        raise ValueError("the report has no 'Auf einen Blick' section (only city reports have one)")
+        raise ValueError("the report has no 'Auf einen Blick' section for --format summary (only city reports "
+                         "have one: a cell r.at_a_glance() in the city notebook, as in notebooks/city_report.ipynb)")
     section = report_html[start:end + len(GLANCE_END)]
     p = meta.publisher
     logo = f'<img src="{p.logo}" alt="{escape(p.logo_alt)}">' if p and p.logo else ""
