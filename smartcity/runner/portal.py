@@ -313,13 +313,12 @@ class Site:
                             f'<title>{escape(label)}</title>{circle}</a>')
             else:   # no report built for this city: a dot without a link
                 dots.append(f'<g class="nolink" data-slug="{escape(r["slug"])}"><title>{escape(label)}</title>{circle}</g>')
-        from smartcity.geo import ATTRIBUTION, ATTRIBUTION_EN
-
+        attribution = mp["attribution"][lang]
         return (f'<section id="map" aria-labelledby="map-title"><h2 id="map-title">{escape(t["map"])}</h2>'
                 f'<figure class="map"><svg viewBox="0 0 {mp["width"]} {mp["height"]}" xmlns="http://www.w3.org/2000/svg" '
                 f'aria-labelledby="map-svg-title"><title id="map-svg-title">{escape(title)}</title>'
                 f'<g aria-hidden="true">{shapes}</g><g>{"".join(dots)}</g></svg>'
-                f'<figcaption>{escape(title)}. {escape(ATTRIBUTION if lang == "de" else ATTRIBUTION_EN)}</figcaption></figure></section>\n')
+                f'<figcaption>{escape(title)}. {escape(attribution)}</figcaption></figure></section>\n')
 
     # -- all editions
     def write_overview(self, lang: str) -> Path:

@@ -14,7 +14,7 @@ from smartcity.runner import fingerprint
 from smartcity.runner.datainfo import DataInfo
 from smartcity.runner.fsutil import atomic_write
 
-PORTAL_SCHEMA = 1
+PORTAL_SCHEMA = 2
 MAP_WIDTH = 360.0      # SVG user units; the page scales it
 MAP_MIN_STEP = 0.6     # drop outline points closer than this (SVG units): smaller pages, same look
 
@@ -38,7 +38,7 @@ def compute_portal_data(info: DataInfo) -> dict:
     import pandas as pd
 
     from smartcity import analysis as an
-    from smartcity import catalogue, fmt
+    from smartcity import catalogue, fmt, geo
     from smartcity.dataset import load_dataset
 
     ds = load_dataset(info.param)
@@ -75,7 +75,8 @@ def compute_portal_data(info: DataInfo) -> dict:
         editions[str(year)] = rows
     return {"schema": PORTAL_SCHEMA, "checksum": info.checksum, "editions": editions,
             "categories": [[c.name_de, c.name_en, c.slug] for c in catalogue.CATEGORIES],
-            "map": {"laender": laender, "width": MAP_WIDTH, "height": _map_height()}}
+            "map": {"laender": laender, "width": MAP_WIDTH, "height": _map_height(),
+                    "attribution": {"de": geo.ATTRIBUTION, "en": geo.ATTRIBUTION_EN}}}
 
 
 def _map_height() -> float:
