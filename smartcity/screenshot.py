@@ -33,7 +33,8 @@ def main(pages: int = 3, dpi: int = 45) -> int:
         subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", str(pages + 1), str(pdf), str(out / "p")],
                        check=True)
         images = [Image.open(p).convert("RGB") for p in sorted(out.glob("p-*.png"))]
-        images = [images[0]] + images[2:pages + 1]  # cover and body pages, not the contents page
+        # cover, "Auf einen Blick" and the first body page; not the contents page (page 3)
+        images = images[:2] + images[3:pages + 1]
         w, h = images[0].size
         sheet = Image.new("RGB", (w * len(images) + 10 * (len(images) - 1), h), "white")
         for i, im in enumerate(images):
