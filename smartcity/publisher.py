@@ -94,13 +94,22 @@ def contrast_ratio(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def darken_to_contrast(colour: str, background: str = "#ffffff", target: float = AA_CONTRAST) -> str:
-    """The same hue, darkened in small steps until it reaches ``target`` against ``background``."""
+#: light backgrounds the accent is set on as text: white, the table zebra (report.css), and in
+#: the summary's key figures and the portal its own tint (:func:`tint`)
+ZEBRA = "#f3f6f8"
+
+
+def backgrounds(accent: str) -> tuple[str, ...]:
+    return ("#ffffff", ZEBRA, tint(accent))
+
+
+def darken_to_contrast(colour: str, target: float = AA_CONTRAST) -> str:
+    """The same hue, darkened in small steps until it reaches ``target`` on every background it is used on."""
     r, g, b = parse_hex(colour)
     for step in range(101):
         f = 1 - step / 100
         c = "#{:02x}{:02x}{:02x}".format(round(r * f), round(g * f), round(b * f))
-        if contrast_ratio(c, background) >= target:
+        if all(contrast_ratio(c, bg) >= target for bg in backgrounds(c)):
             return c
     return "#000000"
 
@@ -212,11 +221,12 @@ def load_publisher(path: str | Path) -> Publisher:
             raise PublisherConfigError(path, "accent", accent, "not a hex colour", 'write it as "#rrggbb", e.g. "#00643c"')
         accent = "#" + "".join(ch * 2 for ch in accent[1:]) if len(accent) == 4 else accent
         accent = accent.lower()
-        ratio = contrast_ratio(accent, "#ffffff")
+        ratio, background = min((contrast_ratio(accent, bg), bg) for bg in backgrounds(accent))
         if ratio < AA_CONTRAST:
+            where = "white" if background == "#ffffff" else f"its background {background}"
             raise PublisherConfigError(
                 path, "accent", accent,
-                f"contrast against white is {ratio:.2f}:1, below the WCAG AA minimum of {AA_CONTRAST}:1 "
+                f"contrast against {where} is {ratio:.2f}:1, below the WCAG AA minimum of {AA_CONTRAST}:1 "
                 "for headings, links and the portal header",
                 f'use a darker shade, e.g. accent = "{darken_to_contrast(accent)}"')
     web = _text(path, "web", raw)
