@@ -52,7 +52,7 @@ CITY = notebook(
     'peers: Optional[list[str]] = None  # fixed peer group, e.g. ["Düsseldorf", "Duisburg", "Neuss"]; None: same '
     "Land, same size class and the nearest cities",
     "from smartcity.report import CityReport\n\nr = CityReport(city, year=year, data=data, lang=lang, peers=peers, history=history)\nr.notice()",
-    ["r.summary()", "r.trend_text()", "r.trajectory_chart()", "r.profile_text()", "r.category_chart()",
+    ["r.at_a_glance()", "r.summary()", "r.trend_text()", "r.trajectory_chart()", "r.profile_text()", "r.category_chart()",
      "r.category_table()", "r.strengths_text()", "r.indicator_chart()", "r.peers_text()", "r.peers_chart()",
      "r.levers_text()", "r.levers_table()", "r.method_note()"],
     "# City report\n\nOne city, one edition: rank and score, categories, strengths and weaknesses, trend, peers and levers. "

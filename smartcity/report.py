@@ -289,6 +289,12 @@ class CityReport(_Report):
     def title(self) -> Markdown:
         return Markdown(f"# {fmt.city(self.city, self.lang)}: Smart City Index {self.year}")
 
+    def at_a_glance(self):
+        """The one-page summary that opens the report ("Auf einen Blick", smartcity/glance.py)."""
+        from smartcity.glance import at_a_glance
+
+        return at_a_glance(self.ds, self.city, self.year, self.lang, peers=self.peers)
+
     def summary(self) -> Markdown:
         return Markdown(narrative.headline_text(self.ds, self.city, self.year, self.lang, heading=True).text)
 

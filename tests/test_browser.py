@@ -1,6 +1,6 @@
 """Open the built reports in headless Chromium: every link resolves, every image loads, no console errors.
 
-Builds index.html plus one city, one category and the overview report (the real notebooks if they
+Builds the status page plus one city, one category and the overview report (the real notebooks if they
 exist, else the runner's fixture notebooks), serves reports/<year>/ on 127.0.0.1 and drives Chromium
 through the DevTools protocol (websocket-client, no Selenium, no downloads, no network).
 """
@@ -194,7 +194,7 @@ def _check_links(base: str, page_url: str, info: dict) -> list[str]:
 def test_index_and_one_report_of_each_kind(site, browser):
     base, result = site
     entries = {e["id"]: e for e in result.entries}
-    pages = ["index.html"]
+    pages = ["status.html"]
     for kind in ("city", "category", "edition"):
         e = next(e for e in result.entries if e["kind"] == kind and e.get("standard", True))
         pages.append(e["outputs"]["html"]["path"])
@@ -208,8 +208,8 @@ def test_index_and_one_report_of_each_kind(site, browser):
             broken = [i for i in info["images"] if not i["complete"] or i["width"] <= 0]
             assert not broken, (rel, broken)
             assert not _check_links(base, url, info), (rel, _check_links(base, url, info))
-            if rel == "index.html":
-                # every report is linked (HTML and PDF) from the landing page
+            if rel == "status.html":
+                # every report is linked (HTML and PDF) from the status page
                 for e in entries.values():
                     for o in e["outputs"].values():
                         assert o["path"] in info["links"], o["path"]

@@ -281,7 +281,7 @@ def test_index_page_lists_reports_with_status():
     assert "National overview" in english and ">skipped<" in english and "holds no figures" in english
 
 
-def test_german_and_english_index_pages_link_to_each_other(tmp_path):
+def test_german_and_english_status_pages_link_to_each_other(tmp_path):
     import json
 
     from smartcity.runner.index_page import write_index
@@ -292,12 +292,13 @@ def test_german_and_english_index_pages_link_to_each_other(tmp_path):
     de_dir.mkdir()
     (de_dir / MANIFEST_NAME).write_text(json.dumps(m))
     write_index(de_dir, m, "de")
-    assert "English version" not in (de_dir / "index.html").read_text()  # no English tree yet
+    assert "English version" not in (de_dir / "status.html").read_text()  # no English tree yet
+    assert 'href="index.html"' in (de_dir / "status.html").read_text()     # back to the portal
     en_dir.mkdir()
     (en_dir / MANIFEST_NAME).write_text(json.dumps(m))
     write_index(en_dir, m, "en")
-    assert 'href="en/index.html" hreflang="en" lang="en">English version<' in (de_dir / "index.html").read_text()
-    assert 'href="../index.html" hreflang="de" lang="de">Deutsche Fassung<' in (en_dir / "index.html").read_text()
+    assert 'href="en/status.html" hreflang="en" lang="en">English version<' in (de_dir / "status.html").read_text()
+    assert 'href="../status.html" hreflang="de" lang="de">Deutsche Fassung<' in (en_dir / "status.html").read_text()
 
 
 def test_kernel_state_restore_in_process():

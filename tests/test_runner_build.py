@@ -75,7 +75,7 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
     assert statuses(m) == {"uebersicht": "built", "kategorien/verwaltung": "built",
                            "staedte/aachen": "built", "staedte/krefeld": "built"}
     assert (yd / "staedte" / "krefeld.html").is_file() and not (yd / "staedte" / "krefeld.pdf").exists()
-    assert (yd / "index.html").is_file() and no_partial_files(out)
+    assert (yd / "index.html").is_file() and (yd / "status.html").is_file() and no_partial_files(out)
     html = (yd / "staedte" / "krefeld.html").read_text()
     assert "Krefeld" in html
 
@@ -122,7 +122,7 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
     assert (yd / "staedte" / "krefeld.pdf").read_bytes().startswith(b"%PDF")
     # entries of reports not selected this time are kept in the manifest and the index
     assert statuses(m)["staedte/aachen"] == "up_to_date"
-    assert "aachen.html" in (yd / "index.html").read_text()
+    assert "aachen.html" in (yd / "status.html").read_text() and "aachen.html" in (yd / "index.html").read_text()
     code, m = run(out, nbdir, *sel, "--format", "html", "--force")
     assert set(statuses(m).values()) == {"built"}
 
@@ -140,23 +140,25 @@ def test_german_and_english_builds_coexist(tmp_path, nbdir):
     ed = yd / "en"
     assert en["options"]["lang"] == "en" and de["options"]["lang"] == "de"
     for rel in ("staedte/krefeld.html", "kategorien/verwaltung.html", "uebersicht.html", "index.html",
-                "manifest.json", "pakete/krefeld.zip"):
+                "status.html", "manifest.json", "pakete/krefeld.zip"):
         assert (ed / rel).is_file(), rel
     assert "(en)" in (ed / "staedte" / "krefeld.html").read_text()
     assert "(de)" in (yd / "staedte" / "krefeld.html").read_text()
     assert '<html lang="en">' in (ed / "index.html").read_text()
     assert '<html lang="de">' in (yd / "index.html").read_text()
-    # the English build left every German file alone but the index page, which now links to English
-    de_index = yd / "index.html"
-    assert {p: sha256_file(p) for p in de_files if p != de_index} == {p: h for p, h in de_files.items() if p != de_index}
-    assert 'href="en/index.html"' in de_index.read_text() and 'href="../index.html"' in (ed / "index.html").read_text()
+    # the English build left every German file alone but the portal and status pages, which now link to English
+    pages = {yd / "index.html", yd / "status.html"}
+    assert {p: sha256_file(p) for p in de_files if p not in pages} == {p: h for p, h in de_files.items() if p not in pages}
+    assert 'href="en/index.html"' in (yd / "index.html").read_text()
+    assert 'href="../index.html"' in (ed / "index.html").read_text()
+    assert 'href="en/status.html"' in (yd / "status.html").read_text()
     assert all(e["parameters"]["lang"] == "de" for e in json.loads((yd / "manifest.json").read_text())["reports"])
 
     # a rerun of each language skips everything; neither flips the other's cache
     for args in (sel, [*sel, "--lang", "en"], sel):
         code, m = run(out, nbdir, *args)
         assert code == 0 and set(statuses(m).values()) == {"up_to_date"}, statuses(m)
-    reports = {p: h for p, h in de_files.items() if p.suffix in (".html", ".zip") and p.name != "index.html"}
+    reports = {p: h for p, h in de_files.items() if p.suffix in (".html", ".zip") and p.name not in ("index.html", "status.html")}
     assert len(reports) == 4 and {p: sha256_file(p) for p in reports} == reports
 
 
@@ -232,7 +234,7 @@ def test_failures_timeouts_and_dead_kernels_do_not_stop_the_batch(tmp_path, nbdi
         assert not (yd / f"{rid}.html").exists()
         assert (yd / "_failed" / f"{rid.replace('/', '__')}.ipynb").is_file()
     assert no_partial_files(out)
-    assert "kaputt: Krefeld" in (yd / "index.html").read_text()
+    assert "kaputt: Krefeld" in (yd / "status.html").read_text()
 
 
 def test_no_state_leaks_between_reports_on_one_warm_kernel(tmp_path, nbdir, monkeypatch):
@@ -385,7 +387,7 @@ def test_bundle_per_city(tmp_path, nbdir):
         assert {r["city"] for r in rows} == {name} and {r["year"] for r in rows} == {str(m["year"])}
         entry = next(e for e in m["reports"] if e["id"] == f"staedte/{slug}")
         assert entry["bundle"]["sha256"] == sha256_file(zpath)
-    assert "pakete/krefeld.zip" in (yd / "index.html").read_text()
+    assert "pakete/krefeld.zip" in (yd / "status.html").read_text()
     # unchanged: the zip is not rewritten
     before = (yd / "pakete" / "krefeld.zip").stat().st_mtime_ns
     code, m = run(out, nbdir, "--city", "Krefeld", "--notebook", "city", "--bundle")

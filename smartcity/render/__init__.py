@@ -8,6 +8,6 @@ See docs/rendering.md.
 """
 from .html import render_html
 from .meta import LABELS, ReportMeta
-from .pdf import render_pdf
+from .pdf import render_pdf, render_summary_pdf
 
-__all__ = ["LABELS", "ReportMeta", "render_html", "render_pdf"]
+__all__ = ["LABELS", "ReportMeta", "render_html", "render_pdf", "render_summary_pdf"]

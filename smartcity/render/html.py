@@ -25,6 +25,8 @@ import nbformat
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+from smartcity.publisher import tint
+
 from .meta import ReportMeta
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -32,6 +34,9 @@ TEMPLATE_DIR = PACKAGE_DIR / "templates"
 CSS_DIR = PACKAGE_DIR / "css"
 TEMPLATE_NAME = "smartcity"
 TOC_MARKER = "<!--smartcity:toc-->"
+GLANCE_MARKER = "<!--smartcity:glance-->"
+GLANCE_START = '<section class="at-a-glance"'
+GLANCE_END = "<!--/at-a-glance-->"
 STYLE_ID = "smartcity-css"
 
 # What outputs may show, best first. No JavaScript, widgets, LaTeX (no MathJax) or mermaid.
@@ -174,6 +179,8 @@ def _html_filter(html: str) -> str:
         if part.tag == "table":
             wrap = lxml.html.Element("div")
             wrap.set("class", "table-wrap")
+            # a wide table scrolls sideways on small screens: keyboard users must reach it (WCAG 2.1.1)
+            wrap.set("tabindex", "0")
             wrap.append(part)
             part = wrap
         out.append(lxml.html.tostring(part, encoding="unicode", method="html"))
@@ -248,6 +255,13 @@ def _add_contents(html: str, meta: ReportMeta) -> str:
     if start < 0 or end < 0 or TOC_MARKER not in html:
         return html
     main = html[start:end]
+    # "Auf einen Blick" (smartcity/glance.py) opens the report: it goes before the contents
+    glance = ""
+    g_start = main.find(GLANCE_START)
+    g_end = main.find(GLANCE_END, g_start)
+    if g_start >= 0 and g_end >= 0:
+        glance = main[g_start:g_end + len(GLANCE_END)]
+        main = main[:g_start] + main[g_end + len(GLANCE_END):]
     entries: list[tuple[str, str]] = []
     used: set[str] = set()
 
@@ -280,7 +294,8 @@ def _add_contents(html: str, meta: ReportMeta) -> str:
         )
     else:
         toc = ""
-    return html[:start].replace(TOC_MARKER, toc) + main + html[end:]
+    head = html[:start].replace(GLANCE_MARKER, glance).replace(TOC_MARKER, toc)
+    return head + main + html[end:]
 
 
 # --------------------------------------------------------------------------- public API
@@ -288,6 +303,7 @@ def render_html(nb: nbformat.NotebookNode, meta: ReportMeta) -> str:
     """Render an executed notebook as one self-contained HTML page (see module docstring)."""
     exporter = _exporter()
     exporter.register_filter("sc_alt", _alt_filter(meta.label("figure")))
-    resources = {"sc": {"meta": meta, "css": report_css()}}
+    accent = meta.publisher.accent if meta.publisher else ""
+    resources = {"sc": {"meta": meta, "css": report_css(), "accent_light": tint(accent) if accent else ""}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return _add_contents(body, meta)

@@ -7,6 +7,7 @@ from typing import Sequence
 
 from babel.dates import format_date
 
+from smartcity.publisher import Publisher
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
 LANGS = ("de", "en")
@@ -26,6 +27,10 @@ LABELS: dict[str, dict[str, str]] = {
         "error": "Fehler bei der Berechnung",
         "error.text": "Dieser Abschnitt konnte nicht berechnet werden; das Ergebnis fehlt oder ist unvollständig.",
         "figure": "Abbildung",
+        "foreword": "Vorwort",
+        "imprint": "Impressum",
+        "published_by": "Herausgegeben von {office}",
+        "subject": "{kind} {title}, Smart City Index {year}",
         "locale": "de_DE",
     },
     "en": {
@@ -41,6 +46,10 @@ LABELS: dict[str, dict[str, str]] = {
         "error": "Calculation error",
         "error.text": "This section could not be computed; its result is missing or incomplete.",
         "figure": "Figure",
+        "foreword": "Foreword",
+        "imprint": "Imprint",
+        "published_by": "Published by {office}",
+        "subject": "{kind} {title}, Smart City Index {year}",
         "locale": "en_GB",
     },
 }
@@ -66,8 +75,11 @@ class ReportMeta:
     keywords: Sequence[str] | None = None
     data_note: str | None = None
     kind_label: str | None = None
+    publisher: Publisher | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.publisher, dict):
+            object.__setattr__(self, "publisher", Publisher.from_dict(self.publisher))
         if self.lang not in LANGS:
             raise ValueError(f"lang must be one of {LANGS}, not {self.lang!r}")
         if self.keywords is not None and not isinstance(self.keywords, tuple):
@@ -91,6 +103,29 @@ class ReportMeta:
     def document_title(self) -> str:
         """HTML <title>, PDF /Title and the running page header."""
         return f"{self.title} – {self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def document_author(self) -> str:
+        """PDF /Author and ``<meta name=author>``: the publishing office if there is one."""
+        return self.publisher.office if self.publisher else self.author
+
+    @property
+    def subject(self) -> str:
+        """PDF /Subject and ``<meta name=description>``: what the document is, and who publishes it."""
+        if self.year is None:
+            text = f"{self.kind_name} {self.title}"
+        else:
+            text = self.label("subject", kind=self.kind_name, title=self.title, year=self.year)
+        if self.publisher:
+            text += " – " + self.label("published_by", office=self.publisher.office)
+        return text
+
+    @property
+    def footer_text(self) -> str:
+        """The bottom-left page footer: publisher (if any) and date."""
+        if self.publisher:
+            return f"{self.publisher.office} · {self.generated_text}"
+        return self.generated_text
 
     @property
     def date_text(self) -> str:

@@ -18,6 +18,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from .html import CSS_DIR, STYLE_ID, report_css
+from smartcity.publisher import tint
+
 from .meta import ReportMeta
 
 PDF_VARIANT = "pdf/ua-1"
@@ -55,7 +57,7 @@ def page_css(meta: ReportMeta) -> str:
     rules = [
         "@page {",
         f"  @top-left {{ content: {_css_string(meta.document_title)}; }}",
-        f"  @bottom-left {{ content: {_css_string(meta.generated_text)}; }}",
+        f"  @bottom-left {{ content: {_css_string(meta.footer_text)}; }}",
         f"  @bottom-right {{ content: {counter}; }}",
     ]
     if meta.is_sample:
@@ -64,6 +66,8 @@ def page_css(meta: ReportMeta) -> str:
             " font-weight: 700; font-size: 8pt; }"
         )
     rules.append("}")
+    if meta.publisher and meta.publisher.accent:
+        rules.append(f":root {{ --accent: {meta.publisher.accent}; --accent-light: {tint(meta.publisher.accent)}; }}")
     return "\n".join(rules)
 
 
@@ -83,16 +87,111 @@ def render_pdf(html: str, meta: ReportMeta, *, variant: str | None = PDF_VARIANT
     stylesheets = [*base_stylesheets(), _page_stylesheet(page_css(meta))]
     document = HTML(string=html, base_url=".").render(font_config=fc, stylesheets=stylesheets)
 
-    md = document.metadata
-    md.title = meta.document_title
-    md.authors = [meta.author] if meta.author else []
-    md.description = meta.subtitle or None
-    md.keywords = meta.keyword_list
-    md.lang = meta.lang
-    md.created = md.modified = meta.generated.isoformat()
-    md.generator = "smartcity"
-    options: dict = {"pdf_tags": True}
+    _set_metadata(document, meta)
+    return _write(document, variant)
+
+
+def _write(document, variant: str | None) -> bytes:
+    options: dict = {"pdf_tags": True, "finisher": _scope_table_headers}
     if variant:
         options["pdf_variant"] = variant
     return document.write_pdf(**options)
 
+
+def _scope_table_headers(document, pdf) -> None:
+    """Give every table header cell a /Scope (PDF/UA-1 7.5, the pdfua check UA-15-003).
+
+    WeasyPrint links data cells to their headers (/Headers, /ID) but leaves /Scope off the /TH
+    cells themselves. A header in a row of headers labels its column; a header in a row with
+    data cells (``<th scope="row">``) labels its row.
+    """
+    import pydyf
+
+    by_ref = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
+
+    def role(obj) -> str:
+        return str(obj.get("S", "")).lstrip("/")
+
+    for row in by_ref.values():
+        if row.get("Type") != "/StructElem" or role(row) != "TR":
+            continue
+        cells = [by_ref.get(k) for k in row.get("K", []) if isinstance(k, bytes)]
+        cells = [c for c in cells if c is not None and role(c) in ("TH", "TD")]
+        scope = "/Column" if all(role(c) == "TH" for c in cells) else "/Row"
+        for c in cells:
+            if role(c) == "TH":
+                attrs = c.get("A")
+                if not isinstance(attrs, pydyf.Dictionary):
+                    attrs = c["A"] = pydyf.Dictionary({"O": "/Table"})
+                attrs["Scope"] = scope
+
+
+def _set_metadata(document, meta: ReportMeta) -> None:
+    md = document.metadata
+    md.title = meta.document_title
+    md.authors = [meta.document_author] if meta.document_author else []
+    md.description = meta.subject
+    md.keywords = meta.keyword_list
+    md.lang = meta.lang
+    md.created = md.modified = meta.generated.isoformat()
+    md.generator = "smartcity"
+
+
+# --------------------------------------------------------------------------- one-page summary
+SUMMARY_CSS = """
+@page summary { margin: 14mm 16mm 18mm 18mm; @top-left { content: none; } }
+body.summary-sheet { page: summary; }
+.summary-head { display: flex; align-items: center; gap: 6mm; border-bottom: 2px solid var(--accent);
+  padding-bottom: 3mm; margin-bottom: 4mm; }
+.summary-head img { max-height: 14mm; max-width: 50mm; }
+.summary-head h1 { font-size: 17pt; margin: 0; }
+.summary-head p { margin: 0; font-size: 8.5pt; color: var(--muted); }
+.summary-sheet .at-a-glance { break-after: auto; }
+.summary-sheet .at-a-glance h2 { font-size: 13pt; border-top: 0; padding-top: 0; margin: 0 0 3mm; }
+.summary-sheet .at-a-glance figure.chart img { max-height: 70mm; }
+"""
+
+
+def summary_html(report_html: str, meta: ReportMeta) -> str:
+    """A standalone page with the report's "Auf einen Blick" section and a compact heading.
+
+    Raises ``ValueError`` if the report has no such section (only city reports have one).
+    """
+    from html import escape
+
+    from .html import GLANCE_END, GLANCE_START
+
+    start = report_html.find(GLANCE_START)
+    end = report_html.find(GLANCE_END, start)
+    if start < 0 or end < 0:
+        raise ValueError("the report has no 'Auf einen Blick' section for --format summary (only city reports "
+                         "have one: a cell r.at_a_glance() in the city notebook, as in notebooks/city_report.ipynb)")
+    section = report_html[start:end + len(GLANCE_END)]
+    p = meta.publisher
+    logo = f'<img src="{p.logo}" alt="{escape(p.logo_alt)}">' if p and p.logo else ""
+    byline = [meta.label("published_by", office=p.office)] if p else []
+    byline.append(meta.generated_text)
+    if meta.is_sample:
+        byline.append(meta.label("sample"))
+    accent = (f"<style>:root {{ --accent: {p.accent}; --accent-light: {tint(p.accent)}; }}</style>"
+              if p and p.accent else "")
+    return (f'<!DOCTYPE html>\n<html lang="{meta.lang}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(meta.document_title)}</title>\n{accent}</head>\n"
+            f'<body class="report summary-sheet">\n<header class="summary-head">{logo}<div>'
+            f"<h1>{escape(meta.document_title)}</h1><p>{escape(' · '.join(byline))}</p></div></header>\n"
+            f"<main>\n{section}\n</main>\n</body>\n</html>\n")
+
+
+@lru_cache(maxsize=1)
+def _summary_stylesheet() -> CSS:
+    return CSS(string=SUMMARY_CSS, font_config=font_config())
+
+
+def render_summary_pdf(report_html: str, meta: ReportMeta, *, variant: str | None = PDF_VARIANT) -> bytes:
+    """The one-page PDF of a city report's summary (``--format summary``), same metadata as the report."""
+    page = summary_html(report_html, meta)
+    fc = font_config()
+    stylesheets = [*base_stylesheets(), _page_stylesheet(page_css(meta)), _summary_stylesheet()]
+    document = HTML(string=page, base_url=".").render(font_config=fc, stylesheets=stylesheets)
+    _set_metadata(document, meta)
+    return _write(document, variant)

@@ -23,7 +23,8 @@ from smartcity.runner.discovery import NotebookError, discover_notebooks, find_n
 from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha256_bytes, sha256_file, unlink_quiet
 from smartcity.runner.index_page import write_index
 from smartcity.runner.local import LocalExecutor
-from smartcity.runner.planning import DEFAULT_LANG, FORMATS, LANGS, Job, Selection, plan_jobs, report_dir
+from smartcity.runner.planning import (ALL_FORMATS, DEFAULT_LANG, FORMATS, LANGS, Job, Selection, output_path,
+                                       plan_jobs, report_dir)
 from smartcity.runner.progress import PlainProgress, make_progress
 from smartcity.runner.worker import env_preload
 
@@ -42,7 +43,7 @@ class Options:
     cities: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     notebooks: list[str] = field(default_factory=list)
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = ("html", "pdf")
     lang: str = "de"
     data: list[str] | None = None      # --data: files and folders, merged; None = bundled sample
     history: str = "none"              # --history published: published figures fill tables the data lacks
@@ -57,6 +58,7 @@ class Options:
     progress: str = "auto"
     recycle_after: int = 50
     peers: list[str] | None = None   # --peers: names for every city report's ``peers``; None = notebook default
+    config: str | None = None        # --config: publisher settings (smartcity/publisher.py)
 
 
 @dataclass
@@ -146,14 +148,26 @@ class Build:
         self.t0 = time.monotonic()
         self.progress: PlainProgress | None = None
         self._jobs: dict[str, Job] = {}
+        self._planned: list[Job] = []
+        self.no_data = 0   # planned reports skipped because the data holds nothing for them
+        self.progress_prefix = ""   # "2024/en/" when several trees are built in one run (runner/history.py)
         self._last_manifest = 0.0
+        self.publisher: dict | None = None
 
     # -- planning
     def plan(self) -> list[Job]:
         o = self.opts
         for fmt in o.formats:
-            if fmt not in FORMATS:
-                raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+            if fmt not in ALL_FORMATS:
+                raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(ALL_FORMATS)})")
+        publisher = self.publisher = None
+        if o.config:
+            from smartcity.publisher import PublisherConfigError, load_publisher
+
+            try:
+                publisher = self.publisher = load_publisher(o.config).as_dict()
+            except PublisherConfigError as exc:
+                raise UsageError(str(exc)) from None
         if o.lang not in LANGS:
             raise UsageError(f"unknown language {o.lang!r} ({' or '.join(LANGS)})")
         cities = resolve_cities(o.cities)
@@ -193,7 +207,8 @@ class Build:
         self.year = year
         self.year_dir = report_dir(self.out, year, o.lang)
         sel = Selection(cities=cities, categories=categories, notebooks=explicit)
-        jobs = plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel, peers=peers)
+        jobs = plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel, peers=peers,
+                         publisher=publisher)
         if peers is not None and not any(j.scope == "city" for j in jobs):
             raise UsageError("--peers applies to city reports only, and none are selected "
                              "(add --city NAME or a city-scope --notebook)")
@@ -245,7 +260,7 @@ class Build:
                 "checksum": info.checksum if info else None,
                 "catalogue_checksum": info.catalogue if info else None,
             },
-            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "year": self.opts.year, "formats": list(self.opts.formats),
+            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "year": self.opts.year, "config": self.opts.config, "formats": list(self.opts.formats),
                         "executor": self.opts.executor, "jobs": self.jobs_n, "timeout": self.opts.timeout, "force": self.opts.force},
             "summary": dict(manifest.summarise(entries), duration=round(time.monotonic() - self.t0, 2)),
             "reports": entries,
@@ -265,16 +280,22 @@ class Build:
                 rel = job.outputs[fmt]
                 atomic_write(yd / rel, data)
                 outputs[fmt] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data)}
-            for fmt in FORMATS:                     # a format not rebuilt now would be stale
-                if fmt not in outputs:
-                    unlink_quiet(yd / f"{job.id}.{fmt}")
+            prev = self.prev.get(job.id) or {}
+            for fmt in ALL_FORMATS:                 # a format not rebuilt now would be stale ...
+                if fmt in outputs:
+                    continue
+                kept = (prev.get("outputs") or {}).get(fmt)
+                if kept and prev.get("key") == job.key and _output_intact(yd, kept):
+                    outputs[fmt] = kept             # ... unless it comes from the same inputs (--format summary)
+                else:
+                    unlink_quiet(yd / output_path(job.id, fmt))
             unlink_quiet(failed_nb)
             if self.opts.keep_notebooks and res.get("notebook"):
                 atomic_write(kept_nb, res["notebook"])
             entry = self._entry(job, "built", outputs=outputs, built_at=manifest.now_iso())
         else:
-            for fmt in FORMATS:                     # never leave a stale report where this one belongs
-                unlink_quiet(yd / f"{job.id}.{fmt}")
+            for fmt in ALL_FORMATS:                 # never leave a stale report where this one belongs
+                unlink_quiet(yd / output_path(job.id, fmt))
             entry = self._entry(job, status, error=_public_error(res.get("error")))
             if res.get("notebook"):
                 atomic_write(failed_nb, res["notebook"])
@@ -312,7 +333,23 @@ class Build:
 
     # -- main
     def run(self) -> BuildResult:
-        jobs = self.plan()
+        todo = self.prepare()
+        self.progress = progress = make_progress(self.opts.progress)
+        progress.start(len(self._planned), len(self._planned) - len(todo) - self.no_data,
+                       f"Smart City Index {self.year}", no_data=self.no_data)
+        interrupted = False
+        try:
+            if todo:
+                self._execute(todo)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.stop()
+        return self.finish(interrupted)
+
+    def prepare(self) -> list[Job]:
+        """Plan, carry over what is kept, and return the jobs that are not up to date."""
+        jobs = self._planned = self.plan()
         yd = self.year_dir
         log.debug("notebooks from %s, data %s, output to %s, %d worker(s), executor %s", self.notebook_dir,
                   self.info.source if self.info else "?", yd, self.jobs_n, self.opts.executor)
@@ -346,23 +383,20 @@ class Build:
                                             build_duration=prev.get("build_duration", prev.get("duration")))
             else:
                 todo.append(job)
-        self.progress = progress = make_progress(self.opts.progress)
-        label = f"Smart City Index {self.year}"
-        progress.start(len(jobs), len(jobs) - len(todo) - no_data, label, no_data=no_data)
-        interrupted = False
-        try:
-            if todo:
-                self._execute(todo)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            progress.stop()
+        self.no_data = no_data
+        return todo
+
+    def finish(self, interrupted: bool, portal: bool = True) -> BuildResult:
+        """Bundles, manifest, status page and portal; the summary and the exit code."""
+        jobs, yd = self._planned, self.year_dir
         old_handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if interrupted else None
         try:
             if not interrupted and self.opts.bundle:
                 self._bundles(jobs)
             self.write_manifest(final=not interrupted)
             write_index(yd, self._index_manifest(), lang=self.opts.lang)
+            if portal:
+                self._write_portal()
         finally:
             if old_handler is not None:
                 signal.signal(signal.SIGINT, old_handler)
@@ -377,6 +411,26 @@ class Build:
         else:
             code = EXIT_OK
         return BuildResult(code, self.year, yd, entries, summary, time.monotonic() - self.t0)
+
+    def record(self, job: Job, res: dict) -> dict:
+        """Write one finished report's outputs and its manifest entry (and the manifest now and then)."""
+        entry = self._record_result(job, res)
+        self.entries[job.id] = entry
+        err = entry.get("error") or {}
+        note = f"{err.get('ename')}: {err.get('message')}".strip() if err else ""
+        self.progress.finished(self._progress_id(job), entry["status"], entry.get("duration"), note[:160])
+        if time.monotonic() - self._last_manifest > 1.0:   # resumable after a crash, cheap
+            self.write_manifest()
+        return entry
+
+    def _progress_id(self, job: Job) -> str:
+        return self.progress_prefix + job.id
+
+    def _write_portal(self) -> None:
+        """The readers' pages (smartcity/runner/portal.py), rewritten for every tree under ``out``."""
+        from smartcity.runner.portal import write_site
+
+        write_site(self.out, self.info, self.publisher)
 
     def _index_manifest(self) -> dict:
         return json.loads((self.year_dir / manifest.MANIFEST_NAME).read_text(encoding="utf-8"))
@@ -405,14 +459,7 @@ class Build:
         tasks = [self._task(job, payload) for job in todo]
         try:
             for res in executor.run(tasks):
-                job = self._jobs[res["id"]]
-                entry = self._record_result(job, res)
-                self.entries[job.id] = entry
-                err = entry.get("error") or {}
-                note = f"{err.get('ename')}: {err.get('message')}".strip() if err else ""
-                self.progress.finished(job.id, entry["status"], entry.get("duration"), note[:160])
-                if time.monotonic() - self._last_manifest > 1.0:   # resumable after a crash, cheap
-                    self.write_manifest()
+                self.record(self._jobs[res["id"]], res)
         finally:
             close = getattr(executor, "close", None)
             if close:
@@ -447,6 +494,14 @@ class Build:
                     p.log(f"    executed notebook: {self.year_dir / e['failed_notebook']}")
         if interrupted:
             p.log("Interrupted: finished reports are kept; run the same command again to continue.")
+
+
+def _output_intact(year_dir: Path, record: dict) -> bool:
+    path = year_dir / record.get("path", "")
+    try:
+        return path.stat().st_size == record.get("bytes") and sha256_file(path) == record.get("sha256")
+    except OSError:
+        return False
 
 
 def _public_error(err: dict | None) -> dict | None:
@@ -495,7 +550,7 @@ def _sort_key(e: dict):
 
 def plan_notebook(path: str | Path, *, year: int | None = None, data: str | list[str] | None = None, lang: str = "de",
                   cities: list[str] | None = None, categories: list[str] | None = None,
-                  formats: tuple[str, ...] = FORMATS, out: Path | None = None,
+                  formats: tuple[str, ...] = ("html", "pdf"), out: Path | None = None,
                   notebook_dir: Path | None = None, peers: list[str] | None = None) -> list[Job]:
     """Plan the reports of one explicit notebook (any path, templates included) through the discovery
     mechanism, exactly as ``--notebook PATH`` does; nothing is executed."""

@@ -30,6 +30,9 @@ EXAMPLES = [
     ('--city Krefeld --peers "Düsseldorf,Duisburg,Neuss"', "Krefeld compared with a fixed peer group"),
     ("--notebook city_report.ipynb --city Krefeld", ""),
     ("--notebook mein_bericht.ipynb --city Krefeld", "your own notebook (copy of the bundled _template.ipynb)"),
+    ("--year all --lang de,en", "every edition in both languages, one portal -> reports/index.html ..."),
+    ("--city Krefeld --config docs/examples/report.toml --format pdf,summary",
+     "the city's own branded report and its one-page summary"),
     ("--year 2024 --format html --lang en --out /tmp/reports", "-> /tmp/reports/2024/en/staedte/krefeld.html ..."),
     ("--data meine_daten.xlsx --jobs 4 --bundle", ""),
     ("--data tabellen/ --year 2025", "every CSV/XLSX in tabellen/; tables without a year are 2025"),
@@ -97,9 +100,11 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                        help="fewer messages: -q only warnings and failed reports (no progress display), "
                             "-qq only errors, e.g. -q")
     sel = p.add_argument_group("what to build")
-    sel.add_argument("--year", type=int, metavar="YEAR",
-                     help="edition to build (default: the latest edition in the data); also the edition of "
-                          "every --data table that names no year, e.g. --year 2024")
+    sel.add_argument("--year", metavar="YEAR|LIST|all",
+                     help="edition to build (default: the latest edition in the data); several "
+                          "comma-separated, or all: every edition into one site with one portal; a single "
+                          "edition is also the edition of every --data table that names no year, "
+                          "e.g. --year 2024 or --year all")
     sel.add_argument("--city", action="append", default=[], metavar="NAME",
                      help="only this city's reports; repeatable; official name, slug or alias, e.g. "
                           "--city Krefeld --city muenchen. An unknown name fails at once with suggestions")
@@ -116,10 +121,17 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                           "included), a file name there (city_report.ipynb) or a path to any report "
                           "notebook; repeatable, e.g. --notebook notebooks/_template.ipynb")
     sel.add_argument("--format", default="html,pdf", metavar="LIST",
-                     help="output formats, comma-separated (default: html,pdf), e.g. --format html")
-    sel.add_argument("--lang", choices=("de", "en"), default="de",
+                     help="output formats, comma-separated (default: html,pdf); summary: the one-page "
+                          "'Auf einen Blick' PDF of each city report (staedte/<city>-kurzfassung.pdf), "
+                          "e.g. --format html or --format summary --city Krefeld")
+    sel.add_argument("--config", metavar="FILE",
+                     help="publisher settings (office, logo, accent colour, contact, foreword, imprint) "
+                          "for cover, page footer, PDF metadata and HTML; see docs/publisher.md, e.g. "
+                          "--config docs/examples/report.toml")
+    sel.add_argument("--lang", default="de", metavar="de|en|de,en",
                      help="report language (default: de); English reports get their own tree "
-                          "reports/<year>/en/ with its own index and manifest, e.g. --lang en")
+                          "reports/<year>/en/ with its own portal and manifest; de,en builds both, "
+                          "e.g. --lang en or --year all --lang de,en")
     sel.add_argument("--data", action="append", metavar="PATH",
                      help="score data to use instead of the bundled sample: a file (any format the loaders "
                           "accept) or a folder (every CSV/XLSX file in it); repeatable, all files are merged "
@@ -166,9 +178,9 @@ def options_from_args(args: argparse.Namespace):
     formats = tuple(dict.fromkeys(_csv_list(args.format)))
     if not formats:
         raise UsageError("--format needs at least one of html, pdf")
-    bad = [f for f in formats if f not in ("html", "pdf")]
+    bad = [f for f in formats if f not in ("html", "pdf", "summary")]
     if bad:
-        raise UsageError(f"unknown format {', '.join(bad)} (choose from html, pdf)")
+        raise UsageError(f"unknown format {', '.join(bad)} (choose from html, pdf, summary)")
     executor = args.executor.strip()
     if executor not in ("local", "dask") and not executor.startswith(("tcp://", "tls://", "ucx://")):
         raise UsageError(f"--executor must be local, dask or tcp://HOST:PORT, not {executor!r}")
@@ -179,13 +191,15 @@ def options_from_args(args: argparse.Namespace):
         peers = _name_list(args.peers)
         if not peers:
             raise UsageError('--peers needs at least one city name, e.g. --peers "Düsseldorf,Duisburg,Neuss"')
+    years, langs = parse_years(args.year), parse_langs(args.lang)
     return Options(
-        year=args.year, cities=args.city, categories=args.category, notebooks=args.notebook,
-        formats=formats, lang=args.lang, peers=peers, data=args.data or None, history=args.history, out=Path(args.out) if args.out else None,
+        year=years[0] if years and len(years) == 1 else None, cities=args.city, categories=args.category,
+        notebooks=args.notebook, formats=formats, lang=langs[0], peers=peers, data=args.data or None,
+        history=args.history, out=Path(args.out) if args.out else None,
         jobs=args.jobs, force=args.force, timeout=args.timeout if args.timeout and args.timeout > 0 else None,
         executor=executor, keep_notebooks=args.keep_notebooks, bundle=args.bundle,
         notebook_dir=Path(args.notebook_dir) if args.notebook_dir else None, progress=args.progress,
-        recycle_after=max(1, args.recycle_after),
+        recycle_after=max(1, args.recycle_after), config=args.config,
     )
 
 
@@ -200,6 +214,34 @@ def configure_logging(verbose: int = 0, quiet: int = 0) -> int:
     return level
 
 
+def parse_years(value: str | None) -> list[int] | None:
+    """``None`` (latest), ``[]`` (all editions) or the listed editions."""
+    from smartcity.runner.build import UsageError
+
+    if value is None:
+        return None
+    if value.strip().lower() in ("all", "alle"):
+        return []
+    years = []
+    for part in _csv_list(value):
+        if not part.isdigit() or len(part) != 4:
+            raise UsageError(f"--year: {part!r} is not an edition; use e.g. --year 2024, --year 2023,2024 or --year all")
+        years.append(int(part))
+    if not years:
+        raise UsageError("--year needs an edition, e.g. --year 2024 or --year all")
+    return list(dict.fromkeys(years))
+
+
+def parse_langs(value: str) -> list[str]:
+    from smartcity.runner.build import UsageError
+
+    langs = ["de", "en"] if value.strip().lower() == "all" else list(dict.fromkeys(_csv_list(value)))
+    bad = [lang for lang in langs if lang not in ("de", "en")]
+    if bad or not langs:
+        raise UsageError(f"--lang: unknown language {', '.join(bad) or repr(value)} (choose de, en or de,en)")
+    return langs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -208,7 +250,14 @@ def main(argv: list[str] | None = None) -> int:
         args.progress = "none"
     try:
         opts = options_from_args(args)
-        result = Build(opts).run()
+        years, langs = parse_years(args.year), parse_langs(args.lang)
+        if (years is not None and len(years) != 1) or len(langs) > 1:
+            from smartcity.runner.history import HistoryBuild
+
+            # years: None = the latest edition (e.g. --lang de,en alone), [] = every edition
+            result = HistoryBuild(opts, years, langs).run()
+        else:
+            result = Build(opts).run()
     except UsageError as exc:
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,4 +1,6 @@
-"""``reports/<year>/index.html``: a self-contained landing page listing every report with links and status.
+"""``reports/<year>/status.html``: the build status for staff, every report with links, status and timings.
+
+The readers' page of the edition (``index.html``) is the portal (smartcity/runner/portal.py).
 
 No external resources (works offline and from ``file://``); a few lines of inline JavaScript make the
 tables sortable and filterable, and the page is fully usable without JavaScript.
@@ -31,6 +33,7 @@ TEXT = {
         "data": "Datenquelle", "generated": "Stand", "notebook": "ausgeführtes Notebook", "cell": "Zelle",
         "sort": "Zum Sortieren auf eine Spaltenüberschrift klicken.",
         "other_lang": "English version",  # the link to the other tree, in its language
+        "portal": "Zur Rangliste (Portal)",
     },
     "en": {
         "title": "Smart City Index {year} – Reports",
@@ -49,11 +52,12 @@ TEXT = {
         "data": "Data source", "generated": "Generated", "notebook": "executed notebook", "cell": "cell",
         "sort": "Click a column heading to sort.",
         "other_lang": "Deutsche Fassung",
+        "portal": "To the ranking (portal)",
     },
 }
 
 CSS = """
-:root{--fg:#1d2733;--muted:#5b6875;--line:#d9dee4;--accent:#005eb8;--ok:#1a7f37;--bad:#b42318;--bg:#f6f8fa}
+:root{--fg:#1d2733;--muted:#5b6875;--line:#d9dee4;--accent:#005eb8;--ok:#146c2e;--bad:#b42318;--bg:#f6f8fa}
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 "DejaVu Sans",Arial,Helvetica,sans-serif;color:var(--fg);background:#fff}
 header{background:var(--accent);color:#fff;padding:1.4rem 2rem}header h1{margin:0;font-size:1.6rem}
 header p{margin:.3rem 0 0;opacity:.9}header a{color:#fff}main{max-width:72rem;margin:0 auto;padding:1rem 2rem 3rem}
@@ -118,7 +122,8 @@ def render_index(m: dict, lang: str = "de", other_lang: tuple[str, str] | None =
              '<link rel="icon" href="data:,">\n'
              f'<title>{escape(t["title"].format(year=year))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n'
              f'<header><h1>{escape(t["title"].format(year=year))}</h1>'
-             f'<p>{escape(t["intro"].format(year=year))}</p>{_other_lang_link(other_lang, t)}</header>\n<main>\n']
+             f'<p>{escape(t["intro"].format(year=year))}</p>{_other_lang_link(other_lang, t)}'
+             f'<p><a href="index.html">{escape(t["portal"])}</a></p></header>\n<main>\n']
     data = m.get("data") or {}
     if data.get("is_sample"):
         sample_lang = lang if lang in SAMPLE_NOTE else "de"
@@ -195,18 +200,21 @@ def _other_lang_link(other_lang: tuple[str, str] | None, t: dict) -> str:
     return f'<p><a href="{escape(href)}" hreflang="{lang}" lang="{lang}">{escape(t["other_lang"])}</a></p>'
 
 
+STATUS_PAGE = "status.html"
+
+
 def write_index(year_dir: Path, m: dict, lang: str = "de") -> Path:
-    """Write this tree's index page; when the edition has both a German and an English tree
+    """Write this tree's status page; when the edition has both a German and an English tree
     (`reports/<year>/` and `reports/<year>/en/`), both pages link to each other."""
     year_dir = Path(year_dir)
     if lang not in ("de", "en"):
-        return atomic_write(year_dir / "index.html", render_index(m, lang))
-    other_lang, other_dir, href, back = (("en", year_dir / "en", "en/index.html", "../index.html") if lang == "de"
-                                         else ("de", year_dir.parent, "../index.html", "en/index.html"))
+        return atomic_write(year_dir / STATUS_PAGE, render_index(m, lang))
+    other_lang, other_dir, href, back = (("en", year_dir / "en", f"en/{STATUS_PAGE}", f"../{STATUS_PAGE}") if lang == "de"
+                                         else ("de", year_dir.parent, f"../{STATUS_PAGE}", f"en/{STATUS_PAGE}"))
     other_manifest = other_dir / MANIFEST_NAME
     if not other_manifest.is_file():
-        return atomic_write(year_dir / "index.html", render_index(m, lang))
-    path = atomic_write(year_dir / "index.html", render_index(m, lang, (other_lang, href)))
+        return atomic_write(year_dir / STATUS_PAGE, render_index(m, lang))
+    path = atomic_write(year_dir / STATUS_PAGE, render_index(m, lang, (other_lang, href)))
     other = json.loads(other_manifest.read_text(encoding="utf-8"))
-    atomic_write(other_dir / "index.html", render_index(other, other_lang, (lang, back)))
+    atomic_write(other_dir / STATUS_PAGE, render_index(other, other_lang, (lang, back)))
     return path

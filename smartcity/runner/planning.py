@@ -11,9 +11,18 @@ from smartcity.runner.discovery import STANDARD_DIRS, NotebookSpec, standard_not
 #: bump when the runner changes what it writes, to invalidate every cached report
 CACHE_SCHEMA = 2
 FORMATS = ("html", "pdf")
+#: every output format: html, pdf and the one-page summary PDF of a city report (``--format summary``)
+ALL_FORMATS = ("html", "pdf", "summary")
+#: file name suffix of each format, after the job id
+SUFFIXES = {"html": ".html", "pdf": ".pdf", "summary": "-kurzfassung.pdf"}
 #: report languages; the default language writes to ``<out>/<year>/``, any other to ``<out>/<year>/<lang>/``
 LANGS = ("de", "en")
 DEFAULT_LANG = "de"
+
+
+def output_path(job_id: str, fmt: str) -> str:
+    """Where a report's output of one format goes, relative to its tree (``staedte/krefeld-kurzfassung.pdf``)."""
+    return job_id + SUFFIXES[fmt]
 
 
 def report_dir(out: str | Path, year: int, lang: str = DEFAULT_LANG) -> Path:
@@ -46,10 +55,11 @@ class Job:
     skip_reason: str | None = None
     #: the same as a code and its values, for the index page's wording in the report language
     skip_code: str | None = None
+    publisher: dict | None = None   # --config: smartcity.publisher.Publisher.as_dict()
 
     @property
     def outputs(self) -> dict[str, str]:
-        return {fmt: f"{self.id}.{fmt}" for fmt in self.formats}
+        return {fmt: output_path(self.id, fmt) for fmt in self.formats}
 
     @property
     def safe_name(self) -> str:
@@ -57,8 +67,11 @@ class Job:
 
     def meta(self, author: str = "smartcity") -> dict:
         """Keyword arguments for :class:`smartcity.render.ReportMeta` (``generated`` is added by the worker)."""
-        return {"kind": self.scope, "title": self.title, "subtitle": self.subtitle, "year": self.year,
+        meta = {"kind": self.scope, "title": self.title, "subtitle": self.subtitle, "year": self.year,
                 "lang": self.lang, "is_sample": self.is_sample, "author": author}
+        if self.publisher:
+            meta["publisher"] = self.publisher
+        return meta
 
 
 @dataclass
@@ -80,7 +93,7 @@ def _job_id(spec: NotebookSpec, standard: bool, scope_slug: str) -> str:
 
 def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: str = "de",
               formats: tuple[str, ...] = FORMATS, selection: Selection | None = None,
-              peers: list[str] | None = None) -> list[Job]:
+              peers: list[str] | None = None, publisher: dict | None = None) -> list[Job]:
     """Jobs for one edition.
 
     ``all_specs`` are the notebooks that decide the standard locations (normally every non-template
@@ -90,6 +103,10 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
     ``peers`` (official names, ``--peers``) is passed to every city report as its ``peers``
     parameter, without the report's own city; ``None`` injects no ``peers`` at all, so the value in
     the notebook's ``parameters`` cell stands. Being a parameter, it is part of the cache key.
+
+    ``formats`` may include ``"summary"`` (the one-page PDF); only city reports have one, so other
+    reports drop it, and a report left with no format at all is not planned.
+    ``publisher`` (``--config``) goes into every report's metadata and so into its cache key.
     """
     selection = selection or Selection()
     standard = standard_notebooks(all_specs)
@@ -144,6 +161,13 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
             jobs.append(job)
     out = []
     for job in jobs:
+        if job.scope != "city" and "summary" in job.formats:
+            job.formats = tuple(f for f in job.formats if f != "summary")
+            if not job.formats:
+                continue
+        if publisher:
+            job.publisher = publisher
+            job.key = _job_key(job, info)
         if job.id not in seen:
             seen.add(job.id)
             out.append(job)
@@ -154,7 +178,13 @@ def _job(spec, is_std, scope_name, scope_slug, title, subtitle, year, lang, info
     job = Job(id=_job_id(spec, is_std, scope_slug), notebook=spec, scope=spec.scope, scope_name=scope_name,
               scope_slug=scope_slug, title=title, subtitle=subtitle, year=year, lang=lang,
               is_sample=info.is_sample, parameters=params, formats=tuple(formats), standard=is_std)
-    job.key = fingerprint.digest({
+    job.key = _job_key(job, info)
+    return job
+
+
+def _job_key(job: Job, info: DataInfo) -> str:
+    spec, params = job.notebook, job.parameters
+    return fingerprint.digest({
         "schema": CACHE_SCHEMA,
         "notebook": spec.sha256,
         "data": info.checksum,
@@ -165,4 +195,3 @@ def _job(spec, is_std, scope_name, scope_slug, title, subtitle, year, lang, info
         "render": fingerprint.render_code_version(),
         "library": fingerprint.library_code_version(),
     })
-    return job

@@ -167,7 +167,8 @@ class WorkerRuntime:
         self._render(task, outcome.nb, result)
 
     def _render(self, task: dict, nb, result: dict) -> None:
-        from smartcity.render import ReportMeta, render_html, render_pdf  # noqa: PLC0415 - nbconvert, WeasyPrint (seconds)
+        from smartcity.render import (  # noqa: PLC0415 - nbconvert, WeasyPrint (seconds)
+            ReportMeta, render_html, render_pdf, render_summary_pdf)
 
         meta_kwargs = dict(task["meta"])
         meta_kwargs.setdefault("generated", datetime.date.today())
@@ -185,6 +186,11 @@ class WorkerRuntime:
                 t = time.monotonic()
                 result["outputs"]["pdf"] = render_pdf(html, meta)
                 result["timings"]["pdf"] = round(time.monotonic() - t, 3)
+            if "summary" in formats:
+                stage = "summary"
+                t = time.monotonic()
+                result["outputs"]["summary"] = render_summary_pdf(html, meta)
+                result["timings"]["summary"] = round(time.monotonic() - t, 3)
         except Exception as exc:  # noqa: BLE001 - a rendering failure fails this report only
             result["status"] = "failed"
             result["outputs"] = {}

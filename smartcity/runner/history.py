@@ -1,0 +1,115 @@
+"""Several editions and languages in one run: ``--year all --lang de,en`` (the whole history).
+
+Each (edition, language) tree is planned and recorded by its own :class:`~smartcity.runner.build.Build`
+exactly as a single build would be (own manifest, status page, incremental cache), but all reports
+that are not up to date go through ONE executor: the workers and their warm kernels serve every
+tree, so the cost per report stays flat from one edition to seven. The portal is written once at
+the end, over all trees.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from smartcity.runner.build import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Build, BuildResult, Options, UsageError
+
+
+@dataclasses.dataclass
+class HistoryResult:
+    exit_code: int
+    results: list[BuildResult]
+    duration: float
+
+    @property
+    def summary(self) -> dict:
+        out: dict = {}
+        for r in self.results:
+            for k, v in r.summary.items():
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    out[k] = out.get(k, 0) + v
+        return out
+
+
+class HistoryBuild:
+    """Build every (year, lang) of ``years`` x ``langs``; ``years=[]`` means every edition in the data,
+    ``years=None`` the latest one."""
+
+    def __init__(self, opts: Options, years: list[int] | None, langs: list[str]):
+        self.opts = opts
+        self.years = years
+        self.langs = langs
+        self.t0 = time.monotonic()
+
+    def _builds(self) -> list[Build]:
+        probe = Build(dataclasses.replace(self.opts, year=None, lang=self.langs[0]))
+        from smartcity.runner.datainfo import DataError, load_info
+
+        try:
+            info = load_info(self.opts.data, probe.out / ".cache")
+        except DataError as exc:
+            raise UsageError(str(exc)) from None
+        years = [info.latest_year] if self.years is None else (self.years or info.years)
+        missing = [y for y in years if y not in info.years]
+        if missing:
+            raise UsageError(f"no data for {', '.join(map(str, missing))}; editions in the data: "
+                             f"{', '.join(map(str, info.years))}")
+        return [Build(dataclasses.replace(self.opts, year=y, lang=lang)) for y in years for lang in self.langs]
+
+    def run(self) -> HistoryResult:
+        from smartcity.runner.progress import make_progress
+
+        builds = self._builds()
+        todo: list[tuple[Build, object]] = []
+        total = no_data = 0
+        for b in builds:
+            jobs = b.prepare()
+            b.progress_prefix = f"{b.year}/{b.opts.lang}/"
+            total += len(b._planned)
+            no_data += b.no_data
+            todo.extend((b, job) for job in jobs)
+        progress = make_progress(self.opts.progress)
+        for b in builds:
+            b.progress = progress
+        years = sorted({b.year for b in builds})
+        label = f"Smart City Index {years[0]}–{years[-1]}" if len(years) > 1 else f"Smart City Index {years[0]}"
+        progress.start(total, total - len(todo) - no_data, label, no_data=no_data)
+        interrupted = False
+        try:
+            if todo:
+                self._execute(builds[0], todo)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            progress.stop()
+        results = [b.finish(interrupted, portal=False) for b in builds]
+        if builds:
+            builds[-1]._write_portal()
+        if interrupted:
+            code = EXIT_INTERRUPTED
+        elif any(r.exit_code == EXIT_FAILED for r in results):
+            code = EXIT_FAILED
+        else:
+            code = EXIT_OK
+        return HistoryResult(code, results, time.monotonic() - self.t0)
+
+    @staticmethod
+    def _execute(first: Build, todo: list) -> None:
+        owners: dict[str, tuple[Build, object]] = {}
+        tasks = []
+        payloads: dict[int, dict | None] = {}
+        for b, job in todo:
+            if id(b) not in payloads:
+                payloads[id(b)] = b._data_payload()
+            task = b._task(job, payloads[id(b)])
+            task["id"] = b.progress_prefix + job.id   # unique over all trees
+            owners[task["id"]] = (b, job)
+            tasks.append(task)
+        executor = first._executor()
+        try:
+            for res in executor.run(tasks):
+                b, job = owners[res["id"]]
+                b.record(job, dict(res, id=job.id))
+        finally:
+            close = getattr(executor, "close", None)
+            if close:
+                close()
