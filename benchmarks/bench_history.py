@@ -26,11 +26,10 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_suite import ROOT, mb, naive_one, pick_sample, run_measured  # noqa: E402
+from bench_suite import ROOT, mb, naive_one, pick_sample, run_measured
 
 
 def selection(args) -> list[str]:

@@ -20,10 +20,14 @@ is half-applied. See docs/publisher.md.
 from __future__ import annotations
 
 import base64
+import difflib
 import re
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import lxml.etree
+import mistune  # nbconvert's Markdown renderer; escape=True: raw HTML in the file is shown as text
 
 #: WCAG 2.1 AA minimum contrast for normal text (success criterion 1.4.3)
 AA_CONTRAST = 4.5
@@ -122,9 +126,7 @@ def tint(colour: str, share: float = 0.9) -> str:
 
 # ------------------------------------------------------------------------------ loading
 def _markdown(text: str) -> str:
-    import mistune  # nbconvert's Markdown renderer; escape=True: raw HTML in the file is shown as text
-
-    return mistune.create_markdown(escape=True)(text)
+    return str(mistune.create_markdown(escape=True)(text))
 
 
 def _text(path: Path, key: str, raw: dict) -> str:
@@ -157,8 +159,6 @@ def _logo(path: Path, value: str) -> str:
             raise PublisherConfigError(path, "logo", value, "the file is not a PNG image", "export the logo as PNG or SVG")
         mime = "image/png"
     else:
-        import lxml.etree
-
         try:
             root = lxml.etree.fromstring(data, parser=lxml.etree.XMLParser(resolve_entities=False, no_network=True))
         except lxml.etree.XMLSyntaxError as exc:
@@ -205,8 +205,6 @@ def load_publisher(path: str | Path) -> Publisher:
                                    'start the file with [publisher] and office = "..."')
     unknown = sorted(set(raw) - KNOWN_KEYS)
     if unknown:
-        import difflib
-
         close = difflib.get_close_matches(unknown[0], sorted(KNOWN_KEYS), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise PublisherConfigError(path, unknown[0], raw[unknown[0]], "unknown key",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from smartcity import analysis as an
 from smartcity import catalogue, charts, fmt, narrative
+from smartcity.glance import at_a_glance
 from smartcity.dataset import SAMPLE_FILE, Dataset, load_dataset
 from smartcity.inputs import data_files
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
@@ -291,8 +292,6 @@ class CityReport(_Report):
 
     def at_a_glance(self):
         """The one-page summary that opens the report ("Auf einen Blick", smartcity/glance.py)."""
-        from smartcity.glance import at_a_glance
-
         return at_a_glance(self.ds, self.city, self.year, self.lang, peers=self.peers)
 
     def summary(self) -> Markdown:

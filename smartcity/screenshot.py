@@ -64,7 +64,7 @@ def portal(width: int = 1280, height: int = 1500) -> int:
                         f"--user-data-dir={out / 'profile'}", f"--window-size={width},{height}",
                         f"--screenshot={shot}", page], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         image = Image.open(shot).convert("RGB")
-        image = image.resize((width * 3 // 4, height * 3 // 4), Image.LANCZOS)
+        image = image.resize((width * 3 // 4, height * 3 // 4), Image.Resampling.LANCZOS)
         tmp_png = PORTAL_OUTPUT.with_suffix(".tmp.png")
         image.save(tmp_png, optimize=True)
         tmp_png.replace(PORTAL_OUTPUT)

@@ -12,12 +12,14 @@ sample mark) are parsed for each report.
 from __future__ import annotations
 
 import re
+from html import escape
 from functools import lru_cache
 
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .html import CSS_DIR, STYLE_ID, report_css
+from .html import CSS_DIR, GLANCE_END, GLANCE_START, STYLE_ID, report_css
 from smartcity.publisher import tint
 
 from .meta import ReportMeta
@@ -105,8 +107,6 @@ def _scope_table_headers(document, pdf) -> None:
     cells themselves. A header in a row of headers labels its column; a header in a row with
     data cells (``<th scope="row">``) labels its row.
     """
-    import pydyf
-
     by_ref = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
 
     def role(obj) -> str:
@@ -157,10 +157,6 @@ def summary_html(report_html: str, meta: ReportMeta) -> str:
 
     Raises ``ValueError`` if the report has no such section (only city reports have one).
     """
-    from html import escape
-
-    from .html import GLANCE_END, GLANCE_START
-
     start = report_html.find(GLANCE_START)
     end = report_html.find(GLANCE_END, start)
     if start < 0 or end < 0:

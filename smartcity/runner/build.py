@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from smartcity import paths
+from smartcity.publisher import PublisherConfigError, load_publisher
 from smartcity.runner import fingerprint, manifest
 from smartcity.runner.bundle import build_bundles
 from smartcity.runner.dask_executor import DaskExecutor
@@ -23,6 +24,7 @@ from smartcity.runner.discovery import NotebookError, discover_notebooks, find_n
 from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha256_bytes, sha256_file, unlink_quiet
 from smartcity.runner.index_page import write_index
 from smartcity.runner.local import LocalExecutor
+from smartcity.runner.portal import write_site
 from smartcity.runner.planning import (ALL_FORMATS, DEFAULT_LANG, FORMATS, LANGS, Job, Selection, output_path,
                                        plan_jobs, report_dir)
 from smartcity.runner.progress import PlainProgress, make_progress
@@ -162,8 +164,6 @@ class Build:
                 raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(ALL_FORMATS)})")
         publisher = self.publisher = None
         if o.config:
-            from smartcity.publisher import PublisherConfigError, load_publisher
-
             try:
                 publisher = self.publisher = load_publisher(o.config).as_dict()
             except PublisherConfigError as exc:
@@ -428,8 +428,6 @@ class Build:
 
     def _write_portal(self) -> None:
         """The readers' pages (smartcity/runner/portal.py), rewritten for every tree under ``out``."""
-        from smartcity.runner.portal import write_site
-
         write_site(self.out, self.info, self.publisher)
 
     def _index_manifest(self) -> dict:

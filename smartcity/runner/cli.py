@@ -9,7 +9,8 @@ from importlib import metadata
 from pathlib import Path
 
 from smartcity import DISTRIBUTION, __version__, paths
-from smartcity.runner.build import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Build, Options, UsageError
+from smartcity.runner.history import HistoryBuild, HistoryResult
+from smartcity.runner.build import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Build, BuildResult, Options, UsageError
 
 log = logging.getLogger("smartcity")
 
@@ -216,8 +217,6 @@ def configure_logging(verbose: int = 0, quiet: int = 0) -> int:
 
 def parse_years(value: str | None) -> list[int] | None:
     """``None`` (latest), ``[]`` (all editions) or the listed editions."""
-    from smartcity.runner.build import UsageError
-
     if value is None:
         return None
     if value.strip().lower() in ("all", "alle"):
@@ -233,8 +232,6 @@ def parse_years(value: str | None) -> list[int] | None:
 
 
 def parse_langs(value: str) -> list[str]:
-    from smartcity.runner.build import UsageError
-
     langs = ["de", "en"] if value.strip().lower() == "all" else list(dict.fromkeys(_csv_list(value)))
     bad = [lang for lang in langs if lang not in ("de", "en")]
     if bad or not langs:
@@ -251,9 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         opts = options_from_args(args)
         years, langs = parse_years(args.year), parse_langs(args.lang)
+        result: BuildResult | HistoryResult
         if (years is not None and len(years) != 1) or len(langs) > 1:
-            from smartcity.runner.history import HistoryBuild
-
             # years: None = the latest edition (e.g. --lang de,en alone), [] = every edition
             result = HistoryBuild(opts, years, langs).run()
         else:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from smartcity.runner.datainfo import DataError, load_info
+from smartcity.runner.planning import Job
+from smartcity.runner.progress import make_progress
 from smartcity.runner.build import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Build, BuildResult, Options, UsageError
 
 
@@ -29,6 +32,11 @@ class HistoryResult:
                     out[k] = out.get(k, 0) + v
         return out
 
+    @property
+    def entries(self) -> list[dict]:
+        """The manifest entries of every tree, in build order."""
+        return [e for r in self.results for e in r.entries]
+
 
 class HistoryBuild:
     """Build every (year, lang) of ``years`` x ``langs``; ``years=[]`` means every edition in the data,
@@ -42,8 +50,6 @@ class HistoryBuild:
 
     def _builds(self) -> list[Build]:
         probe = Build(dataclasses.replace(self.opts, year=None, lang=self.langs[0]))
-        from smartcity.runner.datainfo import DataError, load_info
-
         try:
             info = load_info(self.opts.data, probe.out / ".cache")
         except DataError as exc:
@@ -56,10 +62,8 @@ class HistoryBuild:
         return [Build(dataclasses.replace(self.opts, year=y, lang=lang)) for y in years for lang in self.langs]
 
     def run(self) -> HistoryResult:
-        from smartcity.runner.progress import make_progress
-
         builds = self._builds()
-        todo: list[tuple[Build, object]] = []
+        todo: list[tuple[Build, Job]] = []
         total = no_data = 0
         for b in builds:
             jobs = b.prepare()
@@ -94,7 +98,7 @@ class HistoryBuild:
 
     @staticmethod
     def _execute(first: Build, todo: list) -> None:
-        owners: dict[str, tuple[Build, object]] = {}
+        owners: dict[str, tuple[Build, Job]] = {}
         tasks = []
         payloads: dict[int, dict | None] = {}
         for b, job in todo:

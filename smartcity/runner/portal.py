@@ -22,6 +22,7 @@ from pathlib import Path
 from smartcity.runner import manifest as manifest_mod
 from smartcity.runner.datainfo import DataInfo
 from smartcity.runner.fsutil import atomic_write
+from smartcity.runner.portal_data import load_portal_data
 from smartcity.runner.planning import DEFAULT_LANG, LANGS, report_dir
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
@@ -358,7 +359,5 @@ class Site:
 
 def write_site(out: Path, info: DataInfo, publisher: dict | None = None) -> list[Path]:
     """(Re)write every edition portal and the all-editions pages under ``out``."""
-    from smartcity.runner.portal_data import load_portal_data
-
     data = load_portal_data(info, Path(out) / ".cache")
     return Site(out, info, data, publisher).write()
