@@ -46,7 +46,8 @@ import pandas as pd
 from smartcity import catalogue
 
 __all__ = [
-    "CityNotFound", "NoData",
+    "CityNotFound", "NoData", "NoReportData", "TableCoverage", "coverage", "field_size",
+    "previous_edition", "first_edition",
     "Neighbour", "Headline", "Profile", "PeerGroup", "Peers", "StrengthsWeaknesses",
     "Trend", "Levers", "CategoryView", "NationalView",
     "resolve_city", "resolve_category", "midrank_percentile", "top10_threshold", "top10_mean",
@@ -76,6 +77,12 @@ class CityNotFound(ValueError):
 
 class NoData(LookupError):
     """The requested city/category has no overall or category score in that edition."""
+
+
+class NoReportData(NoData):
+    """A report kind has nothing at all to say on the data: the city has no value in the
+    edition, the category has no table, the overview has no overall ranking. The message names
+    what is missing; the batch runner lists such a report as *skipped*, not failed."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -121,6 +128,53 @@ def _years(ds) -> list[int]:
 def _prev_year(ds, year: int) -> int | None:
     earlier = [y for y in _years(ds) if y < year]
     return max(earlier) if earlier else None
+
+
+def _edition_years(ds) -> list[int]:
+    e = getattr(ds, "editions", None)
+    if isinstance(e, pd.DataFrame) and "year" in e.columns and len(e):
+        return sorted(int(y) for y in e["year"].dropna())
+    return []
+
+
+def previous_edition(ds, year: int) -> int | None:
+    """The edition a rank change of ``year`` refers to: the dataset's previous year (rank
+    changes computed from the data refer to it); when the dataset holds no earlier year, the
+    edition before ``year`` in the catalogue (``ds.editions``), so that a dataset holding only
+    the 2025 tables still knows that their Tendenz column refers to 2024."""
+    d = _derived(ds)
+    key = ("previous_edition", int(year))
+    if key not in d.memo:
+        hit = _prev_year(ds, year)
+        if hit is None:
+            earlier = [y for y in _edition_years(ds) if y < year]
+            hit = max(earlier) if earlier else None
+        d.memo[key] = hit
+    return d.memo[key]
+
+
+def field_size(ds, year: int) -> int | None:
+    """Number of cities ranked in the edition ``year`` (``ds.editions.n_cities``), or None if
+    the catalogue does not know the edition (then the data defines the field)."""
+    d = _derived(ds)
+    key = ("field_size", int(year))
+    if key not in d.memo:
+        e = getattr(ds, "editions", None)
+        size = None
+        if isinstance(e, pd.DataFrame) and {"year", "n_cities"} <= set(e.columns):
+            hit = e.loc[e["year"] == int(year), "n_cities"].dropna()
+            size = int(hit.iloc[0]) if len(hit) else None
+        d.memo[key] = size
+    return d.memo[key]
+
+
+def first_edition(ds, city: str) -> int | None:
+    """The first edition the city took part in, as the catalogue says (``cities.first_edition``)."""
+    v = _city_attr(ds, city, "first_edition")
+    try:
+        return None if v is None else int(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def _cities_table(ds) -> pd.DataFrame:
@@ -386,14 +440,34 @@ def field_table(ds, year: int, level: str = "overall", category: str = "", indic
 
 
 class _Field:
-    """A field table (read-only) with the statistics the profiles need, computed once."""
+    """A field table (read-only) with the statistics the profiles need, computed once.
 
-    def __init__(self, table: pd.DataFrame):
+    ``size`` is the number of cities the edition ranked (``ds.editions``), ``n`` the rows the
+    data holds. ``complete`` is True when the data holds the whole field; ``prefix`` is how many
+    places from the top the data holds without a hole (the i-th row present has rank <= i), so
+    the leader is known when ``prefix >= 1`` and the top-10 threshold when ``prefix >= 10``.
+    Statistics over the whole field (median, top-10 mean, best score) are ``None``/NaN unless
+    the data holds what they depend on.
+    """
+
+    def __init__(self, table: pd.DataFrame, size: int | None = None, level: str = "overall"):
         self.table = table
         self.n = len(table)
+        self.size = max(int(size), self.n) if size else self.n
+        self.complete = self.n >= self.size
+        self.level = level
         self.pos: dict[str, int] = {}
         for i, c in enumerate(table["city"]):
             self.pos.setdefault(c, i)
+        prefix = 0
+        for i, r in enumerate(table["rank"], start=1):
+            if r is pd.NA or pd.isna(r) or int(r) > i:
+                break
+            prefix = i
+        self.prefix = self.n if self.complete else prefix
+        #: ranks of a partial indicator table are never published: any rank there was computed
+        #: over the rows present and does not place the city in the edition's field
+        self.ranks_known = self.complete or level != "indicator"
         self._stats: dict | None = None
 
     def row(self, city: str):
@@ -402,11 +476,18 @@ class _Field:
         return None if i is None else self.table.iloc[i]
 
     @property
+    def missing(self) -> int:
+        """Cities of the edition's field without a row in the data."""
+        return self.size - self.n
+
+    def knows_top(self, k: int) -> bool:
+        return self.prefix >= min(k, self.size)
+
+    @property
     def stats(self) -> dict:
         if self._stats is None:
             t = self.table
             scores = t["score"]
-            best = scores.max()
             counts: dict[float, int] = {}
             for v in scores.to_numpy(dtype=float):
                 if v == v:
@@ -415,10 +496,13 @@ class _Field:
             for c, r in zip(t["city"], t["rank"]):
                 if r is not pd.NA:
                     by_rank.setdefault(int(r), []).append(c)
+            top = self.knows_top(1) and self.n > 0
+            best = scores.max() if top else np.nan
             self._stats = {
-                "best": best, "median": float(scores.median()), "top10_mean": top10_mean(scores),
-                "best_cities": sorted(t.loc[scores == best, "city"]),
-                "n_at_max": int((scores == best).sum()), "counts": counts,
+                "best": best, "median": float(scores.median()) if self.complete else np.nan,
+                "top10_mean": top10_mean(scores) if self.knows_top(10) else None,
+                "best_cities": sorted(t.loc[scores == best, "city"]) if top else [],
+                "n_at_max": int((scores == best).sum()) if top else 0, "counts": counts,
                 "by_rank": {r: sorted(cs) for r, cs in by_rank.items()},
             }
         return self._stats
@@ -438,8 +522,18 @@ def _field(ds, year: int, level: str = "overall", category: str = "", indicator:
     key = ("field", int(year), level, category or "", indicator or "")
     hit = d.memo.get(key)
     if hit is None:
-        hit = d.memo[key] = _Field(_field_table_uncached(ds, year, level, category, indicator))
+        hit = d.memo[key] = _Field(_field_table_uncached(ds, year, level, category, indicator),
+                                   field_size(ds, year), level)
     return hit
+
+
+def _rank_percentile(t: pd.DataFrame, size: int) -> pd.Series:
+    """Mid-rank percentile from the given ranks when the data holds only part of the field:
+    ``100 * (size - rank + 1 - k/2) / size`` with ``k`` the rows sharing the rank (the
+    complete-field formula, with the cities below counted from the rank)."""
+    rank = t["rank"].astype(float)
+    k = t.groupby("rank")["city"].transform("size").astype(float)
+    return (100.0 * (size - rank + 1 - 0.5 * k) / size).clip(0, 100)
 
 
 def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
@@ -448,7 +542,7 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
     if "rank" not in t.columns or t["rank"].isna().any():
         t["rank"] = _rank(t["score"])
     t["rank"] = t["rank"].astype("Int64")
-    py = _prev_year(ds, year)
+    py = previous_edition(ds, year)
     prev_score: dict = {}
     prev_rank: dict = {}
     if py is not None:
@@ -467,7 +561,13 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
         t["rank_change"] = computed
     t["prev_score"] = t["city"].map(prev_score).astype(float)
     t["score_change"] = (t["score"] - t["prev_score"]).round(1)
-    t["percentile"] = midrank_percentile(t["score"]).round(1)
+    size = field_size(ds, year)
+    if size is None or len(t) >= size:
+        t["percentile"] = midrank_percentile(t["score"]).round(1)
+    elif level == "indicator" or t.empty:  # ranks over a partial indicator table are not the edition's
+        t["percentile"] = np.nan
+    else:
+        t["percentile"] = _rank_percentile(t, size).round(1)
     c = _cities_table(ds)
     for col in ("bundesland", "size_class"):
         if col in c.columns:
@@ -475,6 +575,35 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
         else:
             t[col] = pd.NA
     return t.sort_values(["rank", "city"], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class TableCoverage:
+    """How much of one ranking table of an edition the data holds."""
+
+    level: str
+    category: str
+    n_present: int
+    n_field: int
+
+    @property
+    def complete(self) -> bool:
+        return self.n_present >= self.n_field
+
+
+def coverage(ds, year: int) -> list[TableCoverage]:
+    """The overall and the five category tables of ``year``: rows present against the field
+    size of the edition (see :func:`field_size`). Indicator tables are summarised in one entry
+    (``level="indicator"``, the largest number of cities of any indicator)."""
+    out = [TableCoverage("overall", "", _field(ds, year, "overall").n, _field(ds, year, "overall").size)]
+    for cat in catalogue.CATEGORY_NAMES:
+        f = _field(ds, year, "category", cat)
+        out.append(TableCoverage("category", cat, f.n, f.size))
+    if has_level(ds, year, "indicator"):
+        rows = _derived(ds).year_level(year, "indicator")
+        n = int(rows.groupby("indicator")["city"].nunique().max()) if len(rows) else 0
+        out.append(TableCoverage("indicator", "", n, max(field_size(ds, year) or n, n)))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -496,11 +625,19 @@ class Headline:
     """Overall placing of one city in one edition.
 
     ``rank_change`` > 0 means the city moved up (previous rank minus rank); ``direction`` is
-    ``"up"``, ``"down"``, ``"same"``, ``"new"`` (first edition of the city) or ``"returning"``
-    (ranked in an earlier edition but not in the previous one; ``last_year``/``last_rank``). ``tied_with`` lists the
-    cities sharing the rank. ``gap_to_top10`` = top-10 threshold minus score (<= 0: in the top
-    10), ``gap_to_median`` = score minus median. ``above``/``below`` are the cities at the next
-    higher/lower score (several if they are tied among themselves).
+    ``"up"``, ``"down"``, ``"same"``, ``"new"`` (first edition of the city, as the catalogue
+    says), ``"returning"`` (ranked in an earlier edition but not in the previous one;
+    ``last_year``/``last_rank``) or ``"unknown"`` (the data holds no previous rank for a city
+    that took part before). ``tied_with`` lists the cities sharing the rank. ``gap_to_top10`` =
+    top-10 threshold minus score (<= 0: in the top 10), ``gap_to_median`` = score minus median.
+    ``above``/``below`` are the cities at the next higher/lower score (several if they are tied
+    among themselves).
+
+    ``n_cities`` is the size of the edition's field (``ds.editions``), ``n_present`` the rows
+    the data holds. A fact the data does not hold is ``None`` (or empty) and ``missing`` names
+    it with the reason: ``"partial_field"`` (the overall table is an excerpt),
+    ``"no_previous_score"`` (a previous rank from the Tendenz column, without the previous
+    table), ``"no_previous_rank"``.
     """
 
     city: str
@@ -518,9 +655,9 @@ class Headline:
     top10_threshold: float | None
     gap_to_top10: float | None
     in_top10: bool
-    median: float
-    gap_to_median: float
-    percentile: float
+    median: float | None
+    gap_to_median: float | None
+    percentile: float | None
     above: list[Neighbour]
     below: list[Neighbour]
     bundesland: str | None = None
@@ -528,11 +665,20 @@ class Headline:
     provenance: str | None = None
     last_year: int | None = None
     last_rank: int | None = None
+    n_present: int | None = None
+    missing: dict[str, str] = field(default_factory=dict)
 
     @property
-    def half(self) -> str:
-        """``"upper"``, ``"lower"`` or ``"median"``: position relative to the median score."""
+    def half(self) -> str | None:
+        """``"upper"``, ``"lower"`` or ``"median"``: position relative to the median score
+        (None when the median is not known)."""
+        if self.gap_to_median is None:
+            return None
         return "upper" if self.gap_to_median > 0 else "lower" if self.gap_to_median < 0 else "median"
+
+    @property
+    def field_complete(self) -> bool:
+        return self.n_present is None or self.n_present >= self.n_cities
 
 
 def _first_values(ds, year: int, level: str, col: str) -> dict:
@@ -555,6 +701,70 @@ def _direction(change: int | None) -> str:
     return "up" if change > 0 else "down" if change < 0 else "same"
 
 
+def _neighbours(f: _Field, city: str, score: float, rk: int) -> tuple[list[Neighbour], list[Neighbour], bool, bool]:
+    """Cities at the next higher and lower score, and whether the data holds them.
+
+    On the complete field: by score, as published. On an excerpt the neighbours are stated only
+    when the rows around the city are present without a hole (the places just above and below
+    the city's rank are all in the data); a neighbour whose score contradicts its rank is left out.
+    """
+    t = f.table
+    if f.complete:
+        higher = t.loc[t["score"] > score]
+        lower = t.loc[t["score"] < score]
+        above = [] if higher.empty else [
+            Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+            for x in higher.loc[higher["score"] == higher["score"].min()].itertuples()]
+        below = [] if lower.empty else [
+            Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+            for x in lower.loc[lower["score"] == lower["score"].max()].itertuples()]
+        return above, below, True, True
+    ranks = t["rank"].astype(int)
+    better = t.loc[ranks < rk]
+    above: list[Neighbour] = []
+    above_known = rk == 1
+    if not better.empty:
+        r_above = int(better["rank"].max())
+        group = better.loc[better["rank"] == r_above]
+        if r_above + len(group) == rk and (group["score"] >= score).all():
+            above_known = True
+            above = [Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score)) for x in group.itertuples()]
+    n_here = int((ranks == rk).sum())
+    worse = t.loc[ranks > rk]
+    below: list[Neighbour] = []
+    below_known = rk + n_here > f.size
+    if not worse.empty:
+        r_below = int(worse["rank"].min())
+        group = worse.loc[worse["rank"] == r_below]
+        if r_below == rk + n_here and (group["score"] <= score).all():
+            below_known = True
+            below = [Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score)) for x in group.itertuples()]
+    return above, below, above_known, below_known
+
+
+def _city_direction(ds, city: str, year: int, change: int | None) -> tuple[str, int | None, int | None]:
+    """``(direction, last_year, last_rank)``: "new" only where the catalogue says the city
+    joined in ``year`` (or, for a city the catalogue does not know, where the complete previous
+    table lacks it); "returning" where the complete previous table lacks a city ranked before."""
+    if change is not None:
+        return _direction(change), None, None
+    first = first_edition(ds, city)
+    py = previous_edition(ds, year)
+    prev_complete = py is not None and has_level(ds, py, "overall") and _field(ds, py, "overall").complete
+    earlier = [y for y in _years(ds) if y < year and city in _first_values(ds, y, "overall", "year")]
+    if first is not None and first >= year:
+        return "new", None, None
+    if prev_complete and city not in _field(ds, py, "overall").pos:
+        if earlier:
+            last_year = int(max(earlier))
+            return "returning", last_year, int(_field(ds, last_year, "overall").row(city)["rank"])
+        if first is None:
+            return "new", None, None
+    if first is None and py is None:
+        return "new", None, None
+    return "unknown", None, None
+
+
 def headline(ds, city: str, year: int | None = None) -> Headline:
     """Overall score and rank of ``city`` in ``year`` (default: latest edition) with context.
 
@@ -570,49 +780,50 @@ def headline(ds, city: str, year: int | None = None) -> Headline:
     score, rk = float(r["score"]), int(r["rank"])
     change = _int(r["rank_change"])
     prev_score = _float(r["prev_score"])
-    thr = top10_threshold(t["score"])
-    med = float(t["score"].median())
-    higher = t.loc[t["score"] > score]
-    lower = t.loc[t["score"] < score]
-    above = [] if higher.empty else [
-        Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
-        for x in higher.loc[higher["score"] == higher["score"].min()].itertuples()
-    ]
-    below = [] if lower.empty else [
-        Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
-        for x in lower.loc[lower["score"] == lower["score"].max()].itertuples()
-    ]
-    direction = _direction(change)
-    last_year = last_rank = None
-    s = _scores(ds)
-    if change is None:
-        earlier = [y for y in _years(ds) if y < year and city in _first_values(ds, y, "overall", "year")]
-        if earlier:
-            direction = "returning"
-            last_year = int(max(earlier))
-            lt = _field(ds, last_year, "overall").table
-            last_rank = int(lt.loc[lt["city"] == city, "rank"].iloc[0])
+    missing: dict[str, str] = {}
+    thr = top10_threshold(t["score"]) if f.knows_top(10) else None
+    if thr is None and f.size >= 10:
+        missing["top10_threshold"] = "partial_field"
+    med = float(t["score"].median()) if f.complete else None
+    if med is None:
+        missing["median"] = "partial_field"
+    above, below, above_known, below_known = _neighbours(f, city, score, rk)
+    if not above_known:
+        missing["above"] = "partial_field"
+    if not below_known:
+        missing["below"] = "partial_field"
+    direction, last_year, last_rank = _city_direction(ds, city, year, change)
+    if change is not None and prev_score is None:
+        missing["prev_score"] = "no_previous_score"
+    if direction == "unknown":
+        missing["prev_rank"] = "no_previous_rank"
     prov = None
-    if "provenance" in s.columns:
+    if "provenance" in _scores(ds).columns:
         p = _first_values(ds, year, "overall", "provenance").get(city)
         prov = None if p is None else str(p)
+    gap10 = None if thr is None else _r1(thr - score)
+    if gap10 is not None and gap10 < 0 and rk > 10:  # ranks and scores of the table disagree
+        thr = gap10 = None
+        missing["top10_threshold"] = "inconsistent"
+    pct = _float(r["percentile"])
     return Headline(
-        city=city, year=year, score=score, rank=rk, n_cities=len(t),
+        city=city, year=year, score=score, rank=rk, n_cities=f.size,
         tied_with=sorted(t.loc[(t["rank"] == rk) & (t["city"] != city), "city"]),
-        prev_year=_prev_year(ds, year) if change is not None else None,
+        prev_year=previous_edition(ds, year) if (change is not None or direction == "unknown") else None,
         prev_score=prev_score if change is not None else None,
         prev_rank=(rk + change) if change is not None else None,
         rank_change=change,
         score_change=_r1(score - prev_score) if (change is not None and prev_score is not None) else None,
         direction=direction,
         top10_threshold=thr,
-        gap_to_top10=None if thr is None else _r1(thr - score),
+        gap_to_top10=gap10,
         in_top10=rk <= 10,
-        median=_r1(med), gap_to_median=_r1(score - med),
-        percentile=float(r["percentile"]),
+        median=None if med is None else _r1(med), gap_to_median=None if med is None else _r1(score - med),
+        percentile=pct,
         above=above, below=below,
         bundesland=_city_attr(ds, city, "bundesland"), size_class=_city_attr(ds, city, "size_class"),
-        provenance=prov, last_year=last_year, last_rank=last_rank,
+        provenance=prov, last_year=last_year, last_rank=last_rank if direction == "returning" else None,
+        n_present=f.n, missing=missing,
     )
 
 
@@ -630,18 +841,21 @@ def _profile_rows(ds, city: str, year: int, level: str, groups: list[tuple[str, 
         st = f.stats
         best, med, t10 = st["best"], st["median"], st["top10_mean"]
         n_at = f.n_same(m["score"])
+        # statistics of the whole field are NaN when the data holds only part of it (_Field)
         rows.append({
             "category": cat, "indicator": ind,
-            "score": float(m["score"]), "rank": int(m["rank"]), "n": f.n,
-            "rank_change": m["rank_change"], "score_change": m["score_change"],
+            "score": float(m["score"]), "rank": int(m["rank"]) if f.ranks_known else None, "n": f.size,
+            "rank_change": m["rank_change"] if f.ranks_known else pd.NA, "score_change": m["score_change"],
             "percentile": float(m["percentile"]),
-            "median": _r1(med), "top10_mean": t10, "best_score": float(best),
+            "median": _r1(med) if med == med else np.nan, "top10_mean": t10,
+            "best_score": float(best) if best == best else np.nan,
             "best_cities": list(st["best_cities"]),
-            "diff_median": _r1(m["score"] - med), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
-            "diff_best": _r1(m["score"] - best),
-            "n_same_score": n_at, "share_same_score": n_at / f.n,
+            "diff_median": _r1(m["score"] - med) if med == med else np.nan,
+            "diff_top10": None if t10 is None else _r1(m["score"] - t10),
+            "diff_best": _r1(m["score"] - best) if best == best else np.nan,
+            "n_same_score": n_at, "share_same_score": n_at / f.size,
             "n_at_max": st["n_at_max"],
-            "tied_with": f.tied_with(m["rank"], city),
+            "tied_with": f.tied_with(m["rank"], city) if f.ranks_known else [],
         })
     return rows
 

@@ -179,6 +179,13 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
     elif h.direction == "returning":
         p1.append(w.say("headline.change.returning", last_year=h.last_year,
                         last_rank=fmt.rank(h.last_rank, lang), **ctx))
+    elif h.direction == "unknown":
+        key = "partial.change_unknown" if h.prev_year is not None else "partial.change_unknown_no_year"
+        p1.append(w.say(key, prev_year=h.prev_year, **ctx))
+    elif h.prev_score is None:  # previous rank from the Tendenz column, no previous table
+        ctx.update(prev_year=h.prev_year, prev_rank=fmt.rank(h.prev_rank, lang),
+                   by_places=fmt.by_places(h.rank_change or 0, lang))
+        p1.append(w.say(f"partial.change_{h.direction}", **ctx))
     else:
         ctx.update(prev_year=h.prev_year, prev_rank=fmt.rank(h.prev_rank, lang),
                    by_places=fmt.by_places(h.rank_change or 0, lang), places=fmt.places(h.rank_change or 0, lang))
@@ -199,18 +206,18 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
             if not_comparable:
                 p1.append(w.say("headline.score.not_comparable", **ctx))
     p2: list[str] = []
-    if h.top10_threshold is not None:
-        if h.in_top10:
-            p2.append(w.say("headline.top10.inside", **ctx))
-        else:
-            c = dict(ctx)
-            _pts(c, "gap", h.gap_to_top10, lang)
-            _pts(c, "threshold", h.top10_threshold, lang)
-            p2.append(w.say("headline.top10.outside", **c))
-    c = dict(ctx)
-    _pts(c, "median", h.median, lang)
-    _pts(c, "gap", abs(h.gap_to_median), lang)
-    p2.append(w.say(f"headline.median.{h.half}", **c))
+    if h.in_top10 and (h.top10_threshold is not None or "top10_threshold" in h.missing):
+        p2.append(w.say("headline.top10.inside", **ctx))
+    elif h.top10_threshold is not None and h.gap_to_top10 is not None and h.gap_to_top10 >= 0:
+        c = dict(ctx)
+        _pts(c, "gap", h.gap_to_top10, lang)
+        _pts(c, "threshold", h.top10_threshold, lang)
+        p2.append(w.say("headline.top10.outside", **c))
+    if h.half is not None:
+        c = dict(ctx)
+        _pts(c, "median", h.median, lang)
+        _pts(c, "gap", abs(h.gap_to_median), lang)
+        p2.append(w.say(f"headline.median.{h.half}", **c))
     c = dict(ctx)
     if h.above:
         a = h.above
@@ -229,16 +236,43 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
         p2.append(w.say("headline.neighbours.only_above", **c))
     elif h.below:
         p2.append(w.say("headline.neighbours.only_below", **c))
+    lost = [k for k in ("median", "top10_threshold", "above", "below")
+            if h.missing.get(k) == "partial_field" and not (k == "top10_threshold" and h.in_top10)]
+    if lost:
+        items = fmt.join([w.raw(f"partial.item_{k}") for k in lost], lang)
+        key = "partial.headline_missing_one" if len(lost) == 1 else "partial.headline_missing"
+        p2.append(w.say(key, items=items, k=h.n_present, **ctx))
     return _paragraphs([p1, p2])
 
 
 def headline_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False) -> Narrative:
     """Overall placing of a city: rank, score, change, top-10 gap, median, neighbours."""
-    h = an.headline(ds, city, year)
+    try:
+        h = an.headline(ds, city, year)
+    except an.NoData:  # a city that appears only in some tables: say what is there
+        return _no_overall_text(ds, city, year, lang, heading)
     text = render_headline(h, lang, not_comparable=_params_changed(ds, h.prev_year, h.year))
     if heading:
         text = _heading(_Writer(lang, ""), "headline") + text
     return Narrative(text, _facts(h), "headline", lang)
+
+
+def _no_overall_text(ds, city: str, year: int | None, lang: str, heading: bool) -> Narrative:
+    city = an.resolve_city(ds, city)
+    year = int(year if year is not None else max(an._years(ds)))
+    w = _Writer(lang, f"{city}|{year}")
+    cats = an.category_profile(ds, city, year, lang)
+    items = [w.raw("profile.item").format(label=r["name"], rank=fmt.rank(r["rank"], lang) + " " + _of(lang, r["n"]),
+                                          score=fmt.points(r["score"], lang), change="")
+             for _, r in cats.sort_values("rank").iterrows()]
+    text = w.say("partial.no_overall", city=city, year=year, tables=fmt.join(items, lang)) if items else \
+        w.say("partial.no_overall_none", city=city, year=year)
+    head = _heading(w, "headline") if heading else ""
+    return Narrative(head + text, {"city": city, "year": year, "categories": cats}, "headline", lang)
+
+
+def _of(lang: str, n) -> str:
+    return f"von {int(n)}" if lang == "de" else f"of {int(n)}"
 
 
 # ----------------------------------------------------------------------------------------------
