@@ -1013,6 +1013,9 @@ class PeerGroup:
     ``peer_rank`` (competition rank inside the group), ``rank_change``, ``score_change`` and
     ``distance_km`` (nearest group only), sorted by peer rank. ``peer_rank`` is the city's
     place in the group of ``n`` cities, ``tied_with`` the group members sharing it.
+    On an excerpt of the overall table, ``missing`` lists the members without a value: the
+    place is then among the ``n`` members with a value, and ``median`` and ``leader`` are None
+    and empty (the group's leader may be among the missing).
     """
 
     kind: str
@@ -1025,6 +1028,8 @@ class PeerGroup:
     tied_with: list[str]
     median: float | None
     leader: list[str]
+    #: members of the group without a value in the data (the overall table is an excerpt)
+    missing: list[str] = field(default_factory=list)
 
     @property
     def others(self) -> list[str]:
@@ -1033,8 +1038,10 @@ class PeerGroup:
 
 def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[str],
                 distances: pd.DataFrame | None = None) -> PeerGroup:
-    t = _field(ds, year, "overall").table
+    f = _field(ds, year, "overall")
+    t = f.table
     members = list(dict.fromkeys([city] + [m for m in members if m != city]))
+    missing = [] if f.complete else [m for m in members if m not in f.pos]
     g = t.loc[t["city"].isin(members), ["city", "score", "rank", "rank_change", "score_change"]].copy()
     g["peer_rank"] = _rank(g["score"])
     if distances is not None and not distances.empty:
@@ -1045,9 +1052,19 @@ def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[s
     return PeerGroup(
         kind=kind, label=label, city=city, year=year, table=g, peer_rank=pr, n=len(g),
         tied_with=[] if pr is None else sorted(g.loc[(g["peer_rank"] == pr) & (g["city"] != city), "city"]),
-        median=None if g.empty else _r1(g["score"].median()),
-        leader=sorted(g.loc[g["score"] == g["score"].max(), "city"]) if not g.empty else [],
+        median=None if (g.empty or missing) else _r1(g["score"].median()),
+        leader=sorted(g.loc[g["score"] == g["score"].max(), "city"]) if not (g.empty or missing) else [],
+        missing=missing,
     )
+
+
+def _taking_part(ds, year: int) -> set[str]:
+    """Cities of the catalogue that took part in ``year`` (first edition at or before it)."""
+    c = _cities_table(ds)
+    if "first_edition" not in c.columns:
+        return set(c["name"]) if "name" in c.columns else set()
+    first = pd.to_numeric(c["first_edition"], errors="coerce")
+    return set(c.loc[first.isna() | (first <= year), "name"])
 
 
 @dataclass
@@ -1080,16 +1097,26 @@ def peers(ds, city: str, year: int | None = None, custom: list[str] | None = Non
     """
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
-    ranked = _field(ds, year, "overall").table
+    f = _field(ds, year, "overall")
+    ranked = f.table
     out = Peers(city, year)
+    # on an excerpt the groups are the edition's members as the catalogue lists them
+    taking_part = None if f.complete else _taking_part(ds, year) | set(ranked["city"])
     for col in ("bundesland", "size_class"):
         val = _city_attr(ds, city, col)
         if val is None:
             continue
-        members = list(ranked.loc[ranked[col] == val, "city"])
-        if len([m for m in members if m != city]) > 0:
+        if taking_part is None:
+            members = list(ranked.loc[ranked[col] == val, "city"])
+        else:
+            members = sorted(m for m in taking_part if _city_attr(ds, m, col) == val)
+        if len([m for m in members if m != city and m in f.pos]) > 0:
             out.groups[col] = _peer_group(ds, city, year, col, str(val), members)
-    near = nearest_cities(ds, city, n_nearest, year)
+    if taking_part is None:
+        near = nearest_cities(ds, city, n_nearest, year)
+    else:
+        near = nearest_cities(ds, city, n_nearest + len(_cities_table(ds)), None)
+        near = near.loc[near["city"].isin(taking_part)].head(n_nearest).reset_index(drop=True)
     if not near.empty:
         out.groups["nearest"] = _peer_group(ds, city, year, "nearest", "", list(near["city"]), near)
     if isinstance(custom, str):
@@ -1097,6 +1124,8 @@ def peers(ds, city: str, year: int | None = None, custom: list[str] | None = Non
     if custom:
         names = [resolve_city(ds, n) for n in custom]
         out.groups["custom"] = _peer_group(ds, city, year, "custom", "", names)
+    if taking_part is not None:  # on an excerpt: a group of the city alone says nothing
+        out.groups = {k: g for k, g in out.groups.items() if g.n > 1}
     return out
 
 
@@ -1199,8 +1228,12 @@ class Trend:
     * ``caveats``: codes with details, see ``Trend.caveats`` docs in ``docs/method.md``:
       ``relative_scores`` (always), ``parameters_changed``, ``category_renamed``,
       ``field_size_changed``, ``gap_in_editions``.
-    ``has_trend`` is False (with ``reason="single_edition"`` or ``"no_data"``) when the city has
-    fewer than two editions; frames are then as far as available and no changes are stated.
+    ``has_trend`` is False (with ``reason="single_edition"`` when the catalogue says the city is
+    new in ``year``, ``"no_history"`` when it took part before but the data holds no earlier
+    rank, ``"no_data"`` without an overall score in ``year``) when the city has fewer than two
+    editions; frames are then as far as available and no changes are stated. A previous rank
+    known only from the Tendenz column of a table is a trajectory row without score; its
+    edition is listed in ``from_tendency``.
     """
 
     city: str
@@ -1223,6 +1256,8 @@ class Trend:
     first_year: int | None = None
     first_rank: int | None = None
     total_rank_change: int | None = None
+    #: editions whose rank comes from the next edition's Tendenz column (no table of their own)
+    from_tendency: list[int] = field(default_factory=list)
 
 
 def _edition_info(ds) -> pd.DataFrame:
@@ -1250,9 +1285,22 @@ def _trend(ds, city: str, year: int) -> Trend:
         m = f.row(city)
         if m is None:
             continue
-        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": f.n,
+        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": f.size,
                      "rank_change": m["rank_change"], "score_change": m["score_change"],
                      "percentile": float(m["percentile"])})
+    # a previous rank given only by the Tendenz column: a row without score for that edition
+    from_tendency = []
+    held = {r["year"] for r in rows}
+    for r in list(rows):
+        py = previous_edition(ds, r["year"])
+        ch = _int(r["rank_change"])
+        if py is not None and py not in held and ch is not None and r["rank"] + ch >= 1:
+            rows.append({"year": py, "score": np.nan, "rank": r["rank"] + ch,
+                         "n_cities": field_size(ds, py) or r["n_cities"], "rank_change": pd.NA,
+                         "score_change": np.nan, "percentile": np.nan})
+            from_tendency.append(py)
+            held.add(py)
+    rows.sort(key=lambda r: r["year"])
     traj = pd.DataFrame(rows, columns=["year", "score", "rank", "n_cities", "rank_change", "score_change", "percentile"])
     traj["rank_change"] = traj["rank_change"].astype("Int64")
     editions = list(traj["year"])
@@ -1269,13 +1317,14 @@ def _trend(ds, city: str, year: int) -> Trend:
     empty_changes = pd.DataFrame(columns=["category", "first_year", "first_rank", "prev_rank", "rank",
                                           "change_since_first", "change_vs_previous", "score_change_vs_previous"])
     if len(editions) < 2 or year not in editions:
-        reason = "no_data" if not editions or year not in editions else "single_edition"
+        reason = "no_data" if not editions or year not in editions else \
+            "no_history" if _city_direction(ds, city, year, None)[0] == "unknown" else "single_edition"
         return Trend(city, year, editions, False, reason, traj, ctraj, empty_changes, [], [], 0, None,
                      None if traj.empty else int(traj["rank"].min()),
                      [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].min(), "year"]),
                      None if traj.empty else int(traj["rank"].max()),
                      [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].max(), "year"]),
-                     _caveats(ds, editions))
+                     _caveats(ds, editions), from_tendency=from_tendency)
     # streak: consecutive dataset editions with rank improvement (or loss) ending at `year`
     streak, sdir = 0, None
     idx = {y: i for i, y in enumerate(_years(ds))}
@@ -1302,6 +1351,9 @@ def _trend(ds, city: str, year: int) -> Trend:
             continue
         first_y = int(c.index.min())
         prev_rank = int(c.loc[py, "rank"]) if py in c.index else None
+        if prev_rank is None and previous_edition(ds, year) == py:  # from the Tendenz column
+            given = _int(_field(ds, year, "category", cat).row(city)["rank_change"])
+            prev_rank = None if given is None else int(c.loc[year, "rank"]) + given
         cc_rows.append({
             "category": cat, "first_year": first_y, "first_rank": int(c.loc[first_y, "rank"]),
             "prev_rank": prev_rank, "rank": int(c.loc[year, "rank"]),
@@ -1326,7 +1378,7 @@ def _trend(ds, city: str, year: int) -> Trend:
         worst_rank=int(traj["rank"].max()), worst_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].max(), "year"]],
         caveats=_caveats(ds, editions),
         first_year=int(first["year"]), first_rank=int(first["rank"]),
-        total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]),
+        total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]), from_tendency=from_tendency,
     )
 
 
@@ -1359,20 +1411,24 @@ def _caveats_uncached(ds, editions: list[int]) -> list[dict]:
         society = catalogue.resolve_category("Gesellschaft")
         out.append({"code": "category_renamed", "year": catalogue.RENAME_YEAR,
                     "old": catalogue.category_label(society, catalogue.RENAME_YEAR - 1), "new": society})
-    sizes = {y: _field(ds, y, "overall").n for y in editions}
+    sizes = {y: _field(ds, y, "overall").size for y in editions}
     if len(set(sizes.values())) > 1:
         d = _derived(ds)
         newcomers = {}
+        c = _cities_table(ds)
         for y in editions[1:]:
             py = _prev_year(ds, y)
-            if py is None:
-                continue
-            new = sorted(set(d.year_level(y, "overall")["city"]) - set(d.year_level(py, "overall")["city"]))
+            if py is not None and _field(ds, y, "overall").complete and _field(ds, py, "overall").complete:
+                new = sorted(set(d.year_level(y, "overall")["city"]) - set(d.year_level(py, "overall")["city"]))
+            elif "first_edition" in c.columns:  # excerpts: the catalogue says who joined
+                new = sorted(c.loc[pd.to_numeric(c["first_edition"], errors="coerce") == y, "name"])
+            else:
+                new = []
             if new:
                 newcomers[y] = new
         out.append({"code": "field_size_changed", "sizes": sizes, "newcomers": newcomers})
     all_y = [y for y in _years(ds) if editions[0] <= y <= editions[-1]]
-    missing = [y for y in all_y if y not in editions]
+    missing = [y for y in all_y if y not in editions and _field(ds, y, "overall").complete]
     if missing:
         out.append({"code": "gap_in_editions", "missing": missing})
     return out
@@ -1721,6 +1777,30 @@ class CategoryView:
     by_bundesland: pd.DataFrame
     by_size_class: pd.DataFrame
     has_indicators: bool
+    field_size: int = 0
+    leaders: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when the data holds the whole table of the category (else it is an excerpt:
+        ``stats`` holds only ``n``, movers and group tables are empty, ``leaders`` is empty
+        unless rank 1 is in the data)."""
+        return len(self.ranking) >= self.field_size
+
+
+def _leaders(f: _Field) -> list[str]:
+    """Cities at rank 1 (by score on the complete field, as published; by the given rank on
+    an excerpt; empty when the top of the table is not in the data)."""
+    t = f.table
+    if t.empty or not f.knows_top(1):
+        return []
+    if f.complete:
+        return sorted(t.loc[t["score"] == t["score"].max(), "city"])
+    return sorted(t.loc[t["rank"] == 1, "city"])
+
+
+def _partial_stats(f: _Field) -> dict:
+    return _stats(f.table["score"]) if f.complete else {"n": f.n}
 
 
 def category_view(ds, category: str, year: int | None = None, n_movers: int = 5, lang: str = "de") -> CategoryView:
@@ -1729,26 +1809,31 @@ def category_view(ds, category: str, year: int | None = None, n_movers: int = 5,
 
     cat = resolve_category(category)
     year = int(year if year is not None else max(_years(ds)))
+    f = _field(ds, year, "category", cat)
     t = field_table(ds, year, "category", cat)
-    climbers, fallers = _movers(t, n_movers)
+    climbers, fallers = _movers(t if f.complete else t.iloc[0:0], n_movers)
     leaders = []
     has_ind = has_level(ds, year, "indicator")
     if has_ind:
         rows = _derived(ds).year_level(year, "indicator")
         ids = list(dict.fromkeys(rows.loc[rows["category"] == cat, "indicator"]))
         for i in ids:
-            ti = _field(ds, year, "indicator", cat, i).table
+            fi = _field(ds, year, "indicator", cat, i)
+            if not fi.complete:  # best value and median need the whole indicator table
+                continue
+            ti = fi.table
             best = ti["score"].max()
             lead = sorted(ti.loc[ti["score"] == best, "city"])
             leaders.append({"indicator": i, "name": _indicator_name(ds, i, lang), "best_score": float(best),
                             "leaders": lead, "n_at_max": len(lead), "median": _r1(ti["score"].median()),
                             "mean": _r1(ti["score"].mean())})
+    groups = t if f.complete else t.iloc[0:0]  # Länder and size classes need every city
     return CategoryView(
-        category=cat, year=year, label=fmt.category(cat, year, lang), ranking=t, stats=_stats(t["score"]),
+        category=cat, year=year, label=fmt.category(cat, year, lang), ranking=t, stats=_partial_stats(f),
         climbers=climbers, fallers=fallers,
         indicator_leaders=pd.DataFrame(leaders, columns=["indicator", "name", "best_score", "leaders", "n_at_max", "median", "mean"]),
-        by_bundesland=_group_means(t, "bundesland", MIN_LAND), by_size_class=_group_means(t, "size_class"),
-        has_indicators=has_ind and bool(leaders),
+        by_bundesland=_group_means(groups, "bundesland", MIN_LAND), by_size_class=_group_means(groups, "size_class"),
+        has_indicators=has_ind and bool(leaders), field_size=f.size, leaders=_leaders(f),
     )
 
 
@@ -1774,40 +1859,61 @@ class NationalView:
     category_leaders: pd.DataFrame
     newcomers: list[str]
     stats: dict
+    field_size: int = 0
+    leaders: list[str] = field(default_factory=list)
+    #: True when ``top10`` holds every city ranked 10 or better
+    top10_complete: bool = True
+    #: True when the data holds the top five (the map labels them)
+    top5_complete: bool = True
+
+    @property
+    def complete(self) -> bool:
+        """True when the data holds the whole overall table (else: see :class:`CategoryView`)."""
+        return len(self.ranking) >= self.field_size
 
 
 def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalView:
     """National overview of one edition (see :class:`NationalView`)."""
     year = int(year if year is not None else max(_years(ds)))
+    f = _field(ds, year, "overall")
     t = field_table(ds, year, "overall")
     series = []
     for y in [y for y in _years(ds) if y <= year]:
-        ty = _field(ds, y, "overall").table
+        fy = _field(ds, y, "overall")
+        ty = fy.table
         if ty.empty:
             continue
-        lead = ty.loc[ty["rank"] == ty["rank"].min()]
-        series.append({"year": y, "n_cities": len(ty), "top10_threshold": top10_threshold(ty["score"]),
-                       "mean": _r1(ty["score"].mean()), "median": _r1(ty["score"].median()),
-                       "leader": list(lead["city"]), "leader_score": float(lead["score"].iloc[0])})
-    climbers, fallers = _movers(t, n_movers)
+        # each statistic only where the data holds what it depends on (NaN/empty otherwise)
+        lead = _leaders(fy)
+        series.append({"year": y, "n_cities": fy.size,
+                       "top10_threshold": top10_threshold(ty["score"]) if fy.knows_top(10) else np.nan,
+                       "mean": _r1(ty["score"].mean()) if fy.complete else np.nan,
+                       "median": _r1(ty["score"].median()) if fy.complete else np.nan,
+                       "leader": lead, "leader_score": float(fy.row(lead[0])["score"]) if lead else np.nan})
+    climbers, fallers = _movers(t if f.complete else t.iloc[0:0], n_movers)
     cl = []
     if has_level(ds, year, "category"):
         for cat in catalogue.CATEGORY_NAMES:
-            tc = _field(ds, year, "category", cat).table
-            if tc.empty:
+            fc = _field(ds, year, "category", cat)
+            lead = _leaders(fc)
+            if not lead:
                 continue
-            best = tc["score"].max()
-            cl.append({"category": cat, "leaders": sorted(tc.loc[tc["score"] == best, "city"]), "score": float(best)})
+            cl.append({"category": cat, "leaders": lead, "score": float(fc.row(lead[0])["score"])})
     py = _prev_year(ds, year)
     newcomers = []
-    if py is not None:
+    if py is not None and f.complete and _field(ds, py, "overall").complete:
         prev = set(_field(ds, py, "overall").table["city"])
         newcomers = sorted(set(t["city"]) - prev)
+    elif not f.complete and "first_edition" in _cities_table(ds).columns:
+        c = _cities_table(ds)
+        newcomers = sorted(c.loc[pd.to_numeric(c["first_edition"], errors="coerce") == year, "name"])
+    groups = t if f.complete else t.iloc[0:0]  # Länder and size classes need every city
     return NationalView(
         year=year, ranking=t, top10=t.loc[t["rank"] <= 10].reset_index(drop=True),
         series=pd.DataFrame(series, columns=["year", "n_cities", "top10_threshold", "mean", "median", "leader", "leader_score"]),
         climbers=climbers, fallers=fallers,
-        by_bundesland=_group_means(t, "bundesland", MIN_LAND), by_size_class=_group_means(t, "size_class"),
+        by_bundesland=_group_means(groups, "bundesland", MIN_LAND), by_size_class=_group_means(groups, "size_class"),
         category_leaders=pd.DataFrame(cl, columns=["category", "leaders", "score"]),
-        newcomers=newcomers, stats=_stats(t["score"]),
+        newcomers=newcomers, stats=_partial_stats(f), field_size=f.size, leaders=_leaders(f),
+        top10_complete=f.knows_top(10), top5_complete=f.knows_top(5),
     )

@@ -299,7 +299,7 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     head = _heading(w, "profile") if heading else ""
     if cats.empty:
         return Narrative(head + w.say("profile.no_categories", year=year), facts, "profile", lang)
-    prev_year = an._prev_year(ds, year)
+    prev_year = an.previous_edition(ds, year)
     cats = cats.sort_values(["rank", "category"]).reset_index(drop=True)
     best_rank, worst_rank = int(cats["rank"].min()), int(cats["rank"].max())
     best = cats.loc[cats["rank"] == best_rank]
@@ -308,6 +308,10 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
                  strongest_tie=len(best) > 1, weakest_tie=len(worst) > 1)
     p1: list[str] = []
     ctx = {"city": city, "year": year}
+    if len(cats) < len(catalogue.CATEGORY_NAMES):  # the city is missing from some category tables
+        absent = [fmt.category(c, year, lang) for c in catalogue.CATEGORY_NAMES if c not in set(cats["category"])]
+        p1.append(w.say("partial.profile_some", k_word=w.count_word(len(cats)),
+                        labels=fmt.join_categories(absent, lang), **ctx))
 
     def single(key: str, r) -> str:
         c = dict(ctx, area=fmt.in_category(r["category"], year, lang), label=r["name"], rank=fmt.rank(r["rank"], lang))
@@ -335,9 +339,17 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     # best and worst categories with their change, as a list sentence when there is a previous year
     p2: list[str] = []
     n = len(cats)
+    known = cats["diff_median"].notna()  # the median needs the complete category table
     k = int((cats["diff_median"] > 0).sum())
-    facts["above_median"] = k
-    if k == n:
+    facts["above_median"] = k if known.all() else None
+    if not known.any():
+        pass
+    elif not known.all():
+        p2.append(w.say("partial.above_median_partial", k_word=w.count_word(int(known.sum())),
+                        n_word=w.count_word(n), above_word=w.raw("partial.above_none") if k == 0 else w.raw("partial.above_count").format(
+                            k=w.count_word(k), noun=w.raw("profile.clause_noun_one" if k == 1 else "profile.clause_noun_many")),
+                        **ctx))
+    elif k == n:
         p2.append(w.say("profile.above_median_all", n_word=w.count_word(n), **ctx))
     elif k == 0:
         p2.append(w.say("profile.above_median_none", n_word=w.count_word(n), **ctx))
@@ -482,7 +494,9 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
     head = _heading(w, "trend") if heading else ""
     facts = _facts(t)
     if not t.has_trend:
-        key = "trend.no_trend" if t.reason == "single_edition" else "trend.no_data"
+        key = {"single_edition": "trend.no_trend", "no_history": "partial.no_history"}.get(t.reason, "trend.no_data")
+        if t.reason == "no_data" and not an.category_profile(ds, t.city, t.year).empty:
+            key = "partial.trend_no_overall"
         return Narrative(head + w.say(key, **ctx), facts, "trend", lang)
     traj = t.trajectory
     rank = int(traj.iloc[-1]["rank"])
@@ -495,6 +509,10 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         p1.append(w.say("trend.since_first_down", **ctx))
     else:
         p1.append(w.say("trend.since_first_same", **ctx))
+    for y in t.from_tendency:
+        later = traj.loc[traj["year"] > y, "year"]
+        p1.append(w.say("partial.from_tendency", prev_year=y, year=int(later.iloc[0]) if len(later) else t.year,
+                        prev_rank=fmt.rank(int(traj.loc[traj["year"] == y, "rank"].iloc[0]), lang)))
     if t.streak >= 2:
         c = dict(ctx, nth=w.ordinal_word(t.streak), nth_dat=w.ordinal_word(t.streak, "dat"), streak=t.streak)
         p1.append(w.say(f"trend.streak_{t.streak_direction}", **c))
@@ -551,8 +569,15 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         c = dict(ctx, n=g.n, peer_rank=fmt.rank(g.peer_rank, lang), tie=tie,
                  leader=fmt.join([x for x in g.leader if x != pr.city] or g.leader, lang),
                  others=fmt.join(g.others, lang))
-        leads = g.peer_rank == 1 and not g.tied_with
-        if kind == "bundesland":
+        leads = g.peer_rank == 1 and not g.tied_with and not g.missing
+        if g.missing and kind in ("bundesland", "size_class"):
+            c["n_present"] = g.n
+            if kind == "bundesland":
+                c["land"] = fmt.in_bundesland(g.label, lang)
+            else:
+                c["size_label"] = w.raw("peers.size_labels").get(g.label, g.label)
+            parts.append(w.say(f"partial.{kind}", **c))
+        elif kind == "bundesland":
             land = fmt.in_bundesland(g.label, lang)
             c.update(land=land, land_cap=_cap(land))
             parts.append(w.say("peers.bundesland_leader" if leads else "peers.bundesland", **c))
@@ -562,6 +587,12 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
             parts.append(w.say("peers.size_class_leader" if leads else "peers.size_class", **c))
         else:
             parts.append(w.say(f"peers.{kind}_leader" if leads else f"peers.{kind}", **c))
+        if g.missing:
+            k = len(g.missing)
+            key = "partial.peers_missing_one" if k == 1 else "partial.peers_missing" if k <= 6 else "partial.peers_missing_many"
+            parts.append(w.say(key, k_word=w.count_word(k), n=g.n + k, names=fmt.join(g.missing, lang), **ctx))
+    if not parts and an._field(ds, pr.year, "overall").row(pr.city) is None:
+        parts.append(w.say("partial.peers_no_overall", **ctx))
     facts = {"city": pr.city, "year": pr.year, "groups": pr.groups, "summary": pr.summary()}
     head = _heading(w, "peers") if heading else ""
     return Narrative(head + _paragraphs([parts]), facts, "peers", lang)
@@ -630,24 +661,31 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
     if t.empty:
         return Narrative(head, facts, "category", lang)
     area = fmt.in_category(v.category, v.year, lang)
-    lead = t.loc[t["rank"] == 1]
-    ctx: dict[str, Any] = {"year": v.year, "n": len(t), "area": area, "area_cap": _cap(area), "label": v.label,
-                           "leader": fmt.join(list(lead["city"]), lang)}
-    _pts(ctx, "leader_score", float(lead["score"].iloc[0]), lang)
+    ctx: dict[str, Any] = {"year": v.year, "n": v.field_size or len(t), "area": area, "area_cap": _cap(area),
+                           "label": v.label, "leader": fmt.join(v.leaders, lang), "k": len(t),
+                           "first_rank": int(t["rank"].min()), "last_rank": int(t["rank"].max())}
     st = v.stats
     for k in ("median", "mean", "min", "max"):
         _pts(ctx, k, st.get(k), lang)
         if st.get(k) is not None:
             ctx[k + "_num"] = fmt.number(st[k], lang)
     _pts(ctx, "threshold", st.get("top10_threshold"), lang)
-    p1 = [w.say("category.leader_tie" if len(lead) > 1 else "category.leader", **ctx)]
+    p1 = []
+    if v.leaders:
+        _pts(ctx, "leader_score", float(t.loc[t["city"] == v.leaders[0], "score"].iloc[0]), lang)
+        p1.append(w.say("category.leader_tie" if len(v.leaders) > 1 else "category.leader", **ctx))
+    else:
+        p1.append(w.say("partial.category_no_leader", **ctx))
+    if not v.complete:
+        p1.append(w.say("partial.field_excerpt", **ctx))
     if st.get("top10_threshold") is not None:
         p1.append(w.say("category.distribution", **ctx))
-    p1.append(w.say("category.spread", **ctx))
+    if "min" in st:
+        p1.append(w.say("category.spread", **ctx))
     if st.get("n_at_100", 0) > 1:
         p1.append(w.say("category.full_marks", k=st["n_at_100"]))
     p2 = []
-    if v.climbers.empty and v.fallers.empty:
+    if v.climbers.empty and v.fallers.empty and v.complete:
         p2.append(w.raw("category.no_movers"))
     if not v.climbers.empty:
         p2.append(w.say("category.climbers", items=_mover_items(w, v.climbers, lang)))
@@ -680,12 +718,19 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
     t = v.ranking
     if t.empty:
         return Narrative(head, facts, "national", lang)
-    lead = t.loc[t["rank"] == 1]
-    ctx: dict[str, Any] = {"year": v.year, "n": len(t), "leader": fmt.join(list(lead["city"]), lang)}
-    _pts(ctx, "leader_score", float(lead["score"].iloc[0]), lang)
-    p1 = [w.say("national.leader_tie" if len(lead) > 1 else "national.leader", **ctx)]
-    top_items = [f"{r['city']} ({fmt.number(r['score'], lang)})" for _, r in v.top10.iterrows()]
-    p1.append(w.say("national.top10", items=fmt.join(top_items, lang)))
+    ctx: dict[str, Any] = {"year": v.year, "n": v.field_size or len(t), "leader": fmt.join(v.leaders, lang),
+                           "k": len(t), "first_rank": int(t["rank"].min()), "last_rank": int(t["rank"].max())}
+    p1 = []
+    if v.leaders:
+        _pts(ctx, "leader_score", float(t.loc[t["city"] == v.leaders[0], "score"].iloc[0]), lang)
+        p1.append(w.say("national.leader_tie" if len(v.leaders) > 1 else "national.leader", **ctx))
+    else:
+        p1.append(w.say("partial.national_no_leader", **ctx))
+    if not v.complete:
+        p1.append(w.say("partial.national_excerpt", **ctx))
+    if v.top10_complete and not v.top10.empty:
+        top_items = [f"{r['city']} ({fmt.number(r['score'], lang)})" for _, r in v.top10.iterrows()]
+        p1.append(w.say("national.top10", items=fmt.join(top_items, lang)))
     s = v.series.set_index("year")
     thr = s.loc[v.year, "top10_threshold"] if v.year in s.index else None
     if thr is not None and not pd.isna(thr):
@@ -698,13 +743,14 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
         c = dict(ctx, compare=compare)
         _pts(c, "threshold", float(thr), lang)
         p1.append(w.say("national.threshold", **c))
-    c = {}
-    _pts(c, "mean", v.stats["mean"], lang)
-    _pts(c, "median", v.stats["median"], lang)
-    p1.append(w.say("national.mean", **c))
-    if len(s) > 1:
-        items = [f"{y}: {fmt.number(m, lang)}" for y, m in s["mean"].items() if y != v.year]
-        p1.append(w.say("national.mean_series", items=fmt.join(items, lang)))
+    if "mean" in v.stats:
+        c = {}
+        _pts(c, "mean", v.stats["mean"], lang)
+        _pts(c, "median", v.stats["median"], lang)
+        p1.append(w.say("national.mean", **c))
+        items = [f"{y}: {fmt.number(m, lang)}" for y, m in s["mean"].items() if y != v.year and not pd.isna(m)]
+        if items:
+            p1.append(w.say("national.mean_series", items=fmt.join(items, lang)))
     p2 = []
     if not v.climbers.empty:
         p2.append(w.say("national.climbers", items=_mover_items(w, v.climbers, lang)))
@@ -721,6 +767,27 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
         p2.append(w.say("national.best_land", **c))
     p2.append(w.raw("national.relative"))
     return Narrative(head + _paragraphs([p1, p2]), facts, "national", lang)
+
+
+def coverage_text(ds, year: int, lang: str = "de") -> str:
+    """The data note for an edition whose tables the data holds only in part: which tables are
+    excerpts (rows present of the edition's field) and which are absent. Empty when the overall
+    and category tables are complete."""
+    cov = an.coverage(ds, year)
+    tables = [c for c in cov if c.level in ("overall", "category")]
+    if all(c.complete for c in tables):
+        return ""
+    w = _Writer(lang, f"coverage|{year}")
+
+    def name(c) -> str:
+        return w.raw("partial.overall_table") if c.level == "overall" else fmt.category(c.category, year, lang)
+
+    items = [w.raw("partial.excerpt_item").format(table=name(c), k=c.n_present, n=c.n_field)
+             for c in tables if 0 < c.n_present < c.n_field]
+    absent = [name(c) for c in tables if c.n_present == 0]
+    if absent:
+        items.append(w.raw("partial.absent_items").format(tables=fmt.join(absent, lang)))
+    return w.say("partial.excerpts", year=year, items="; ".join(items))
 
 
 def city_summary(ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None,
