@@ -191,11 +191,13 @@ def _city_attr(ds, city: str, col: str):
 
 
 def _city_attr_uncached(ds, city: str, col: str):
-    c = _cities_table(ds)
-    if col not in c.columns:
-        return None
-    row = c.loc[c["name"] == city, col]
-    return None if row.empty or pd.isna(row.iloc[0]) else row.iloc[0]
+    d = _derived(ds)
+    key = ("city_attr_map", col)
+    if key not in d.memo:  # one lookup table per column instead of a scan per city
+        c = _cities_table(ds)
+        d.memo[key] = {} if col not in c.columns else \
+            {n: v for n, v in zip(c["name"][::-1], c[col][::-1]) if not pd.isna(v)}
+    return d.memo[key].get(city)
 
 
 def _indicator_meta(ds) -> pd.DataFrame:
@@ -531,17 +533,22 @@ def _rank_percentile(t: pd.DataFrame, size: int) -> pd.Series:
     """Mid-rank percentile from the given ranks when the data holds only part of the field:
     ``100 * (size - rank + 1 - k/2) / size`` with ``k`` the rows sharing the rank (the
     complete-field formula, with the cities below counted from the rank)."""
-    rank = t["rank"].astype(float)
-    k = t.groupby("rank")["city"].transform("size").astype(float)
-    return (100.0 * (size - rank + 1 - 0.5 * k) / size).clip(0, 100)
+    rank = t["rank"].to_numpy(dtype=float)
+    values, inverse, counts = np.unique(rank, return_inverse=True, return_counts=True)
+    k = counts[inverse].astype(float)
+    return pd.Series(np.clip(100.0 * (size - rank + 1 - 0.5 * k) / size, 0, 100), index=t.index)
 
 
 def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
-    t = _ranking(ds, year, level, category, indicator).copy()
-    t["score"] = t["score"].astype(float)
-    if "rank" not in t.columns or t["rank"].isna().any():
-        t["rank"] = _rank(t["score"])
-    t["rank"] = t["rank"].astype("Int64")
+    g = _ranking(ds, year, level, category, indicator)
+    city = g["city"].to_numpy(dtype=object)
+    score = g["score"].to_numpy(dtype=float)
+    given = pd.array(g["rank"], dtype="Int64") if "rank" in g.columns else None
+    if given is None or given.isna().any():
+        rank = pd.Series(score).rank(method="min", ascending=False).to_numpy()
+    else:
+        rank = given.to_numpy(dtype=float)
+    rank = rank.astype(np.int64) if len(rank) else np.zeros(0, dtype=np.int64)
     py = previous_edition(ds, year)
     prev_score: dict = {}
     prev_rank: dict = {}
@@ -551,30 +558,44 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
             pr = prev["rank"] if ("rank" in prev.columns and not prev["rank"].isna().any()) \
                 else _rank(prev["score"].astype(float))
             prev_score = dict(zip(prev["city"], prev["score"].astype(float)))
-            prev_rank = dict(zip(prev["city"], pr))
-    computed = pd.array([(int(prev_rank[c]) - int(r)) if c in prev_rank else pd.NA
-                         for c, r in zip(t["city"], t["rank"])], dtype="Int64")
-    if "rank_change" in t.columns:
-        t["rank_change"] = pd.Series(pd.array(t["rank_change"], dtype="Int64"), index=t.index).fillna(
-            pd.Series(computed, index=t.index))
+            prev_rank = dict(zip(prev["city"], (int(x) for x in pr)))
+    if "rank_change" in g.columns:
+        change = [None if (v is pd.NA or v != v) else int(v) for v in pd.array(g["rank_change"], dtype="Int64")]
     else:
-        t["rank_change"] = computed
-    t["prev_score"] = t["city"].map(prev_score).astype(float)
-    t["score_change"] = (t["score"] - t["prev_score"]).round(1)
+        change = [None] * len(city)
+    change = [ch if ch is not None else (prev_rank[c] - int(r) if c in prev_rank else None)
+              for ch, c, r in zip(change, city, rank)]
+    prev_s = np.array([prev_score.get(c, np.nan) for c in city], dtype=float)
     size = field_size(ds, year)
+    t = pd.DataFrame({"city": g["city"].to_numpy(), "score": score,
+                      "rank": pd.array(rank, dtype="Int64"),
+                      "rank_change": pd.array(change, dtype="Int64")})
+    for extra in g.columns:  # any further columns of the ranking, as before
+        if extra not in t.columns:
+            t[extra] = g[extra].to_numpy()
+    t["prev_score"] = prev_s
+    t["score_change"] = np.round(score - prev_s, 1)
     if size is None or len(t) >= size:
         t["percentile"] = midrank_percentile(t["score"]).round(1)
     elif level == "indicator" or t.empty:  # ranks over a partial indicator table are not the edition's
         t["percentile"] = np.nan
     else:
         t["percentile"] = _rank_percentile(t, size).round(1)
-    c = _cities_table(ds)
     for col in ("bundesland", "size_class"):
-        if col in c.columns:
-            t[col] = t["city"].map(dict(zip(c["name"], c[col])))
-        else:
-            t[col] = pd.NA
-    return t.sort_values(["rank", "city"], kind="stable").reset_index(drop=True)
+        lookup = _attr_map(ds, col)
+        t[col] = [lookup.get(c, np.nan) for c in city] if lookup is not None else pd.NA
+    order = np.lexsort((city.astype(str), rank)) if len(t) else np.zeros(0, dtype=int)
+    return t.iloc[order].reset_index(drop=True)
+
+
+def _attr_map(ds, col: str) -> dict | None:
+    """``{city: value}`` of one column of the cities table (None if the column is missing)."""
+    d = _derived(ds)
+    key = ("attr_map", col)
+    if key not in d.memo:
+        c = _cities_table(ds)
+        d.memo[key] = dict(zip(c["name"], c[col])) if col in c.columns else None
+    return d.memo[key]
 
 
 @dataclass
@@ -595,6 +616,14 @@ def coverage(ds, year: int) -> list[TableCoverage]:
     """The overall and the five category tables of ``year``: rows present against the field
     size of the edition (see :func:`field_size`). Indicator tables are summarised in one entry
     (``level="indicator"``, the largest number of cities of any indicator)."""
+    d = _derived(ds)
+    key = ("coverage", int(year))
+    if key not in d.memo:
+        d.memo[key] = _coverage(ds, year)
+    return list(d.memo[key])
+
+
+def _coverage(ds, year: int) -> list[TableCoverage]:
     out = [TableCoverage("overall", "", _field(ds, year, "overall").n, _field(ds, year, "overall").size)]
     for cat in catalogue.CATEGORY_NAMES:
         f = _field(ds, year, "category", cat)
@@ -1097,6 +1126,16 @@ def peers(ds, city: str, year: int | None = None, custom: list[str] | None = Non
     """
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
+    if isinstance(custom, str):
+        custom = [custom]
+    d = _derived(ds)
+    key = ("peers", city, year, tuple(custom) if custom else None, n_nearest)
+    if key not in d.memo:
+        d.memo[key] = _peers(ds, city, year, custom, n_nearest)
+    return copy.deepcopy(d.memo[key])
+
+
+def _peers(ds, city: str, year: int, custom: list[str] | None, n_nearest: int) -> Peers:
     f = _field(ds, year, "overall")
     ranked = f.table
     out = Peers(city, year)
@@ -1794,9 +1833,11 @@ def _leaders(f: _Field) -> list[str]:
     t = f.table
     if t.empty or not f.knows_top(1):
         return []
+    city = t["city"].to_numpy(dtype=object)
     if f.complete:
-        return sorted(t.loc[t["score"] == t["score"].max(), "city"])
-    return sorted(t.loc[t["rank"] == 1, "city"])
+        score = t["score"].to_numpy(dtype=float)
+        return sorted(city[score == score.max()])
+    return sorted(city[t["rank"].to_numpy(dtype=float) == 1])
 
 
 def _partial_stats(f: _Field) -> dict:
@@ -1875,6 +1916,14 @@ class NationalView:
 def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalView:
     """National overview of one edition (see :class:`NationalView`)."""
     year = int(year if year is not None else max(_years(ds)))
+    d = _derived(ds)
+    key = ("national_view", year, n_movers)
+    if key not in d.memo:
+        d.memo[key] = _national_view(ds, year, n_movers)
+    return copy.deepcopy(d.memo[key])
+
+
+def _national_view(ds, year: int, n_movers: int) -> NationalView:
     f = _field(ds, year, "overall")
     t = field_table(ds, year, "overall")
     series = []
