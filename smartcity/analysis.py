@@ -1778,10 +1778,17 @@ def _group_means(t: pd.DataFrame, col: str, min_n: int = 0) -> pd.DataFrame:
     if col not in t.columns or t[col].isna().all():
         return pd.DataFrame(columns=cols)
     rows = []
-    for key, g in t.dropna(subset=[col]).groupby(col):
-        best = g.sort_values(["rank", "city"]).iloc[0]
-        rows.append({col: key, "n": len(g), "mean": _r1(g["score"].mean()), "median": _r1(g["score"].median()),
-                     "best_city": best["city"], "best_score": float(best["score"]), "best_rank": int(best["rank"])})
+    t = t.dropna(subset=[col]).sort_values(["rank", "city"], kind="stable")  # the first row of a group is its best
+    keys, city = t[col].to_numpy(dtype=object), t["city"].to_numpy(dtype=object)
+    score, rank = t["score"].to_numpy(dtype=float), t["rank"].to_numpy(dtype=float)
+    members: dict = {}
+    for i, k in enumerate(keys):
+        members.setdefault(k, []).append(i)
+    for key in sorted(members):
+        idx = members[key]
+        s, best = score[idx], idx[0]
+        rows.append({col: key, "n": len(idx), "mean": _r1(s.mean()), "median": _r1(np.median(s)),
+                     "best_city": city[best], "best_score": float(score[best]), "best_rank": int(rank[best])})
     out = pd.DataFrame(rows, columns=cols)
     out = out.assign(_small=out["n"] < min_n).sort_values(["_small", "mean", col], ascending=[True, False, True])
     return out.drop(columns="_small").reset_index(drop=True)
