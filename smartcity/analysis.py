@@ -378,7 +378,7 @@ class _Derived:
     def groups(self) -> tuple[dict, dict]:
         if self._groups is None:
             s = self.scores
-            cols = [c for c in ("city", "score", "rank", "rank_change") if c in s.columns]
+            cols = [c for c in ("city", "score", "rank", "rank_change", "provenance") if c in s.columns]
             keyed = s.assign(category=s["category"].fillna("").astype(str),
                              indicator=s["indicator"].fillna("").astype(str))
             groups = {(int(k[0]), str(k[1]), k[2], k[3]): g[cols].reset_index(drop=True)
@@ -541,6 +541,13 @@ def _rank_percentile(t: pd.DataFrame, size: int) -> pd.Series:
 
 def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
     g = _ranking(ds, year, level, category, indicator)
+    size = field_size(ds, year)
+    if "provenance" in g.columns:
+        if size is not None and len(g) < size and (g["provenance"] == "computed").any():
+            # a score the method computed from lower levels was ranked among the rows present
+            # only: on an excerpt that rank is not the edition's, so the row is not part of it
+            g = g.loc[g["provenance"] != "computed"]
+        g = g.drop(columns="provenance")
     city = g["city"].to_numpy(dtype=object)
     score = g["score"].to_numpy(dtype=float)
     given = pd.array(g["rank"], dtype="Int64") if "rank" in g.columns else None
@@ -553,12 +560,10 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
     prev_score: dict = {}
     prev_rank: dict = {}
     if py is not None:
-        prev = _ranking(ds, py, level, category, indicator)
+        prev = _field(ds, py, level, category, indicator).table
         if not prev.empty:
-            pr = prev["rank"] if ("rank" in prev.columns and not prev["rank"].isna().any()) \
-                else _rank(prev["score"].astype(float))
             prev_score = dict(zip(prev["city"], prev["score"].astype(float)))
-            prev_rank = dict(zip(prev["city"], (int(x) for x in pr)))
+            prev_rank = dict(zip(prev["city"], (int(x) for x in prev["rank"])))
     if "rank_change" in g.columns:
         change = [None if (v is pd.NA or v != v) else int(v) for v in pd.array(g["rank_change"], dtype="Int64")]
     else:
@@ -566,7 +571,6 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
     change = [ch if ch is not None else (prev_rank[c] - int(r) if c in prev_rank else None)
               for ch, c, r in zip(change, city, rank)]
     prev_s = np.array([prev_score.get(c, np.nan) for c in city], dtype=float)
-    size = field_size(ds, year)
     t = pd.DataFrame({"city": g["city"].to_numpy(), "score": score,
                       "rank": pd.array(rank, dtype="Int64"),
                       "rank_change": pd.array(change, dtype="Int64")})
@@ -1502,6 +1506,9 @@ class Levers:
     note: str = ""
 
 
+#: ``Levers.note`` when the overall table is an excerpt (no rank can be computed)
+PARTIAL_OVERALL = "partial overall table"
+
 _LEVER_COLS = ["indicator", "name", "category", "weight", "current", "target", "target_score", "delta",
                "new_overall", "new_rank", "score_gain", "ranks_gained", "ranks_per_point"]
 
@@ -1537,6 +1544,8 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
     if me is None or not has_level(ds, year, "indicator") or not has_level(ds, year, "category"):
         note = "city not ranked" if me is None else "no indicator level"
         return Levers(city, year, score, rk, peer_cities, empty, empty, False, note)
+    if not f_over.complete:  # a new rank needs every other city's overall score
+        return Levers(city, year, score, rk, peer_cities, empty, empty, False, PARTIAL_OVERALL)
     ctx = _lever_context(ds, year)
     if city not in ctx["row"]:
         return Levers(city, year, score, rk, peer_cities, empty, empty, False, "city has no indicator scores")

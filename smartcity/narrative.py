@@ -431,7 +431,7 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
                                                      score=fmt.points(r["score"], lang))
                  for _, r in distinct.iterrows()]
         p1.append(w.say("strengths.distinct", items=fmt.join(items, lang), **ctx))
-    elif full.empty or sw.full_marks["distinguishing"].sum() == 0:
+    elif (full.empty or sw.full_marks["distinguishing"].sum() == 0) and _percentiles_known(ds, sw):
         p1.append(w.say("strengths.no_distinct", **ctx))
     p2: list[str] = []
     weakest = sw.weakest_indicators
@@ -448,6 +448,13 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
         p2.append(w.say("strengths.relative_weak", items=fmt.join(items, lang), **ctx))
     p2.append(w.raw("strengths.method_note"))
     return Narrative(head + _paragraphs([p1, p2]), facts, "strengths", lang)
+
+
+def _percentiles_known(ds, sw) -> bool:
+    """False when the city's indicator tables are excerpts (e.g. its own result sheet): then
+    nobody knows whether an indicator sets it apart from the field."""
+    ind = an.indicator_profile(ds, sw.city, sw.year)
+    return not ind.empty and bool(ind["percentile"].notna().all())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -617,6 +624,9 @@ def levers_text(ds, city: str, year: int | None = None, lang: str = "de", headin
     ctx = {"city": lv.city, "year": lv.year}
     head = _heading(w, "levers") if heading else ""
     facts = _facts(lv)
+    if lv.note == an.PARTIAL_OVERALL:
+        f = an._field(ds, lv.year, "overall")
+        return Narrative(head + w.say("partial.levers_partial", k=f.n, n=f.size, **ctx), facts, "levers", lang)
     if not lv.has_indicators:
         return Narrative(head + w.say("levers.no_indicators", **ctx), facts, "levers", lang)
     if lv.top.empty:

@@ -77,6 +77,7 @@ CHART_TITLES = {
                    "{city}'s points per category in {year} with median, top-10 mean and best score"),
     "indicators": ("Indikatorpunkte von {city} {year} und Median aller Städte",
                    "{city}'s indicator scores in {year} and the median of all cities"),
+    "indicators_no_median": ("Indikatorpunkte von {city} {year}", "{city}'s indicator scores in {year}"),
     "peers": ("Gesamtpunkte {year}: {city} und Vergleichsstädte", "Overall points {year}: {city} and its peers"),
     "ranking": ("{label}: Punkte {year} je Stadt", "{label}: points per city in {year}"),
     "distribution": ("{label}: Verteilung der Punkte {year} über {n} Städte",
@@ -305,9 +306,10 @@ class CityReport(_Report):
             return Markdown("")
         frame = prof.assign(indicator_name=prof["name"],
                             category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang)))
+        key = "indicators" if prof["median"].notna().any() else "indicators_no_median"  # excerpts: no median
         return charts.indicator_profile(frame[["indicator_name", "category", "score", "median"]],
                                         self.city, lang=self.lang,
-                                        title=self._chart_title("indicators", city=self.city))
+                                        title=self._chart_title(key, city=self.city))
 
     def peers_text(self) -> Markdown:
         return Markdown(narrative.peers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
