@@ -539,15 +539,22 @@ def _rank_percentile(t: pd.DataFrame, size: int) -> pd.Series:
     return pd.Series(np.clip(100.0 * (size - rank + 1 - 0.5 * k) / size, 0, 100), index=t.index)
 
 
-def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
+def _table_rows(ds, year: int, level: str, category: str = "", indicator: str = "") -> pd.DataFrame:
+    """The rows of one ranking that belong to it: on an excerpt, a score the method computed from
+    lower levels was ranked among the rows present only; that rank is not the edition's, so the
+    row is left out."""
     g = _ranking(ds, year, level, category, indicator)
+    if "provenance" not in g.columns:
+        return g
     size = field_size(ds, year)
-    if "provenance" in g.columns:
-        if size is not None and len(g) < size and (g["provenance"] == "computed").any():
-            # a score the method computed from lower levels was ranked among the rows present
-            # only: on an excerpt that rank is not the edition's, so the row is not part of it
-            g = g.loc[g["provenance"] != "computed"]
-        g = g.drop(columns="provenance")
+    if size is not None and len(g) < size and (g["provenance"] == "computed").any():
+        g = g.loc[g["provenance"] != "computed"]
+    return g.drop(columns="provenance")
+
+
+def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
+    g = _table_rows(ds, year, level, category, indicator)
+    size = field_size(ds, year)
     city = g["city"].to_numpy(dtype=object)
     score = g["score"].to_numpy(dtype=float)
     given = pd.array(g["rank"], dtype="Int64") if "rank" in g.columns else None
@@ -560,10 +567,12 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
     prev_score: dict = {}
     prev_rank: dict = {}
     if py is not None:
-        prev = _field(ds, py, level, category, indicator).table
+        prev = _table_rows(ds, py, level, category, indicator)
         if not prev.empty:
+            pr = prev["rank"] if ("rank" in prev.columns and not prev["rank"].isna().any()) \
+                else _rank(prev["score"].astype(float))
             prev_score = dict(zip(prev["city"], prev["score"].astype(float)))
-            prev_rank = dict(zip(prev["city"], (int(x) for x in prev["rank"])))
+            prev_rank = dict(zip(prev["city"], (int(x) for x in pr)))
     if "rank_change" in g.columns:
         change = [None if (v is pd.NA or v != v) else int(v) for v in pd.array(g["rank_change"], dtype="Int64")]
     else:

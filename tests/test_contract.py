@@ -10,7 +10,9 @@ the edition's field size and X <= N; stated ranks, scores and changes equal the 
 named leader holds rank 1; no gap is negative.
 
 500 datasets in four parts (so that ``pytest -n 2`` spreads them), each with a fixed
-derandomized seed: CI sees the same datasets every run. The control tests plant a placeholder
+derandomized seed: CI sees the same datasets every run. The parts are marked ``slow`` (about five
+CPU minutes together; ``make test`` runs them, ``make test-fast`` does not); the control tests are
+fast. The control tests plant a placeholder
 and a wrong field size and check that the checker reports them.
 """
 import copy
@@ -26,26 +28,40 @@ from smartcity.dataset import Dataset, load_dataset
 from contract_harness import thinned_datasets
 from contract_support import check_reports
 
-PARTS = {
-    "2025": dict(years=(2025,), indicator_modes=("none",)),
-    "2024": dict(years=(2024,), indicator_modes=("none",)),
-    "indicators-2025": dict(years=(2025,), indicator_modes=("all", "one_city", "none")),
-    "indicators-2024": dict(years=(2024,), indicator_modes=("all", "one_city", "none")),
-}
-EXAMPLES_PER_PART = 125  # 4 x 125 = 500 generated datasets
+TABLE_PARTS = {"2025": dict(years=(2025,), indicator_modes=("none",)),
+               "2024": dict(years=(2024,), indicator_modes=("none",))}
+INDICATOR_PARTS = {"2025": dict(years=(2025,), indicator_modes=("all", "one_city")),
+                   "2024": dict(years=(2024,), indicator_modes=("all", "one_city"))}
+# 2 x 175 + 2 x 75 = 500 generated datasets (indicator levels cost about twice as much)
+TABLE_EXAMPLES, INDICATOR_EXAMPLES = 175, 75
 
-CONTRACT = settings(max_examples=EXAMPLES_PER_PART, deadline=None, derandomize=True, database=None,
+
+def _settings(n: int) -> settings:
+    return settings(max_examples=n, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much], print_blob=True)
 
 
-@pytest.mark.parametrize("part", sorted(PARTS))
-@CONTRACT
-@given(data=st.data())
-def test_every_report_keeps_the_contract_on_partial_data(part, data):
-    ds, year, cities, category, land, desc = data.draw(thinned_datasets(**PARTS[part]), label="dataset")
+def _check(data, part: dict) -> None:
+    ds, year, cities, category, land, desc = data.draw(thinned_datasets(**part), label="dataset")
     problems, _ = check_reports(ds, year, cities=cities, categories=[category], lands=[land])
     assert not problems, f"{desc}\n" + "\n".join(problems[:10])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", sorted(TABLE_PARTS))
+@_settings(TABLE_EXAMPLES)
+@given(data=st.data())
+def test_every_report_keeps_the_contract_on_thinned_tables(part, data):
+    _check(data, TABLE_PARTS[part])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", sorted(INDICATOR_PARTS))
+@_settings(INDICATOR_EXAMPLES)
+@given(data=st.data())
+def test_every_report_keeps_the_contract_with_indicator_levels(part, data):
+    _check(data, INDICATOR_PARTS[part])
 
 
 # ------------------------------------------------------------------------------------------
