@@ -90,10 +90,11 @@ def test_four_row_excerpt_builds_krefeld(tmp_path):
     text = ("Platz;Tendenz;Stadt;Index\n1;+0;München;90,2\n2;+1;Hamburg;88,0\n3;-1;Köln;87,9\n"
             "41;+2;Krefeld;71,4\n")
     ds = _load(tmp_path, "gesamt_2025.csv", text, year=None)
-    shown = _assert_clean(ds, cities=["Krefeld", "München"], categories=[])
+    shown = _assert_clean(ds, cities=["Krefeld", "München"], categories=["Verwaltung"])
     summary = _text(shown, "de", "city", "Krefeld", "summary")
     assert "Platz 41 von 83" in summary and "71,4" in summary and "Platz 43" in summary
-    assert _text(shown, "de", "category", "Verwaltung", "skipped") if False else True
+    # no category table in the file: the category report is skipped with the reason
+    assert "keine Tabelle der Kategorie Verwaltung" in _text(shown, "de", "category", "Verwaltung", "skipped")
     # München is at rank 1 of the excerpt and of the edition
     assert "Platz 1 von 83" in _text(shown, "de", "city", "München", "summary")
 
