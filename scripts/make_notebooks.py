@@ -86,12 +86,11 @@ OVERVIEW = notebook(
 TEMPLATE = notebook(
     "edition", "NRW-Städte im Vergleich", "nrw-vergleich",
     TYPING + COMMON + '\nbundesland: str = "Nordrhein-Westfalen"  # the Land whose cities are compared',
-    "from smartcity import charts\nfrom smartcity.report import Markdown, OverviewReport, Table\n\n"
+    "from smartcity.report import OverviewReport\n\n"
     "r = OverviewReport(year=year, data=data, lang=lang, history=history)\nr.notice()",
-    ["ranking = r.view.ranking[r.view.ranking.bundesland == bundesland]\n"
-     "Markdown(f\"## {bundesland}: {len(ranking)} Städte im Smart City Index {r.year}\")",
-     "Table(ranking[[\"rank\", \"city\", \"score\", \"rank_change\"]], lang)",
-     "charts.ranking_bars(ranking[[\"city\", \"score\", \"rank\"]], lang=lang)"],
+    ["r.land_heading(bundesland)",
+     "r.land_table(bundesland)",
+     "r.land_chart(bundesland)"],
     "# Template: your own report\n\nCopy this notebook to `notebooks/<name>.ipynb` (without the leading `_`), set "
     "`scope` and `title` in its metadata (`smartcity`), and `run_reports.py` builds it. See `docs/extending.md`.",
 )

@@ -46,7 +46,8 @@ import pandas as pd
 from smartcity import catalogue, fmt
 
 __all__ = [
-    "CityNotFound", "NoData",
+    "CityNotFound", "NoData", "NoReportData", "TableCoverage", "coverage", "field_size",
+    "previous_edition", "first_edition",
     "Neighbour", "Headline", "Profile", "PeerGroup", "Peers", "StrengthsWeaknesses",
     "Trend", "Levers", "CategoryView", "NationalView",
     "resolve_city", "resolve_category", "midrank_percentile", "top10_threshold", "top10_mean",
@@ -76,6 +77,12 @@ class CityNotFound(ValueError):
 
 class NoData(LookupError):
     """The requested city/category has no overall or category score in that edition."""
+
+
+class NoReportData(NoData):
+    """A report kind has nothing at all to say on the data: the city has no value in the
+    edition, the category has no table, the overview has no overall ranking. The message names
+    what is missing; the batch runner lists such a report as *skipped*, not failed."""
 
 
 # ----------------------------------------------------------------------------------------------
@@ -123,6 +130,53 @@ def _prev_year(ds, year: int) -> int | None:
     return max(earlier) if earlier else None
 
 
+def _edition_years(ds) -> list[int]:
+    e = getattr(ds, "editions", None)
+    if isinstance(e, pd.DataFrame) and "year" in e.columns and len(e):
+        return sorted(int(y) for y in e["year"].dropna())
+    return []
+
+
+def previous_edition(ds, year: int) -> int | None:
+    """The edition a rank change of ``year`` refers to: the dataset's previous year (rank
+    changes computed from the data refer to it); when the dataset holds no earlier year, the
+    edition before ``year`` in the catalogue (``ds.editions``), so that a dataset holding only
+    the 2025 tables still knows that their Tendenz column refers to 2024."""
+    d = _derived(ds)
+    key = ("previous_edition", int(year))
+    if key not in d.memo:
+        hit = _prev_year(ds, year)
+        if hit is None:
+            earlier = [y for y in _edition_years(ds) if y < year]
+            hit = max(earlier) if earlier else None
+        d.memo[key] = hit
+    return d.memo[key]
+
+
+def field_size(ds, year: int) -> int | None:
+    """Number of cities ranked in the edition ``year`` (``ds.editions.n_cities``), or None if
+    the catalogue does not know the edition (then the data defines the field)."""
+    d = _derived(ds)
+    key = ("field_size", int(year))
+    if key not in d.memo:
+        e = getattr(ds, "editions", None)
+        size = None
+        if isinstance(e, pd.DataFrame) and {"year", "n_cities"} <= set(e.columns):
+            hit = e.loc[e["year"] == int(year), "n_cities"].dropna()
+            size = int(hit.iloc[0]) if len(hit) else None
+        d.memo[key] = size
+    return d.memo[key]
+
+
+def first_edition(ds, city: str) -> int | None:
+    """The first edition the city took part in, as the catalogue says (``cities.first_edition``)."""
+    v = _city_attr(ds, city, "first_edition")
+    try:
+        return None if v is None else int(v)
+    except (TypeError, ValueError):
+        return None
+
+
 def _cities_table(ds) -> pd.DataFrame:
     c = getattr(ds, "cities", None)
     return c if isinstance(c, pd.DataFrame) else pd.DataFrame(columns=["name"])
@@ -137,11 +191,13 @@ def _city_attr(ds, city: str, col: str):
 
 
 def _city_attr_uncached(ds, city: str, col: str):
-    c = _cities_table(ds)
-    if col not in c.columns:
-        return None
-    row = c.loc[c["name"] == city, col]
-    return None if row.empty or pd.isna(row.iloc[0]) else row.iloc[0]
+    d = _derived(ds)
+    key = ("city_attr_map", col)
+    if key not in d.memo:  # one lookup table per column instead of a scan per city
+        c = _cities_table(ds)
+        d.memo[key] = {} if col not in c.columns else \
+            {n: v for n, v in zip(c["name"][::-1], c[col][::-1]) if not pd.isna(v)}
+    return d.memo[key].get(city)
 
 
 def _indicator_meta(ds) -> pd.DataFrame:
@@ -322,7 +378,7 @@ class _Derived:
     def groups(self) -> tuple[dict, dict]:
         if self._groups is None:
             s = self.scores
-            cols = [c for c in ("city", "score", "rank", "rank_change") if c in s.columns]
+            cols = [c for c in ("city", "score", "rank", "rank_change", "provenance") if c in s.columns]
             keyed = s.assign(category=s["category"].fillna("").astype(str),
                              indicator=s["indicator"].fillna("").astype(str))
             groups = {(int(k[0]), str(k[1]), k[2], k[3]): g[cols].reset_index(drop=True)
@@ -386,14 +442,34 @@ def field_table(ds, year: int, level: str = "overall", category: str = "", indic
 
 
 class _Field:
-    """A field table (read-only) with the statistics the profiles need, computed once."""
+    """A field table (read-only) with the statistics the profiles need, computed once.
 
-    def __init__(self, table: pd.DataFrame):
+    ``size`` is the number of cities the edition ranked (``ds.editions``), ``n`` the rows the
+    data holds. ``complete`` is True when the data holds the whole field; ``prefix`` is how many
+    places from the top the data holds without a hole (the i-th row present has rank <= i), so
+    the leader is known when ``prefix >= 1`` and the top-10 threshold when ``prefix >= 10``.
+    Statistics over the whole field (median, top-10 mean, best score) are ``None``/NaN unless
+    the data holds what they depend on.
+    """
+
+    def __init__(self, table: pd.DataFrame, size: int | None = None, level: str = "overall"):
         self.table = table
         self.n = len(table)
+        self.size = max(int(size), self.n) if size else self.n
+        self.complete = self.n >= self.size
+        self.level = level
         self.pos: dict[str, int] = {}
         for i, c in enumerate(table["city"]):
             self.pos.setdefault(c, i)
+        prefix = 0
+        for i, r in enumerate(table["rank"], start=1):
+            if r is pd.NA or pd.isna(r) or int(r) > i:
+                break
+            prefix = i
+        self.prefix = self.n if self.complete else prefix
+        #: ranks of a partial indicator table are never published: any rank there was computed
+        #: over the rows present and does not place the city in the edition's field
+        self.ranks_known = self.complete or level != "indicator"
         self._stats: dict | None = None
 
     def row(self, city: str):
@@ -402,11 +478,18 @@ class _Field:
         return None if i is None else self.table.iloc[i]
 
     @property
+    def missing(self) -> int:
+        """Cities of the edition's field without a row in the data."""
+        return self.size - self.n
+
+    def knows_top(self, k: int) -> bool:
+        return self.prefix >= min(k, self.size)
+
+    @property
     def stats(self) -> dict:
         if self._stats is None:
             t = self.table
             scores = t["score"]
-            best = scores.max()
             counts: dict[float, int] = {}
             for v in scores.to_numpy(dtype=float):
                 if v == v:
@@ -415,10 +498,13 @@ class _Field:
             for c, r in zip(t["city"], t["rank"]):
                 if r is not pd.NA:
                     by_rank.setdefault(int(r), []).append(c)
+            top = self.knows_top(1) and self.n > 0
+            best = scores.max() if top else np.nan
             self._stats = {
-                "best": best, "median": float(scores.median()), "top10_mean": top10_mean(scores),
-                "best_cities": sorted(t.loc[scores == best, "city"]),
-                "n_at_max": int((scores == best).sum()), "counts": counts,
+                "best": best, "median": float(scores.median()) if self.complete else np.nan,
+                "top10_mean": top10_mean(scores) if self.knows_top(10) else None,
+                "best_cities": sorted(t.loc[scores == best, "city"]) if top else [],
+                "n_at_max": int((scores == best).sum()) if top else 0, "counts": counts,
                 "by_rank": {r: sorted(cs) for r, cs in by_rank.items()},
             }
         return self._stats
@@ -438,43 +524,128 @@ def _field(ds, year: int, level: str = "overall", category: str = "", indicator:
     key = ("field", int(year), level, category or "", indicator or "")
     hit = d.memo.get(key)
     if hit is None:
-        hit = d.memo[key] = _Field(_field_table_uncached(ds, year, level, category, indicator))
+        hit = d.memo[key] = _Field(_field_table_uncached(ds, year, level, category, indicator),
+                                   field_size(ds, year), level)
     return hit
 
 
+def _rank_percentile(t: pd.DataFrame, size: int) -> pd.Series:
+    """Mid-rank percentile from the given ranks when the data holds only part of the field:
+    ``100 * (size - rank + 1 - k/2) / size`` with ``k`` the rows sharing the rank (the
+    complete-field formula, with the cities below counted from the rank)."""
+    rank = t["rank"].to_numpy(dtype=float)
+    values, inverse, counts = np.unique(rank, return_inverse=True, return_counts=True)
+    k = counts[inverse].astype(float)
+    return pd.Series(np.clip(100.0 * (size - rank + 1 - 0.5 * k) / size, 0, 100), index=t.index)
+
+
+def _table_rows(ds, year: int, level: str, category: str = "", indicator: str = "") -> pd.DataFrame:
+    """The rows of one ranking that belong to it: on an excerpt, a score the method computed from
+    lower levels was ranked among the rows present only; that rank is not the edition's, so the
+    row is left out."""
+    g = _ranking(ds, year, level, category, indicator)
+    if "provenance" not in g.columns:
+        return g
+    size = field_size(ds, year)
+    if size is not None and len(g) < size and (g["provenance"] == "computed").any():
+        g = g.loc[g["provenance"] != "computed"]
+    return g.drop(columns="provenance")
+
+
 def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
-    t = _ranking(ds, year, level, category, indicator).copy()
-    t["score"] = t["score"].astype(float)
-    if "rank" not in t.columns or t["rank"].isna().any():
-        t["rank"] = _rank(t["score"])
-    t["rank"] = t["rank"].astype("Int64")
-    py = _prev_year(ds, year)
+    g = _table_rows(ds, year, level, category, indicator)
+    size = field_size(ds, year)
+    city = g["city"].to_numpy(dtype=object)
+    score = g["score"].to_numpy(dtype=float)
+    given = pd.array(g["rank"], dtype="Int64") if "rank" in g.columns else None
+    if given is None or given.isna().any():
+        rank = pd.Series(score).rank(method="min", ascending=False).to_numpy()
+    else:
+        rank = given.to_numpy(dtype=float)
+    rank = rank.astype(np.int64) if len(rank) else np.zeros(0, dtype=np.int64)
+    py = previous_edition(ds, year)
     prev_score: dict = {}
     prev_rank: dict = {}
     if py is not None:
-        prev = _ranking(ds, py, level, category, indicator)
+        prev = _table_rows(ds, py, level, category, indicator)
         if not prev.empty:
             pr = prev["rank"] if ("rank" in prev.columns and not prev["rank"].isna().any()) \
                 else _rank(prev["score"].astype(float))
             prev_score = dict(zip(prev["city"], prev["score"].astype(float)))
-            prev_rank = dict(zip(prev["city"], pr))
-    computed = pd.array([(int(prev_rank[c]) - int(r)) if c in prev_rank else pd.NA
-                         for c, r in zip(t["city"], t["rank"])], dtype="Int64")
-    if "rank_change" in t.columns:
-        t["rank_change"] = pd.Series(pd.array(t["rank_change"], dtype="Int64"), index=t.index).fillna(
-            pd.Series(computed, index=t.index))
+            prev_rank = dict(zip(prev["city"], (int(x) for x in pr)))
+    if "rank_change" in g.columns:
+        change = [None if (v is pd.NA or v != v) else int(v) for v in pd.array(g["rank_change"], dtype="Int64")]
     else:
-        t["rank_change"] = computed
-    t["prev_score"] = t["city"].map(prev_score).astype(float)
-    t["score_change"] = (t["score"] - t["prev_score"]).round(1)
-    t["percentile"] = midrank_percentile(t["score"]).round(1)
-    c = _cities_table(ds)
+        change = [None] * len(city)
+    change = [ch if ch is not None else (prev_rank[c] - int(r) if c in prev_rank else None)
+              for ch, c, r in zip(change, city, rank)]
+    prev_s = np.array([prev_score.get(c, np.nan) for c in city], dtype=float)
+    t = pd.DataFrame({"city": g["city"].to_numpy(), "score": score,
+                      "rank": pd.array(rank, dtype="Int64"),
+                      "rank_change": pd.array(change, dtype="Int64")})
+    for extra in g.columns:  # any further columns of the ranking, as before
+        if extra not in t.columns:
+            t[extra] = g[extra].to_numpy()
+    t["prev_score"] = prev_s
+    t["score_change"] = np.round(score - prev_s, 1)
+    if size is None or len(t) >= size:
+        t["percentile"] = midrank_percentile(t["score"]).round(1)
+    elif level == "indicator" or t.empty:  # ranks over a partial indicator table are not the edition's
+        t["percentile"] = np.nan
+    else:
+        t["percentile"] = _rank_percentile(t, size).round(1)
     for col in ("bundesland", "size_class"):
-        if col in c.columns:
-            t[col] = t["city"].map(dict(zip(c["name"], c[col])))
-        else:
-            t[col] = pd.NA
-    return t.sort_values(["rank", "city"], kind="stable").reset_index(drop=True)
+        lookup = _attr_map(ds, col)
+        t[col] = [lookup.get(c, np.nan) for c in city] if lookup is not None else pd.NA
+    order = np.lexsort((city.astype(str), rank)) if len(t) else np.zeros(0, dtype=int)
+    return t.iloc[order].reset_index(drop=True)
+
+
+def _attr_map(ds, col: str) -> dict | None:
+    """``{city: value}`` of one column of the cities table (None if the column is missing)."""
+    d = _derived(ds)
+    key = ("attr_map", col)
+    if key not in d.memo:
+        c = _cities_table(ds)
+        d.memo[key] = dict(zip(c["name"], c[col])) if col in c.columns else None
+    return d.memo[key]
+
+
+@dataclass
+class TableCoverage:
+    """How much of one ranking table of an edition the data holds."""
+
+    level: str
+    category: str
+    n_present: int
+    n_field: int
+
+    @property
+    def complete(self) -> bool:
+        return self.n_present >= self.n_field
+
+
+def coverage(ds, year: int) -> list[TableCoverage]:
+    """The overall and the five category tables of ``year``: rows present against the field
+    size of the edition (see :func:`field_size`). Indicator tables are summarised in one entry
+    (``level="indicator"``, the largest number of cities of any indicator)."""
+    d = _derived(ds)
+    key = ("coverage", int(year))
+    if key not in d.memo:
+        d.memo[key] = _coverage(ds, year)
+    return list(d.memo[key])
+
+
+def _coverage(ds, year: int) -> list[TableCoverage]:
+    out = [TableCoverage("overall", "", _field(ds, year, "overall").n, _field(ds, year, "overall").size)]
+    for cat in catalogue.CATEGORY_NAMES:
+        f = _field(ds, year, "category", cat)
+        out.append(TableCoverage("category", cat, f.n, f.size))
+    if has_level(ds, year, "indicator"):
+        rows = _derived(ds).year_level(year, "indicator")
+        n = int(rows.groupby("indicator")["city"].nunique().max()) if len(rows) else 0
+        out.append(TableCoverage("indicator", "", n, max(field_size(ds, year) or n, n)))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -496,11 +667,19 @@ class Headline:
     """Overall placing of one city in one edition.
 
     ``rank_change`` > 0 means the city moved up (previous rank minus rank); ``direction`` is
-    ``"up"``, ``"down"``, ``"same"``, ``"new"`` (first edition of the city) or ``"returning"``
-    (ranked in an earlier edition but not in the previous one; ``last_year``/``last_rank``). ``tied_with`` lists the
-    cities sharing the rank. ``gap_to_top10`` = top-10 threshold minus score (<= 0: in the top
-    10), ``gap_to_median`` = score minus median. ``above``/``below`` are the cities at the next
-    higher/lower score (several if they are tied among themselves).
+    ``"up"``, ``"down"``, ``"same"``, ``"new"`` (first edition of the city, as the catalogue
+    says), ``"returning"`` (ranked in an earlier edition but not in the previous one;
+    ``last_year``/``last_rank``) or ``"unknown"`` (the data holds no previous rank for a city
+    that took part before). ``tied_with`` lists the cities sharing the rank. ``gap_to_top10`` =
+    top-10 threshold minus score (<= 0: in the top 10), ``gap_to_median`` = score minus median.
+    ``above``/``below`` are the cities at the next higher/lower score (several if they are tied
+    among themselves).
+
+    ``n_cities`` is the size of the edition's field (``ds.editions``), ``n_present`` the rows
+    the data holds. A fact the data does not hold is ``None`` (or empty) and ``missing`` names
+    it with the reason: ``"partial_field"`` (the overall table is an excerpt),
+    ``"no_previous_score"`` (a previous rank from the Tendenz column, without the previous
+    table), ``"no_previous_rank"``.
     """
 
     city: str
@@ -518,9 +697,9 @@ class Headline:
     top10_threshold: float | None
     gap_to_top10: float | None
     in_top10: bool
-    median: float
-    gap_to_median: float
-    percentile: float
+    median: float | None
+    gap_to_median: float | None
+    percentile: float | None
     above: list[Neighbour]
     below: list[Neighbour]
     bundesland: str | None = None
@@ -528,11 +707,20 @@ class Headline:
     provenance: str | None = None
     last_year: int | None = None
     last_rank: int | None = None
+    n_present: int | None = None
+    missing: dict[str, str] = field(default_factory=dict)
 
     @property
-    def half(self) -> str:
-        """``"upper"``, ``"lower"`` or ``"median"``: position relative to the median score."""
+    def half(self) -> str | None:
+        """``"upper"``, ``"lower"`` or ``"median"``: position relative to the median score
+        (None when the median is not known)."""
+        if self.gap_to_median is None:
+            return None
         return "upper" if self.gap_to_median > 0 else "lower" if self.gap_to_median < 0 else "median"
+
+    @property
+    def field_complete(self) -> bool:
+        return self.n_present is None or self.n_present >= self.n_cities
 
 
 def _first_values(ds, year: int, level: str, col: str) -> dict:
@@ -555,6 +743,70 @@ def _direction(change: int | None) -> str:
     return "up" if change > 0 else "down" if change < 0 else "same"
 
 
+def _neighbours(f: _Field, city: str, score: float, rk: int) -> tuple[list[Neighbour], list[Neighbour], bool, bool]:
+    """Cities at the next higher and lower score, and whether the data holds them.
+
+    On the complete field: by score, as published. On an excerpt the neighbours are stated only
+    when the rows around the city are present without a hole (the places just above and below
+    the city's rank are all in the data); a neighbour whose score contradicts its rank is left out.
+    """
+    t = f.table
+    if f.complete:
+        higher = t.loc[t["score"] > score]
+        lower = t.loc[t["score"] < score]
+        above = [] if higher.empty else [
+            Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+            for x in higher.loc[higher["score"] == higher["score"].min()].itertuples()]
+        below = [] if lower.empty else [
+            Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+            for x in lower.loc[lower["score"] == lower["score"].max()].itertuples()]
+        return above, below, True, True
+    ranks = t["rank"].astype(int)
+    better = t.loc[ranks < rk]
+    above: list[Neighbour] = []
+    above_known = rk == 1
+    if not better.empty:
+        r_above = int(better["rank"].max())
+        group = better.loc[better["rank"] == r_above]
+        if r_above + len(group) == rk and (group["score"] >= score).all():
+            above_known = True
+            above = [Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score)) for x in group.itertuples()]
+    n_here = int((ranks == rk).sum())
+    worse = t.loc[ranks > rk]
+    below: list[Neighbour] = []
+    below_known = rk + n_here > f.size
+    if not worse.empty:
+        r_below = int(worse["rank"].min())
+        group = worse.loc[worse["rank"] == r_below]
+        if r_below == rk + n_here and (group["score"] <= score).all():
+            below_known = True
+            below = [Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score)) for x in group.itertuples()]
+    return above, below, above_known, below_known
+
+
+def _city_direction(ds, city: str, year: int, change: int | None) -> tuple[str, int | None, int | None]:
+    """``(direction, last_year, last_rank)``: "new" only where the catalogue says the city
+    joined in ``year`` (or, for a city the catalogue does not know, where the complete previous
+    table lacks it); "returning" where the complete previous table lacks a city ranked before."""
+    if change is not None:
+        return _direction(change), None, None
+    first = first_edition(ds, city)
+    py = previous_edition(ds, year)
+    prev_complete = py is not None and has_level(ds, py, "overall") and _field(ds, py, "overall").complete
+    earlier = [y for y in _years(ds) if y < year and city in _first_values(ds, y, "overall", "year")]
+    if first is not None and first >= year:
+        return "new", None, None
+    if prev_complete and city not in _field(ds, py, "overall").pos:
+        if earlier:
+            last_year = int(max(earlier))
+            return "returning", last_year, int(_field(ds, last_year, "overall").row(city)["rank"])
+        if first is None:
+            return "new", None, None
+    if first is None and py is None:
+        return "new", None, None
+    return "unknown", None, None
+
+
 def headline(ds, city: str, year: int | None = None) -> Headline:
     """Overall score and rank of ``city`` in ``year`` (default: latest edition) with context.
 
@@ -570,49 +822,50 @@ def headline(ds, city: str, year: int | None = None) -> Headline:
     score, rk = float(r["score"]), int(r["rank"])
     change = _int(r["rank_change"])
     prev_score = _float(r["prev_score"])
-    thr = top10_threshold(t["score"])
-    med = float(t["score"].median())
-    higher = t.loc[t["score"] > score]
-    lower = t.loc[t["score"] < score]
-    above = [] if higher.empty else [
-        Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
-        for x in higher.loc[higher["score"] == higher["score"].min()].itertuples()
-    ]
-    below = [] if lower.empty else [
-        Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
-        for x in lower.loc[lower["score"] == lower["score"].max()].itertuples()
-    ]
-    direction = _direction(change)
-    last_year = last_rank = None
-    s = _scores(ds)
-    if change is None:
-        earlier = [y for y in _years(ds) if y < year and city in _first_values(ds, y, "overall", "year")]
-        if earlier:
-            direction = "returning"
-            last_year = int(max(earlier))
-            lt = _field(ds, last_year, "overall").table
-            last_rank = int(lt.loc[lt["city"] == city, "rank"].iloc[0])
+    missing: dict[str, str] = {}
+    thr = top10_threshold(t["score"]) if f.knows_top(10) else None
+    if thr is None and f.size >= 10:
+        missing["top10_threshold"] = "partial_field"
+    med = float(t["score"].median()) if f.complete else None
+    if med is None:
+        missing["median"] = "partial_field"
+    above, below, above_known, below_known = _neighbours(f, city, score, rk)
+    if not above_known:
+        missing["above"] = "partial_field"
+    if not below_known:
+        missing["below"] = "partial_field"
+    direction, last_year, last_rank = _city_direction(ds, city, year, change)
+    if change is not None and prev_score is None:
+        missing["prev_score"] = "no_previous_score"
+    if direction == "unknown":
+        missing["prev_rank"] = "no_previous_rank"
     prov = None
-    if "provenance" in s.columns:
+    if "provenance" in _scores(ds).columns:
         p = _first_values(ds, year, "overall", "provenance").get(city)
         prov = None if p is None else str(p)
+    gap10 = None if thr is None else _r1(thr - score)
+    if gap10 is not None and gap10 < 0 and rk > 10:  # ranks and scores of the table disagree
+        thr = gap10 = None
+        missing["top10_threshold"] = "inconsistent"
+    pct = _float(r["percentile"])
     return Headline(
-        city=city, year=year, score=score, rank=rk, n_cities=len(t),
+        city=city, year=year, score=score, rank=rk, n_cities=f.size,
         tied_with=sorted(t.loc[(t["rank"] == rk) & (t["city"] != city), "city"]),
-        prev_year=_prev_year(ds, year) if change is not None else None,
+        prev_year=previous_edition(ds, year) if (change is not None or direction == "unknown") else None,
         prev_score=prev_score if change is not None else None,
         prev_rank=(rk + change) if change is not None else None,
         rank_change=change,
         score_change=_r1(score - prev_score) if (change is not None and prev_score is not None) else None,
         direction=direction,
         top10_threshold=thr,
-        gap_to_top10=None if thr is None else _r1(thr - score),
+        gap_to_top10=gap10,
         in_top10=rk <= 10,
-        median=_r1(med), gap_to_median=_r1(score - med),
-        percentile=float(r["percentile"]),
+        median=None if med is None else _r1(med), gap_to_median=None if med is None else _r1(score - med),
+        percentile=pct,
         above=above, below=below,
         bundesland=_city_attr(ds, city, "bundesland"), size_class=_city_attr(ds, city, "size_class"),
-        provenance=prov, last_year=last_year, last_rank=last_rank,
+        provenance=prov, last_year=last_year, last_rank=last_rank if direction == "returning" else None,
+        n_present=f.n, missing=missing,
     )
 
 
@@ -630,19 +883,22 @@ def _profile_rows(ds, city: str, year: int, level: str, groups: list[tuple[str, 
         st = f.stats
         best, med, t10 = st["best"], st["median"], st["top10_mean"]
         n_at = f.n_same(m["score"])
+        # statistics of the whole field are NaN when the data holds only part of it (_Field)
         rows.append({
             "category": cat, "indicator": ind,
-            "score": float(m["score"]), "rank": int(m["rank"]), "n": f.n,
-            "rank_change": m["rank_change"], "score_change": m["score_change"],
+            "score": float(m["score"]), "rank": int(m["rank"]) if f.ranks_known else None, "n": f.size,
+            "rank_change": m["rank_change"] if f.ranks_known else pd.NA, "score_change": m["score_change"],
             "percentile": float(m["percentile"]),
-            "median": _r1(med), "top10_mean": t10, "best_score": float(best),
+            "median": _r1(med) if med == med else np.nan, "top10_mean": t10,
+            "best_score": float(best) if best == best else np.nan,
             "best_cities": list(st["best_cities"]),
             # against the median as shown (one decimal): a table with 67,3 vs 67,3 reads "level"
-            "diff_median": _r1(m["score"] - _r1(med)), "diff_top10": None if t10 is None else _r1(m["score"] - t10),
-            "diff_best": _r1(m["score"] - best),
-            "n_same_score": n_at, "share_same_score": n_at / f.n,
+            "diff_median": _r1(m["score"] - _r1(med)) if med == med else np.nan,
+            "diff_top10": None if t10 is None else _r1(m["score"] - t10),
+            "diff_best": _r1(m["score"] - best) if best == best else np.nan,
+            "n_same_score": n_at, "share_same_score": n_at / f.size,
             "n_at_max": st["n_at_max"],
-            "tied_with": f.tied_with(m["rank"], city),
+            "tied_with": f.tied_with(m["rank"], city) if f.ranks_known else [],
         })
     return rows
 
@@ -803,6 +1059,9 @@ class PeerGroup:
     ``peer_rank`` (competition rank inside the group), ``rank_change``, ``score_change`` and
     ``distance_km`` (nearest group only), sorted by peer rank. ``peer_rank`` is the city's
     place in the group of ``n`` cities, ``tied_with`` the group members sharing it.
+    On an excerpt of the overall table, ``missing`` lists the members without a value: the
+    place is then among the ``n`` members with a value, and ``median`` and ``leader`` are None
+    and empty (the group's leader may be among the missing).
     """
 
     kind: str
@@ -815,6 +1074,8 @@ class PeerGroup:
     tied_with: list[str]
     median: float | None
     leader: list[str]
+    #: members of the group without a value in the data (the overall table is an excerpt)
+    missing: list[str] = field(default_factory=list)
 
     @property
     def others(self) -> list[str]:
@@ -823,8 +1084,10 @@ class PeerGroup:
 
 def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[str],
                 distances: pd.DataFrame | None = None) -> PeerGroup:
-    t = _field(ds, year, "overall").table
+    f = _field(ds, year, "overall")
+    t = f.table
     members = list(dict.fromkeys([city] + [m for m in members if m != city]))
+    missing = [] if f.complete else [m for m in members if m not in f.pos]
     g = t.loc[t["city"].isin(members), ["city", "score", "rank", "rank_change", "score_change"]].copy()
     g["peer_rank"] = _rank(g["score"])
     if distances is not None and not distances.empty:
@@ -835,9 +1098,19 @@ def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[s
     return PeerGroup(
         kind=kind, label=label, city=city, year=year, table=g, peer_rank=pr, n=len(g),
         tied_with=[] if pr is None else sorted(g.loc[(g["peer_rank"] == pr) & (g["city"] != city), "city"]),
-        median=None if g.empty else _r1(g["score"].median()),
-        leader=sorted(g.loc[g["score"] == g["score"].max(), "city"]) if not g.empty else [],
+        median=None if (g.empty or missing) else _r1(g["score"].median()),
+        leader=sorted(g.loc[g["score"] == g["score"].max(), "city"]) if not (g.empty or missing) else [],
+        missing=missing,
     )
+
+
+def _taking_part(ds, year: int) -> set[str]:
+    """Cities of the catalogue that took part in ``year`` (first edition at or before it)."""
+    c = _cities_table(ds)
+    if "first_edition" not in c.columns:
+        return set(c["name"]) if "name" in c.columns else set()
+    first = pd.to_numeric(c["first_edition"], errors="coerce")
+    return set(c.loc[first.isna() | (first <= year), "name"])
 
 
 @dataclass
@@ -870,16 +1143,36 @@ def peers(ds, city: str, year: int | None = None, custom: list[str] | None = Non
     """
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
-    ranked = _field(ds, year, "overall").table
+    if isinstance(custom, str):
+        custom = [custom]
+    d = _derived(ds)
+    key = ("peers", city, year, tuple(custom) if custom else None, n_nearest)
+    if key not in d.memo:
+        d.memo[key] = _peers(ds, city, year, custom, n_nearest)
+    return copy.deepcopy(d.memo[key])
+
+
+def _peers(ds, city: str, year: int, custom: list[str] | None, n_nearest: int) -> Peers:
+    f = _field(ds, year, "overall")
+    ranked = f.table
     out = Peers(city, year)
+    # on an excerpt the groups are the edition's members as the catalogue lists them
+    taking_part = None if f.complete else _taking_part(ds, year) | set(ranked["city"])
     for col in ("bundesland", "size_class"):
         val = _city_attr(ds, city, col)
         if val is None:
             continue
-        members = list(ranked.loc[ranked[col] == val, "city"])
-        if len([m for m in members if m != city]) > 0:
+        if taking_part is None:
+            members = list(ranked.loc[ranked[col] == val, "city"])
+        else:
+            members = sorted(m for m in taking_part if _city_attr(ds, m, col) == val)
+        if len([m for m in members if m != city and m in f.pos]) > 0:
             out.groups[col] = _peer_group(ds, city, year, col, str(val), members)
-    near = nearest_cities(ds, city, n_nearest, year)
+    if taking_part is None:
+        near = nearest_cities(ds, city, n_nearest, year)
+    else:
+        near = nearest_cities(ds, city, n_nearest + len(_cities_table(ds)), None)
+        near = near.loc[near["city"].isin(taking_part)].head(n_nearest).reset_index(drop=True)
     if not near.empty:
         out.groups["nearest"] = _peer_group(ds, city, year, "nearest", "", list(near["city"]), near)
     if isinstance(custom, str):
@@ -887,6 +1180,8 @@ def peers(ds, city: str, year: int | None = None, custom: list[str] | None = Non
     if custom:
         names = [resolve_city(ds, n) for n in custom]
         out.groups["custom"] = _peer_group(ds, city, year, "custom", "", names)
+    if taking_part is not None:  # on an excerpt: a group of the city alone says nothing
+        out.groups = {k: g for k, g in out.groups.items() if g.n > 1}
     return out
 
 
@@ -989,8 +1284,12 @@ class Trend:
     * ``caveats``: codes with details, see ``Trend.caveats`` docs in ``docs/method.md``:
       ``relative_scores`` (always), ``parameters_changed``, ``category_renamed``,
       ``field_size_changed``, ``gap_in_editions``.
-    ``has_trend`` is False (with ``reason="single_edition"`` or ``"no_data"``) when the city has
-    fewer than two editions; frames are then as far as available and no changes are stated.
+    ``has_trend`` is False (with ``reason="single_edition"`` when the catalogue says the city is
+    new in ``year``, ``"no_history"`` when it took part before but the data holds no earlier
+    rank, ``"no_data"`` without an overall score in ``year``) when the city has fewer than two
+    editions; frames are then as far as available and no changes are stated. A previous rank
+    known only from the Tendenz column of a table is a trajectory row without score; its
+    edition is listed in ``from_tendency``.
     """
 
     city: str
@@ -1013,6 +1312,8 @@ class Trend:
     first_year: int | None = None
     first_rank: int | None = None
     total_rank_change: int | None = None
+    #: editions whose rank comes from the next edition's Tendenz column (no table of their own)
+    from_tendency: list[int] = field(default_factory=list)
 
 
 def _edition_info(ds) -> pd.DataFrame:
@@ -1040,9 +1341,22 @@ def _trend(ds, city: str, year: int) -> Trend:
         m = f.row(city)
         if m is None:
             continue
-        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": f.n,
+        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": f.size,
                      "rank_change": m["rank_change"], "score_change": m["score_change"],
                      "percentile": float(m["percentile"])})
+    # a previous rank given only by the Tendenz column: a row without score for that edition
+    from_tendency = []
+    held = {r["year"] for r in rows}
+    for r in list(rows):
+        py = previous_edition(ds, r["year"])
+        ch = _int(r["rank_change"])
+        if py is not None and py not in held and ch is not None and r["rank"] + ch >= 1:
+            rows.append({"year": py, "score": np.nan, "rank": r["rank"] + ch,
+                         "n_cities": field_size(ds, py) or r["n_cities"], "rank_change": pd.NA,
+                         "score_change": np.nan, "percentile": np.nan})
+            from_tendency.append(py)
+            held.add(py)
+    rows.sort(key=lambda r: r["year"])
     traj = pd.DataFrame(rows, columns=["year", "score", "rank", "n_cities", "rank_change", "score_change", "percentile"])
     traj["rank_change"] = traj["rank_change"].astype("Int64")
     editions = list(traj["year"])
@@ -1059,13 +1373,14 @@ def _trend(ds, city: str, year: int) -> Trend:
     empty_changes = pd.DataFrame(columns=["category", "first_year", "first_rank", "prev_rank", "rank",
                                           "change_since_first", "change_vs_previous", "score_change_vs_previous"])
     if len(editions) < 2 or year not in editions:
-        reason = "no_data" if not editions or year not in editions else "single_edition"
+        reason = "no_data" if not editions or year not in editions else \
+            "no_history" if _city_direction(ds, city, year, None)[0] == "unknown" else "single_edition"
         return Trend(city, year, editions, False, reason, traj, ctraj, empty_changes, [], [], 0, None,
                      None if traj.empty else int(traj["rank"].min()),
                      [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].min(), "year"]),
                      None if traj.empty else int(traj["rank"].max()),
                      [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].max(), "year"]),
-                     _caveats(ds, editions))
+                     _caveats(ds, editions), from_tendency=from_tendency)
     # streak: consecutive dataset editions with rank improvement (or loss) ending at `year`
     streak, sdir = 0, None
     idx = {y: i for i, y in enumerate(_years(ds))}
@@ -1092,6 +1407,9 @@ def _trend(ds, city: str, year: int) -> Trend:
             continue
         first_y = int(c.index.min())
         prev_rank = int(c.loc[py, "rank"]) if py in c.index else None
+        if prev_rank is None and previous_edition(ds, year) == py:  # from the Tendenz column
+            given = _int(_field(ds, year, "category", cat).row(city)["rank_change"])
+            prev_rank = None if given is None else int(c.loc[year, "rank"]) + given
         cc_rows.append({
             "category": cat, "first_year": first_y, "first_rank": int(c.loc[first_y, "rank"]),
             "prev_rank": prev_rank, "rank": int(c.loc[year, "rank"]),
@@ -1116,7 +1434,7 @@ def _trend(ds, city: str, year: int) -> Trend:
         worst_rank=int(traj["rank"].max()), worst_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].max(), "year"]],
         caveats=_caveats(ds, editions),
         first_year=int(first["year"]), first_rank=int(first["rank"]),
-        total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]),
+        total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]), from_tendency=from_tendency,
     )
 
 
@@ -1149,20 +1467,24 @@ def _caveats_uncached(ds, editions: list[int]) -> list[dict]:
         society = catalogue.resolve_category("Gesellschaft")
         out.append({"code": "category_renamed", "year": catalogue.RENAME_YEAR,
                     "old": catalogue.category_label(society, catalogue.RENAME_YEAR - 1), "new": society})
-    sizes = {y: _field(ds, y, "overall").n for y in editions}
+    sizes = {y: _field(ds, y, "overall").size for y in editions}
     if len(set(sizes.values())) > 1:
         d = _derived(ds)
         newcomers = {}
+        c = _cities_table(ds)
         for y in editions[1:]:
             py = _prev_year(ds, y)
-            if py is None:
-                continue
-            new = sorted(set(d.year_level(y, "overall")["city"]) - set(d.year_level(py, "overall")["city"]))
+            if py is not None and _field(ds, y, "overall").complete and _field(ds, py, "overall").complete:
+                new = sorted(set(d.year_level(y, "overall")["city"]) - set(d.year_level(py, "overall")["city"]))
+            elif "first_edition" in c.columns:  # excerpts: the catalogue says who joined
+                new = sorted(c.loc[pd.to_numeric(c["first_edition"], errors="coerce") == y, "name"])
+            else:
+                new = []
             if new:
                 newcomers[y] = new
         out.append({"code": "field_size_changed", "sizes": sizes, "newcomers": newcomers})
     all_y = [y for y in _years(ds) if editions[0] <= y <= editions[-1]]
-    missing = [y for y in all_y if y not in editions]
+    missing = [y for y in all_y if y not in editions and _field(ds, y, "overall").complete]
     if missing:
         out.append({"code": "gap_in_editions", "missing": missing})
     return out
@@ -1197,6 +1519,9 @@ class Levers:
     has_indicators: bool
     note: str = ""
 
+
+#: ``Levers.note`` when the overall table is an excerpt (no rank can be computed)
+PARTIAL_OVERALL = "partial overall table"
 
 _LEVER_COLS = ["indicator", "name", "category", "weight", "current", "target", "target_score", "delta",
                "new_overall", "new_rank", "score_gain", "ranks_gained", "ranks_per_point"]
@@ -1233,6 +1558,8 @@ def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None
     if me is None or not has_level(ds, year, "indicator") or not has_level(ds, year, "category"):
         note = "city not ranked" if me is None else "no indicator level"
         return Levers(city, year, score, rk, peer_cities, empty, empty, False, note)
+    if not f_over.complete:  # a new rank needs every other city's overall score
+        return Levers(city, year, score, rk, peer_cities, empty, empty, False, PARTIAL_OVERALL)
     ctx = _lever_context(ds, year)
     if city not in ctx["row"]:
         return Levers(city, year, score, rk, peer_cities, empty, empty, False, "city has no indicator scores")
@@ -1484,10 +1811,17 @@ def _group_means(t: pd.DataFrame, col: str, min_n: int = 0) -> pd.DataFrame:
     if col not in t.columns or t[col].isna().all():
         return pd.DataFrame(columns=cols)
     rows = []
-    for key, g in t.dropna(subset=[col]).groupby(col):
-        best = g.sort_values(["rank", "city"]).iloc[0]
-        rows.append({col: key, "n": len(g), "mean": _r1(g["score"].mean()), "median": _r1(g["score"].median()),
-                     "best_city": best["city"], "best_score": float(best["score"]), "best_rank": int(best["rank"])})
+    t = t.dropna(subset=[col]).sort_values(["rank", "city"], kind="stable")  # the first row of a group is its best
+    keys, city = t[col].to_numpy(dtype=object), t["city"].to_numpy(dtype=object)
+    score, rank = t["score"].to_numpy(dtype=float), t["rank"].to_numpy(dtype=float)
+    members: dict = {}
+    for i, k in enumerate(keys):
+        members.setdefault(k, []).append(i)
+    for key in sorted(members):
+        idx = members[key]
+        s, best = score[idx], idx[0]
+        rows.append({col: key, "n": len(idx), "mean": _r1(s.mean()), "median": _r1(np.median(s)),
+                     "best_city": city[best], "best_score": float(score[best]), "best_rank": int(rank[best])})
     out = pd.DataFrame(rows, columns=cols)
     out = out.assign(_small=out["n"] < min_n).sort_values(["_small", "mean", col], ascending=[True, False, True])
     return out.drop(columns="_small").reset_index(drop=True)
@@ -1532,6 +1866,32 @@ class CategoryView:
     by_bundesland: pd.DataFrame
     by_size_class: pd.DataFrame
     has_indicators: bool
+    field_size: int = 0
+    leaders: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """True when the data holds the whole table of the category (else it is an excerpt:
+        ``stats`` holds only ``n``, movers and group tables are empty, ``leaders`` is empty
+        unless rank 1 is in the data)."""
+        return len(self.ranking) >= self.field_size
+
+
+def _leaders(f: _Field) -> list[str]:
+    """Cities at rank 1 (by score on the complete field, as published; by the given rank on
+    an excerpt; empty when the top of the table is not in the data)."""
+    t = f.table
+    if t.empty or not f.knows_top(1):
+        return []
+    city = t["city"].to_numpy(dtype=object)
+    if f.complete:
+        score = t["score"].to_numpy(dtype=float)
+        return sorted(city[score == score.max()])
+    return sorted(city[t["rank"].to_numpy(dtype=float) == 1])
+
+
+def _partial_stats(f: _Field) -> dict:
+    return _stats(f.table["score"]) if f.complete else {"n": f.n}
 
 
 def category_view(ds, category: str, year: int | None = None, n_movers: int = 5, lang: str = "de") -> CategoryView:
@@ -1540,26 +1900,31 @@ def category_view(ds, category: str, year: int | None = None, n_movers: int = 5,
 
     cat = resolve_category(category)
     year = int(year if year is not None else max(_years(ds)))
+    f = _field(ds, year, "category", cat)
     t = field_table(ds, year, "category", cat)
-    climbers, fallers = _movers(t, n_movers)
+    climbers, fallers = _movers(t if f.complete else t.iloc[0:0], n_movers)
     leaders = []
     has_ind = has_level(ds, year, "indicator")
     if has_ind:
         rows = _derived(ds).year_level(year, "indicator")
         ids = list(dict.fromkeys(rows.loc[rows["category"] == cat, "indicator"]))
         for i in ids:
-            ti = _field(ds, year, "indicator", cat, i).table
+            fi = _field(ds, year, "indicator", cat, i)
+            if not fi.complete:  # best value and median need the whole indicator table
+                continue
+            ti = fi.table
             best = ti["score"].max()
             lead = sorted(ti.loc[ti["score"] == best, "city"])
             leaders.append({"indicator": i, "name": _indicator_name(ds, i, lang), "best_score": float(best),
                             "leaders": lead, "n_at_max": len(lead), "median": _r1(ti["score"].median()),
                             "mean": _r1(ti["score"].mean())})
+    groups = t if f.complete else t.iloc[0:0]  # Länder and size classes need every city
     return CategoryView(
-        category=cat, year=year, label=fmt.category(cat, year, lang), ranking=t, stats=_stats(t["score"]),
+        category=cat, year=year, label=fmt.category(cat, year, lang), ranking=t, stats=_partial_stats(f),
         climbers=climbers, fallers=fallers,
         indicator_leaders=pd.DataFrame(leaders, columns=["indicator", "name", "best_score", "leaders", "n_at_max", "median", "mean"]),
-        by_bundesland=_group_means(t, "bundesland", MIN_LAND), by_size_class=_group_means(t, "size_class"),
-        has_indicators=has_ind and bool(leaders),
+        by_bundesland=_group_means(groups, "bundesland", MIN_LAND), by_size_class=_group_means(groups, "size_class"),
+        has_indicators=has_ind and bool(leaders), field_size=f.size, leaders=_leaders(f),
     )
 
 
@@ -1585,40 +1950,69 @@ class NationalView:
     category_leaders: pd.DataFrame
     newcomers: list[str]
     stats: dict
+    field_size: int = 0
+    leaders: list[str] = field(default_factory=list)
+    #: True when ``top10`` holds every city ranked 10 or better
+    top10_complete: bool = True
+    #: True when the data holds the top five (the map labels them)
+    top5_complete: bool = True
+
+    @property
+    def complete(self) -> bool:
+        """True when the data holds the whole overall table (else: see :class:`CategoryView`)."""
+        return len(self.ranking) >= self.field_size
 
 
 def national_view(ds, year: int | None = None, n_movers: int = 5) -> NationalView:
     """National overview of one edition (see :class:`NationalView`)."""
     year = int(year if year is not None else max(_years(ds)))
+    d = _derived(ds)
+    key = ("national_view", year, n_movers)
+    if key not in d.memo:
+        d.memo[key] = _national_view(ds, year, n_movers)
+    return copy.deepcopy(d.memo[key])
+
+
+def _national_view(ds, year: int, n_movers: int) -> NationalView:
+    f = _field(ds, year, "overall")
     t = field_table(ds, year, "overall")
     series = []
     for y in [y for y in _years(ds) if y <= year]:
-        ty = _field(ds, y, "overall").table
+        fy = _field(ds, y, "overall")
+        ty = fy.table
         if ty.empty:
             continue
-        lead = ty.loc[ty["rank"] == ty["rank"].min()]
-        series.append({"year": y, "n_cities": len(ty), "top10_threshold": top10_threshold(ty["score"]),
-                       "mean": _r1(ty["score"].mean()), "median": _r1(ty["score"].median()),
-                       "leader": list(lead["city"]), "leader_score": float(lead["score"].iloc[0])})
-    climbers, fallers = _movers(t, n_movers)
+        # each statistic only where the data holds what it depends on (NaN/empty otherwise)
+        lead = _leaders(fy)
+        series.append({"year": y, "n_cities": fy.size,
+                       "top10_threshold": top10_threshold(ty["score"]) if fy.knows_top(10) else np.nan,
+                       "mean": _r1(ty["score"].mean()) if fy.complete else np.nan,
+                       "median": _r1(ty["score"].median()) if fy.complete else np.nan,
+                       "leader": lead, "leader_score": float(fy.row(lead[0])["score"]) if lead else np.nan})
+    climbers, fallers = _movers(t if f.complete else t.iloc[0:0], n_movers)
     cl = []
     if has_level(ds, year, "category"):
         for cat in catalogue.CATEGORY_NAMES:
-            tc = _field(ds, year, "category", cat).table
-            if tc.empty:
+            fc = _field(ds, year, "category", cat)
+            lead = _leaders(fc)
+            if not lead:
                 continue
-            best = tc["score"].max()
-            cl.append({"category": cat, "leaders": sorted(tc.loc[tc["score"] == best, "city"]), "score": float(best)})
+            cl.append({"category": cat, "leaders": lead, "score": float(fc.row(lead[0])["score"])})
     py = _prev_year(ds, year)
     newcomers = []
-    if py is not None:
+    if py is not None and f.complete and _field(ds, py, "overall").complete:
         prev = set(_field(ds, py, "overall").table["city"])
         newcomers = sorted(set(t["city"]) - prev)
+    elif not f.complete and "first_edition" in _cities_table(ds).columns:
+        c = _cities_table(ds)
+        newcomers = sorted(c.loc[pd.to_numeric(c["first_edition"], errors="coerce") == year, "name"])
+    groups = t if f.complete else t.iloc[0:0]  # Länder and size classes need every city
     return NationalView(
         year=year, ranking=t, top10=t.loc[t["rank"] <= 10].reset_index(drop=True),
         series=pd.DataFrame(series, columns=["year", "n_cities", "top10_threshold", "mean", "median", "leader", "leader_score"]),
         climbers=climbers, fallers=fallers,
-        by_bundesland=_group_means(t, "bundesland", MIN_LAND), by_size_class=_group_means(t, "size_class"),
+        by_bundesland=_group_means(groups, "bundesland", MIN_LAND), by_size_class=_group_means(groups, "size_class"),
         category_leaders=pd.DataFrame(cl, columns=["category", "leaders", "score"]),
-        newcomers=newcomers, stats=_stats(t["score"]),
+        newcomers=newcomers, stats=_partial_stats(f), field_size=f.size, leaders=_leaders(f),
+        top10_complete=f.knows_top(10), top5_complete=f.knows_top(5),
     )

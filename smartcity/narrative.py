@@ -185,6 +185,13 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
     elif h.direction == "returning":
         p1.append(w.say("headline.change.returning", last_year=h.last_year,
                         last_rank=fmt.rank(h.last_rank, lang), **ctx))
+    elif h.direction == "unknown":
+        key = "partial.change_unknown" if h.prev_year is not None else "partial.change_unknown_no_year"
+        p1.append(w.say(key, prev_year=h.prev_year, **ctx))
+    elif h.prev_score is None:  # previous rank from the Tendenz column, no previous table
+        ctx.update(prev_year=h.prev_year, prev_rank=fmt.rank(h.prev_rank, lang),
+                   by_places=fmt.by_places(h.rank_change or 0, lang))
+        p1.append(w.say(f"partial.change_{h.direction}", **ctx))
     else:
         ctx.update(prev_year=h.prev_year, prev_rank=fmt.rank(h.prev_rank, lang),
                    by_places=fmt.by_places(h.rank_change or 0, lang), places=fmt.places(h.rank_change or 0, lang))
@@ -205,20 +212,20 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
             if not_comparable:
                 p1.append(w.say("headline.score.not_comparable", **ctx))
     p2: list[str] = []
-    if h.top10_threshold is not None:
-        if h.in_top10:
-            key = "headline.top10.inside_leader" if h.rank == 1 else "headline.top10.inside"
-            if w.raw(key):  # at rank 1 "among the best ten" says less than the first sentence
-                p2.append(w.say(key, **ctx))
-        else:
-            c = dict(ctx)
-            _pts(c, "gap", h.gap_to_top10, lang)
-            _pts(c, "threshold", h.top10_threshold, lang)
-            p2.append(w.say("headline.top10.outside", **c))
-    c = dict(ctx)
-    _pts(c, "median", h.median, lang)
-    _pts(c, "gap", abs(h.gap_to_median), lang)
-    p2.append(w.say(f"headline.median.{h.half}", **c))
+    if h.in_top10 and (h.top10_threshold is not None or "top10_threshold" in h.missing):
+        key = "headline.top10.inside_leader" if h.rank == 1 else "headline.top10.inside"
+        if w.raw(key):  # at rank 1 "among the best ten" says less than the first sentence
+            p2.append(w.say(key, **ctx))
+    elif h.top10_threshold is not None and h.gap_to_top10 is not None and h.gap_to_top10 >= 0:
+        c = dict(ctx)
+        _pts(c, "gap", h.gap_to_top10, lang)
+        _pts(c, "threshold", h.top10_threshold, lang)
+        p2.append(w.say("headline.top10.outside", **c))
+    if h.half is not None:
+        c = dict(ctx)
+        _pts(c, "median", h.median, lang)
+        _pts(c, "gap", abs(h.gap_to_median), lang)
+        p2.append(w.say(f"headline.median.{h.half}", **c))
     c = dict(ctx)
     if h.above:
         a = h.above
@@ -237,16 +244,43 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
         p2.append(w.say("headline.neighbours.only_above", **c))
     elif h.below:
         p2.append(w.say("headline.neighbours.only_below", **c))
+    lost = [k for k in ("median", "top10_threshold", "above", "below")
+            if h.missing.get(k) == "partial_field" and not (k == "top10_threshold" and h.in_top10)]
+    if lost:
+        items = fmt.join([w.raw(f"partial.item_{k}") for k in lost], lang)
+        key = "partial.headline_missing_one" if len(lost) == 1 else "partial.headline_missing"
+        p2.append(w.say(key, items=items, k=h.n_present, **ctx))
     return _paragraphs([p1, p2])
 
 
 def headline_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False) -> Narrative:
     """Overall placing of a city: rank, score, change, top-10 gap, median, neighbours."""
-    h = an.headline(ds, city, year)
+    try:
+        h = an.headline(ds, city, year)
+    except an.NoData:  # a city that appears only in some tables: say what is there
+        return _no_overall_text(ds, city, year, lang, heading)
     text = render_headline(h, lang, not_comparable=_params_changed(ds, h.prev_year, h.year))
     if heading:
         text = _heading(_Writer(lang, ""), "headline") + text
     return Narrative(text, _facts(h), "headline", lang)
+
+
+def _no_overall_text(ds, city: str, year: int | None, lang: str, heading: bool) -> Narrative:
+    city = an.resolve_city(ds, city)
+    year = int(year if year is not None else max(an._years(ds)))
+    w = _Writer(lang, f"{city}|{year}")
+    cats = an.category_profile(ds, city, year, lang)
+    items = [w.raw("profile.item").format(label=r["name"], rank=fmt.rank(r["rank"], lang) + " " + _of(lang, r["n"]),
+                                          score=fmt.points(r["score"], lang), change="")
+             for _, r in cats.sort_values("rank").iterrows()]
+    text = w.say("partial.no_overall", city=city, year=year, tables=fmt.join(items, lang)) if items else \
+        w.say("partial.no_overall_none", city=city, year=year)
+    head = _heading(w, "headline") if heading else ""
+    return Narrative(head + text, {"city": city, "year": year, "categories": cats}, "headline", lang)
+
+
+def _of(lang: str, n) -> str:
+    return f"von {int(n)}" if lang == "de" else f"of {int(n)}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -273,7 +307,7 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     head = _heading(w, "profile") if heading else ""
     if cats.empty:
         return Narrative(head + w.say("profile.no_categories", year=year), facts, "profile", lang)
-    prev_year = an._prev_year(ds, year)
+    prev_year = an.previous_edition(ds, year)
     cats = cats.sort_values(["rank", "category"]).reset_index(drop=True)
     best_rank, worst_rank = int(cats["rank"].min()), int(cats["rank"].max())
     best = cats.loc[cats["rank"] == best_rank]
@@ -282,6 +316,10 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
                  strongest_tie=len(best) > 1, weakest_tie=len(worst) > 1)
     p1: list[str] = []
     ctx = {"city": city, "year": year}
+    if len(cats) < len(catalogue.CATEGORY_NAMES):  # the city is missing from some category tables
+        absent = [fmt.category(c, year, lang) for c in catalogue.CATEGORY_NAMES if c not in set(cats["category"])]
+        p1.append(w.say("partial.profile_some", k_word=w.count_word(len(cats)),
+                        labels=fmt.join_categories(absent, lang), **ctx))
 
     def shared_by(r) -> int:
         tied = r.get("tied_with")
@@ -321,11 +359,19 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     # best and worst categories with their change, as a list sentence when there is a previous year
     p2: list[str] = []
     n = len(cats)
+    known = cats["diff_median"].notna()  # the median needs the complete category table
     k = int((cats["diff_median"] > 0).sum())
     level = int((cats["diff_median"] == 0).sum())  # the score equals the median as the table shows it
-    facts["above_median"] = k
-    facts["at_median"] = level
-    if k == n:
+    facts["above_median"] = k if known.all() else None
+    facts["at_median"] = level if known.all() else None
+    if not known.any():
+        pass
+    elif not known.all():
+        p2.append(w.say("partial.above_median_partial", k_word=w.count_word(int(known.sum())),
+                        n_word=w.count_word(n), above_word=w.raw("partial.above_none") if k == 0 else w.raw("partial.above_count").format(
+                            k=w.count_word(k), noun=w.raw("profile.clause_noun_one" if k == 1 else "profile.clause_noun_many")),
+                        **ctx))
+    elif k == n:
         p2.append(w.say("profile.above_median_all", n_word=w.count_word(n), **ctx))
     elif k == 0 and level == 0:
         p2.append(w.say("profile.above_median_none", n_word=w.count_word(n), **ctx))
@@ -420,7 +466,7 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
     if not distinct.empty:
         items = [_ranked_item(w, r, lang) for _, r in distinct.iterrows()]
         p1.append(w.say("strengths.distinct", items=fmt.join(items, lang), **ctx))
-    elif full.empty or sw.full_marks["distinguishing"].sum() == 0:
+    elif (full.empty or sw.full_marks["distinguishing"].sum() == 0) and _percentiles_known(ds, sw):
         p1.append(w.say("strengths.no_distinct", **ctx))
     p2: list[str] = []
     weakest = sw.weakest_indicators
@@ -435,6 +481,13 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
         p2.append(w.say("strengths.relative_weak", items=fmt.join(items, lang), **ctx))
     p2.append(w.raw("strengths.method_note"))
     return Narrative(head + _paragraphs([p1, p2]), facts, "strengths", lang)
+
+
+def _percentiles_known(ds, sw) -> bool:
+    """False when the city's indicator tables are excerpts (e.g. its own result sheet): then
+    nobody knows whether an indicator sets it apart from the field."""
+    ind = an.indicator_profile(ds, sw.city, sw.year)
+    return not ind.empty and bool(ind["percentile"].notna().all())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -483,9 +536,11 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
     head = _heading(w, "trend") if heading else ""
     facts = _facts(t)
     if not t.has_trend:
-        key = "trend.no_data"
-        if t.reason == "single_edition":  # the headline already says it is the first participation
-            key = "trend.no_trend_first_edition" if t.year == min(an._years(ds)) else "trend.no_trend"
+        key = {"single_edition": "trend.no_trend", "no_history": "partial.no_history"}.get(t.reason, "trend.no_data")
+        if t.reason == "single_edition" and t.year == int(ds.editions["year"].min()):
+            key = "trend.no_trend_first_edition"  # the headline already says it is the first participation
+        if t.reason == "no_data" and not an.category_profile(ds, t.city, t.year).empty:
+            key = "partial.trend_no_overall"
         return Narrative(head + w.say(key, **ctx), facts, "trend", lang)
     traj = t.trajectory
     rank = int(traj.iloc[-1]["rank"])
@@ -502,6 +557,10 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         p1.append(w.say("trend.since_first_down", **ctx))
     else:
         p1.append(w.say("trend.since_first_same", **ctx))
+    for y in t.from_tendency:
+        later = traj.loc[traj["year"] > y, "year"]
+        p1.append(w.say("partial.from_tendency", prev_year=y, year=int(later.iloc[0]) if len(later) else t.year,
+                        prev_rank=fmt.rank(int(traj.loc[traj["year"] == y, "rank"].iloc[0]), lang)))
     if t.streak >= 2:
         # the connective follows the facts it joins: a streak against the long-run direction is a contrast
         agrees = (t.total_rank_change > 0) if t.streak_direction == "up" else (t.total_rank_change < 0)
@@ -581,8 +640,15 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         c = dict(ctx, n=g.n, n_word=w.count_word(g.n, "nom"), peer_rank=fmt.rank(g.peer_rank, lang), tie=tie,
                  leader=fmt.join([x for x in g.leader if x != pr.city] or g.leader, lang),
                  others=fmt.join(g.others, lang))
-        leads = g.peer_rank == 1 and not g.tied_with
-        if kind == "bundesland":
+        leads = g.peer_rank == 1 and not g.tied_with and not g.missing
+        if g.missing and kind in ("bundesland", "size_class"):
+            c["n_present"] = g.n
+            if kind == "bundesland":
+                c["land"] = fmt.in_bundesland(g.label, lang)
+            else:
+                c["size_label"] = w.raw("peers.size_labels").get(g.label, g.label)
+            parts.append(w.say(f"partial.{kind}", **c))
+        elif kind == "bundesland":
             land = fmt.in_bundesland(g.label, lang)
             c.update(land=land, land_cap=_cap(land))
             parts.append(w.say("peers.bundesland_leader" if leads else "peers.bundesland", **c))
@@ -593,6 +659,12 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
             parts.append(w.say("peers.size_class_leader" if leads else "peers.size_class", **c))
         else:
             parts.append(w.say(f"peers.{kind}_leader" if leads else f"peers.{kind}", **c))
+        if g.missing:
+            k = len(g.missing)
+            key = "partial.peers_missing_one" if k == 1 else "partial.peers_missing" if k <= 6 else "partial.peers_missing_many"
+            parts.append(w.say(key, k_word=w.count_word(k), n=g.n + k, names=fmt.join(g.missing, lang), **ctx))
+    if not parts and an._field(ds, pr.year, "overall").row(pr.city) is None:
+        parts.append(w.say("partial.peers_no_overall", **ctx))
     facts = {"city": pr.city, "year": pr.year, "groups": pr.groups, "summary": pr.summary()}
     head = _heading(w, "peers") if heading else ""
     return Narrative(head + _paragraphs([parts]), facts, "peers", lang)
@@ -641,6 +713,9 @@ def levers_text(ds, city: str, year: int | None = None, lang: str = "de", headin
     ctx = {"city": lv.city, "year": lv.year}
     head = _heading(w, "levers") if heading else ""
     facts = _facts(lv)
+    if lv.note == an.PARTIAL_OVERALL:
+        f = an._field(ds, lv.year, "overall")
+        return Narrative(head + w.say("partial.levers_partial", k=f.n, n=f.size, **ctx), facts, "levers", lang)
     if not lv.has_indicators:
         return Narrative(head + w.say("levers.no_indicators", **ctx), facts, "levers", lang)
     if top.empty:
@@ -682,24 +757,31 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
     if t.empty:
         return Narrative(head, facts, "category", lang)
     area = fmt.in_category(v.category, v.year, lang)
-    lead = t.loc[t["rank"] == 1]
-    ctx: dict[str, Any] = {"year": v.year, "n": len(t), "area": area, "area_cap": _cap(area), "label": v.label,
-                           "leader": fmt.join(list(lead["city"]), lang)}
-    _pts(ctx, "leader_score", float(lead["score"].iloc[0]), lang)
+    ctx: dict[str, Any] = {"year": v.year, "n": v.field_size or len(t), "area": area, "area_cap": _cap(area),
+                           "label": v.label, "leader": fmt.join(v.leaders, lang), "k": len(t),
+                           "first_rank": int(t["rank"].min()), "last_rank": int(t["rank"].max())}
     st = v.stats
     for k in ("median", "mean", "min", "max"):
         _pts(ctx, k, st.get(k), lang)
         if st.get(k) is not None:
             ctx[k + "_num"] = fmt.number(st[k], lang)
     _pts(ctx, "threshold", st.get("top10_threshold"), lang)
-    p1 = [w.say("category.leader_tie" if len(lead) > 1 else "category.leader", **ctx)]
+    p1 = []
+    if v.leaders:
+        _pts(ctx, "leader_score", float(t.loc[t["city"] == v.leaders[0], "score"].iloc[0]), lang)
+        p1.append(w.say("category.leader_tie" if len(v.leaders) > 1 else "category.leader", **ctx))
+    else:
+        p1.append(w.say("partial.category_no_leader", **ctx))
+    if not v.complete:
+        p1.append(w.say("partial.field_excerpt", **ctx))
     if st.get("top10_threshold") is not None:
         p1.append(w.say("category.distribution", **ctx))
-    p1.append(w.say("category.spread", **ctx))
+    if "min" in st:
+        p1.append(w.say("category.spread", **ctx))
     if st.get("n_at_100", 0) > 1:
         p1.append(w.say("category.full_marks", k=st["n_at_100"], k_word=_cap(w.count_word(st["n_at_100"], "nom"))))
     p2 = []
-    if v.climbers.empty and v.fallers.empty:
+    if v.climbers.empty and v.fallers.empty and v.complete:
         p2.append(w.raw("category.no_movers"))
     if not v.climbers.empty:
         p2.append(w.say("category.climbers", items=_mover_items(w, v.climbers, lang)))
@@ -742,12 +824,19 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
     t = v.ranking
     if t.empty:
         return Narrative(head, facts, "national", lang)
-    lead = t.loc[t["rank"] == 1]
-    ctx: dict[str, Any] = {"year": v.year, "n": len(t), "leader": fmt.join(list(lead["city"]), lang)}
-    _pts(ctx, "leader_score", float(lead["score"].iloc[0]), lang)
-    p1 = [w.say("national.leader_tie" if len(lead) > 1 else "national.leader", **ctx)]
-    top_items = [f"{r['city']} ({fmt.number(r['score'], lang)})" for _, r in v.top10.iterrows()]
-    p1.append(w.say("national.top10", items=fmt.join(top_items, lang)))
+    ctx: dict[str, Any] = {"year": v.year, "n": v.field_size or len(t), "leader": fmt.join(v.leaders, lang),
+                           "k": len(t), "first_rank": int(t["rank"].min()), "last_rank": int(t["rank"].max())}
+    p1 = []
+    if v.leaders:
+        _pts(ctx, "leader_score", float(t.loc[t["city"] == v.leaders[0], "score"].iloc[0]), lang)
+        p1.append(w.say("national.leader_tie" if len(v.leaders) > 1 else "national.leader", **ctx))
+    else:
+        p1.append(w.say("partial.national_no_leader", **ctx))
+    if not v.complete:
+        p1.append(w.say("partial.national_excerpt", **ctx))
+    if v.top10_complete and not v.top10.empty:
+        top_items = [f"{r['city']} ({fmt.number(r['score'], lang)})" for _, r in v.top10.iterrows()]
+        p1.append(w.say("national.top10", items=fmt.join(top_items, lang)))
     s = v.series.set_index("year")
     thr = s.loc[v.year, "top10_threshold"] if v.year in s.index else None
     if thr is not None and not pd.isna(thr):
@@ -760,13 +849,14 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
         c = dict(ctx, compare=compare)
         _pts(c, "threshold", float(thr), lang)
         p1.append(w.say("national.threshold", **c))
-    c = {}
-    _pts(c, "mean", v.stats["mean"], lang)
-    _pts(c, "median", v.stats["median"], lang)
-    p1.append(w.say("national.mean", **c))
-    if len(s) > 1:
-        items = [f"{y}: {fmt.number(m, lang)}" for y, m in s["mean"].items() if y != v.year]
-        p1.append(w.say("national.mean_series", items=fmt.join(items, lang)))
+    if "mean" in v.stats:
+        c = {}
+        _pts(c, "mean", v.stats["mean"], lang)
+        _pts(c, "median", v.stats["median"], lang)
+        p1.append(w.say("national.mean", **c))
+        items = [f"{y}: {fmt.number(m, lang)}" for y, m in s["mean"].items() if y != v.year and not pd.isna(m)]
+        if items:
+            p1.append(w.say("national.mean_series", items=fmt.join(items, lang)))
     p2 = []
     if not v.climbers.empty:
         p2.append(w.say("national.climbers", items=_mover_items(w, v.climbers, lang)))
@@ -783,6 +873,27 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
         p2.append(w.say("national.best_land", **c))
     p2.append(w.raw("national.relative"))
     return Narrative(head + _paragraphs([p1, p2]), facts, "national", lang)
+
+
+def coverage_text(ds, year: int, lang: str = "de") -> str:
+    """The data note for an edition whose tables the data holds only in part: which tables are
+    excerpts (rows present of the edition's field) and which are absent. Empty when the overall
+    and category tables are complete."""
+    cov = an.coverage(ds, year)
+    tables = [c for c in cov if c.level in ("overall", "category")]
+    if all(c.complete for c in tables):
+        return ""
+    w = _Writer(lang, f"coverage|{year}")
+
+    def name(c) -> str:
+        return w.raw("partial.overall_table") if c.level == "overall" else fmt.category(c.category, year, lang)
+
+    items = [w.raw("partial.excerpt_item").format(table=name(c), k=c.n_present, n=c.n_field)
+             for c in tables if 0 < c.n_present < c.n_field]
+    absent = [name(c) for c in tables if c.n_present == 0]
+    if absent:
+        items.append(w.raw("partial.absent_items").format(tables=fmt.join(absent, lang)))
+    return w.say("partial.excerpts", year=year, items="; ".join(items))
 
 
 def city_summary(ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None,

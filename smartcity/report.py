@@ -51,6 +51,10 @@ HEADINGS = {
     "table": ("Anhang: vollständige Rangliste", "Appendix: full ranking",
               "Alle Städte mit Platz, Punkten, Veränderung gegenüber der Vorjahresausgabe und Land.",
               "Every city with rank, points, change against the previous edition and state."),
+    "table_excerpt": ("Anhang: Rangliste (Auszug)", "Appendix: ranking (excerpt)",
+                      "Die Städte, die die Daten enthalten, mit Platz, Punkten, Veränderung gegenüber der "
+                      "Vorjahresausgabe und Land.",
+                      "The cities the data holds, with rank, points, change against the previous edition and state."),
     "top10": ("Die Top 10", "The top 10", "", ""),
     "series": ("Entwicklung seit {first}", "Development since {first}",
                "Punktzahl für Platz 10 und mittlere Punktzahl aller Städte je Ausgabe.",
@@ -173,12 +177,16 @@ def _cached_dataset(paths: tuple[str, ...] | None, year: int | None, history: st
     return load_dataset(list(paths) if paths else None, year=year, history=history)
 
 
-def dataset(data: str | list[str] | None = None, year: int | None = None, history: str | None = None) -> Dataset:
+def dataset(data: str | list[str] | Dataset | None = None, year: int | None = None,
+            history: str | None = None) -> Dataset:
     """The dataset for a report; loaded once per version of its files and process (it is never modified).
 
     ``data`` is a file, a folder or a list of them (None: the bundled sample); ``year`` is the edition
     of tables that name none; ``history="published"`` fills tables the files lack with published figures.
+    A :class:`Dataset` is used as it is (tests and notebooks that build their own).
     """
+    if isinstance(data, Dataset):
+        return data
     if not data:
         files, paths = [SAMPLE_FILE], None
     else:
@@ -189,7 +197,7 @@ def dataset(data: str | list[str] | None = None, year: int | None = None, histor
 
 
 class _Report:
-    def __init__(self, data: str | list[str] | None, year: int | None, lang: str, history: str | None = None):
+    def __init__(self, data: str | list[str] | Dataset | None, year: int | None, lang: str, history: str | None = None):
         self.lang = fmt.check_lang(lang)
         self.ds = dataset(data, year=year, history=history)
         self.year = int(year) if year else self.ds.latest_year
@@ -197,14 +205,19 @@ class _Report:
             raise ValueError(f"No data for {self.year}; the dataset has {', '.join(map(str, self.ds.years))}")
 
     def notice(self) -> Markdown:
-        """The data note at the top: sample data is marked as such, published history as such."""
+        """The data note at the top: sample data is marked as such, excerpts say what is missing,
+        figures from the published history are counted."""
+        parts = []
         if self.ds.is_sample:
-            return Markdown(f"> **{SAMPLE_LABEL[self.lang]}:** {SAMPLE_NOTE[self.lang]}")
+            parts.append(f"> **{SAMPLE_LABEL[self.lang]}:** {SAMPLE_NOTE[self.lang]}")
+        gaps = narrative.coverage_text(self.ds, self.year, self.lang)
+        if gaps:
+            parts.append(f"> {gaps}")
         history = self._history_sentence()
-        if not history:
-            return Markdown("")
-        label = narrative.phrasebook(self.lang)["method"]["history_label"]
-        return Markdown(f"> **{label}:** {history}")
+        if history:
+            label = narrative.phrasebook(self.lang)["method"]["history_label"]
+            parts.append(f"> **{label}:** {history}")
+        return Markdown("\n>\n".join(parts))
 
     def _history_sentence(self) -> str:
         """How many figures of which editions come from the bundled published history ("" if none)."""
@@ -267,8 +280,15 @@ class _Report:
             return Markdown("")
         if key == "indicators" and view is not None and not getattr(view, "has_indicators", True):
             return Markdown("")
-        if key == "series" and view is not None and len(getattr(view, "series", ())) < 2:
+        if key == "bundesland" and view is not None and view.by_bundesland.empty:
+            return Markdown("")  # an excerpt: the Länder cannot be compared
+        if key == "series" and view is not None and (len(view.series) < 2 or  # the first edition: no line
+                                                     view.series[["top10_threshold", "mean"]].isna().all().all()):
+            return Markdown("")  # excerpts only: no threshold or mean of any edition
+        if key == "top10" and view is not None and view.top10.empty:
             return Markdown("")
+        if key == "table" and view is not None and not view.complete:
+            key = "table_excerpt"
         de, en, intro_de, intro_en = HEADINGS[key]
         first = int(view.series["year"].min()) if key == "series" and view is not None else self.year
         title, intro = (de, intro_de) if self.lang == "de" else (en, intro_en)
@@ -284,7 +304,8 @@ class CityReport(_Report):
         self.city = an.resolve_city(self.ds, city)
         present = self.ds.scores[(self.ds.scores["year"] == self.year) & (self.ds.scores["city"] == self.city)]
         if present.empty:
-            raise ValueError(f"{self.city} has no data in {self.year}")
+            raise an.NoReportData(f"Die Daten enthalten für {self.year} keinen Wert von {self.city} / "
+                                  f"the data holds no value of {self.city} for {self.year}")
         self.peers = peers
 
     def title(self) -> Markdown:
@@ -312,6 +333,8 @@ class CityReport(_Report):
 
     def category_chart(self):
         prof = an.category_profile(self.ds, self.city, self.year, self.lang)
+        if prof.empty:
+            return Markdown("")
         frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
         return charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]],
                                        fmt.city(self.city, self.lang), lang=self.lang,
@@ -332,16 +355,19 @@ class CityReport(_Report):
             return Markdown("")
         frame = prof.assign(indicator_name=prof["name"],
                             category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang)))
+        key = "indicators" if prof["median"].notna().any() else "indicators_no_median"  # excerpts: no median
         return charts.indicator_profile(frame[["indicator_name", "category", "score", "median"]],
                                         fmt.city(self.city, self.lang), lang=self.lang,
-                                        title=self._chart_title("indicators", city=self.city))
+                                        title=self._chart_title(key, city=self.city))
 
     def peers_text(self) -> Markdown:
         return Markdown(narrative.peers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
 
     def peers_chart(self):
         groups = an.peers(self.ds, self.city, self.year, custom=self.peers).groups
-        group = groups.get("custom") or groups.get("nearest") or next(iter(groups.values()))
+        group = groups.get("custom") or groups.get("nearest") or next(iter(groups.values()), None)
+        if group is None or group.peer_rank is None:  # no overall score: nothing to compare
+            return Markdown("")
         table = group.table  # the city's own row is always part of its peer group
         return charts.peer_comparison(self._named(table[["city", "score", "rank"]].sort_values("rank")),
                                       fmt.city(self.city, self.lang), lang=self.lang,
@@ -372,7 +398,9 @@ class _FieldReport(_Report):
             return Markdown("")
         return Table(movers[["city", "rank", "rank_change", "score"]], self.lang)
 
-    def bundesland_table(self) -> Table:
+    def bundesland_table(self) -> Table | Markdown:
+        if self.view.by_bundesland.empty:  # an excerpt: see heading("bundesland")
+            return Markdown("")
         return Table(self.view.by_bundesland[["bundesland", "n", "mean", "best_city", "best_score"]], self.lang)
 
 
@@ -384,6 +412,9 @@ class CategoryReport(_FieldReport):
         super().__init__(data, year, lang, history)
         self.category = an.resolve_category(category)
         self.view = an.category_view(self.ds, self.category, self.year, lang=self.lang)
+        if self.view.ranking.empty:
+            raise an.NoReportData(f"Die Daten enthalten für {self.year} keine Tabelle der Kategorie {self.category} / "
+                                  f"the data holds no {self._label()} table for {self.year}")
 
     def title(self) -> Markdown:
         return Markdown(f"# {fmt.category(self.category, self.year, self.lang)}: Smart City Index {self.year}")
@@ -402,9 +433,10 @@ class CategoryReport(_FieldReport):
         return Table(self.view.ranking[["rank", "city", "score", "rank_change", "bundesland"]], self.lang)
 
     def distribution_chart(self):
+        key = "distribution" if self.view.complete else "distribution_excerpt"
         return charts.score_distribution(self._named(self.view.ranking[["city", "score", "rank"]]), lang=self.lang,
-                                         title=self._chart_title("distribution", label=self._label(),
-                                                                 n=len(self.view.ranking)))
+                                         title=self._chart_title(key, label=self._label(), n=len(self.view.ranking),
+                                                                 size=self.view.field_size))
 
     def leaders_table(self) -> Table | Markdown:
         if not self.view.has_indicators:
@@ -431,6 +463,9 @@ class OverviewReport(_FieldReport):
                  history: str | None = None):
         super().__init__(data, year, lang, history)
         self.view = an.national_view(self.ds, self.year)
+        if self.view.ranking.empty:
+            raise an.NoReportData(f"Die Daten enthalten für {self.year} kein Gesamtranking / "
+                                  f"the data holds no overall ranking for {self.year}")
 
     def title(self) -> Markdown:
         return Markdown(f"# Smart City Index {self.year}: {'Bundesweite Übersicht' if self.lang == 'de' else 'National overview'}")
@@ -438,14 +473,16 @@ class OverviewReport(_FieldReport):
     def summary(self) -> Markdown:
         return Markdown(narrative.national_text(self.ds, self.year, self.lang, heading=True).text)
 
-    def top10_table(self) -> Table:
+    def top10_table(self) -> Table | Markdown:
         top = self.view.ranking[self.view.ranking["rank"] <= 10]
+        if top.empty:  # the top of the table is not in the data: see heading("top10")
+            return Markdown("")
         return Table(top[["rank", "city", "score", "rank_change", "bundesland"]], self.lang)
 
     def series_chart(self):
         series = self.view.series
-        if len(series) < 2:  # the first edition: a line needs two editions
-            return Markdown("")
+        if len(series) < 2 or series[["top10_threshold", "mean"]].isna().all().all():
+            return Markdown("")  # the first edition (a line needs two) or excerpts only: nothing to draw
         book = narrative.phrasebook(self.lang)["charts"]
         names = {"top10_threshold": book["series_threshold"], "mean": book["series_mean"]}
         long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
@@ -456,5 +493,39 @@ class OverviewReport(_FieldReport):
     def map_chart(self):
         cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})
         frame = self._named(self.view.ranking[["city", "score"]].merge(cities, on="city", how="left"))
-        return charts.germany_map(frame, lang=self.lang, label_top=5, title=self._chart_title("map"),
-                                  caption=self._chart_title("map_caption"))
+        known = self.view.top5_complete  # label the five best only when the data holds them
+        return charts.germany_map(frame, lang=self.lang, label_top=5 if known else 0, title=self._chart_title("map"),
+                                  caption=self._chart_title("map_caption") if known else "")
+
+    # The worked example of notebooks/_template.ipynb: one Land's cities compared.
+
+    def land_ranking(self, bundesland: str) -> pd.DataFrame:
+        """The cities of one Land in the overall ranking (those the data holds)."""
+        ranking = self.view.ranking
+        return ranking[ranking["bundesland"] == bundesland]
+
+    def land_heading(self, bundesland: str) -> Markdown:
+        """``## Nordrhein-Westfalen: 30 Städte im Smart City Index 2025``; on an excerpt of the
+        overall table it says how many of the Land's cities the data holds."""
+        n = len(self.land_ranking(bundesland))
+        members = sum(1 for c in an._taking_part(self.ds, self.year) if an._city_attr(self.ds, c, "bundesland") == bundesland)
+        land = fmt.bundesland(bundesland, self.lang)
+        if self.view.complete or n >= members:
+            text = (f"## {land}: {fmt.cities(n, self.lang)} im Smart City Index {self.year}" if self.lang == "de"
+                    else f"## {land}: {fmt.cities(n, self.lang)} in the Smart City Index {self.year}")
+        else:
+            text = (f"## {land}: {n} von {members} Städten im Auszug des Smart City Index {self.year}" if self.lang == "de"
+                    else f"## {land}: {n} of {members} cities in the excerpt of the Smart City Index {self.year}")
+        return Markdown(text)
+
+    def land_table(self, bundesland: str) -> Table | Markdown:
+        ranking = self.land_ranking(bundesland)
+        if ranking.empty:
+            return Markdown("")
+        return Table(ranking[["rank", "city", "score", "rank_change"]], self.lang)
+
+    def land_chart(self, bundesland: str):
+        ranking = self.land_ranking(bundesland)
+        if ranking.empty:
+            return Markdown("")
+        return charts.ranking_bars(self._named(ranking[["city", "score", "rank"]]), lang=self.lang)
