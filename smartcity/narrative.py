@@ -271,7 +271,7 @@ def _no_overall_text(ds, city: str, year: int | None, lang: str, heading: bool) 
     w = _Writer(lang, f"{city}|{year}")
     cats = an.category_profile(ds, city, year, lang)
     items = [w.raw("profile.item").format(label=r["name"], rank=fmt.rank(r["rank"], lang) + " " + _of(lang, r["n"]),
-                                          score=fmt.points(r["score"], lang), change="")
+                                          score=fmt.points(r["score"], lang), change="", tie="")
              for _, r in cats.sort_values("rank").iterrows()]
     text = w.say("partial.no_overall", city=city, year=year, tables=fmt.join(items, lang)) if items else \
         w.say("partial.no_overall_none", city=city, year=year)
