@@ -190,3 +190,19 @@ def test_an_overview_without_overall_or_category_scores_is_skipped():
     assert jobs["uebersicht"].skip_code == "no-field-data"
     assert jobs["kategorien/verwaltung"].skip_code == "no-category-data"
     assert jobs["staedte/aachen"].skip_code == "no-city-data" and jobs["staedte/krefeld"].skip_reason is None
+
+
+@pytest.mark.slow
+def test_a_report_that_finds_nothing_to_say_is_skipped_with_its_reason(tmp_path):
+    """Only the Mobilität table: the planner cannot tell (there is a category table), the overview
+    notebook can (no overall ranking: smartcity.analysis.NoReportData); the runner lists it as
+    skipped with that reason, not as failed."""
+    data = tmp_path / "mobilitaet.csv"
+    shutil.copy(OFFICIAL / "tabellen" / "mobilitaet.csv", data)
+    out = tmp_path / "reports"
+    code, m = run(out, ROOT / "notebooks", "--data", str(data), "--year", "2025", "--notebook", "overview_report",
+                  "--format", "html")
+    overview = next(e for e in m["reports"] if e["id"] == "uebersicht")
+    assert code == 0 and overview["status"] == "skipped" and overview["reason_code"] == "no-report-data"
+    assert "Gesamtranking" in overview["reason"] and not (out / "2025" / "uebersicht.html").exists()
+    assert not (out / "2025" / "_failed").exists() or not any((out / "2025" / "_failed").iterdir())

@@ -32,6 +32,9 @@ from smartcity.runner.worker import env_preload
 
 log = logging.getLogger("smartcity.runner")
 
+#: the exception a report notebook raises when the data holds nothing for it (smartcity.analysis.NoReportData)
+NO_REPORT_DATA = "NoReportData"
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -272,6 +275,17 @@ class Build:
     def _record_result(self, job: Job, res: dict) -> dict:
         yd = self.year_dir
         status = res.get("status", "failed")
+        err = res.get("error") or {}
+        if status == "failed" and err.get("ename") == NO_REPORT_DATA:
+            # the report itself found nothing to say on the data (smartcity.analysis.NoReportData):
+            # skipped with its reason, as the planner does for what it can tell beforehand
+            for fmt in ALL_FORMATS:
+                unlink_quiet(yd / output_path(job.id, fmt))
+            unlink_quiet(yd / "_failed" / f"{job.safe_name}.ipynb")
+            entry = self._entry(job, "skipped", reason=str(err.get("message") or "").strip(),
+                                reason_code="no-report-data")
+            entry["duration"] = entry["build_duration"] = res.get("timings", {}).get("total", 0.0)
+            return entry
         failed_nb = yd / "_failed" / f"{job.safe_name}.ipynb"
         kept_nb = yd / "_notebooks" / f"{job.safe_name}.ipynb"
         if status == "built":

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from smartcity.runner import fingerprint
-from smartcity.runner.datainfo import load_dataset_for_bundle
+from smartcity.runner.datainfo import load_dataset_of
 from smartcity.runner.fsutil import atomic_write, sha256_bytes, sha256_file
 
 BUNDLE_DIR = "pakete"
@@ -74,7 +74,7 @@ def build_bundles(build, city_jobs) -> int:
         todo.append((job, entry, key, rel))
     if not todo:
         return 0
-    scores = load_dataset_for_bundle(info).scores
+    scores = load_dataset_of(info).scores
     for job, entry, key, rel in todo:
         slug = job.scope_slug
         members = []

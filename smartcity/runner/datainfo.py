@@ -158,7 +158,8 @@ def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum:
                     year_option=year)
 
 
-def load_dataset_for_bundle(info: DataInfo):
+def load_dataset_of(info: DataInfo):
+    """The dataset ``info`` describes, loaded with the same options (--year, --history) as the reports."""
     from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
     return load_dataset(info.param, year=info.year_option, history=info.history)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from smartcity.runner import fingerprint
-from smartcity.runner.datainfo import DataInfo
+from smartcity.runner.datainfo import DataInfo, load_dataset_of
 from smartcity.runner.fsutil import atomic_write
 
 PORTAL_SCHEMA = 2
@@ -41,9 +41,8 @@ def compute_portal_data(info: DataInfo) -> dict:
 
     from smartcity import analysis as an  # noqa: PLC0415
     from smartcity import catalogue, fmt, geo  # noqa: PLC0415
-    from smartcity.dataset import load_dataset  # noqa: PLC0415
 
-    ds = load_dataset(info.param)
+    ds = load_dataset_of(info)
     cities = catalogue.load_cities().set_index("name")
     laender, project_point = map_outline()
     editions: dict[str, list[dict]] = {}
