@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from smartcity import analysis as an
-from smartcity import charts, fmt, narrative
+from smartcity import catalogue, charts, fmt, narrative
 
 #: the section's CSS class; the renderer moves this section in front of the contents (render/html.py)
 SECTION_CLASS = "at-a-glance"
@@ -25,50 +25,6 @@ END_MARKER = "<!--/at-a-glance-->"
 N_LEVERS = 3
 #: the same number of levers the levers section's text weighs (narrative.levers_text)
 LEVERS_POOL = 4
-
-WORDS = {
-    "de": {
-        "title": "Auf einen Blick", "of_cities": "von {n} Städten", "of_one": "von 1 Stadt", "points": "Punkte",
-        "median": "Median aller Städte: {median}", "change": "Plätze gegenüber {prev}",
-        "change_one": "Platz gegenüber {prev}",
-        "new": "neu", "new_label": "erste Teilnahme am Index", "returning": "wieder dabei",
-        "returning_label": "zuletzt {year} auf Platz {rank}", "no_prev": "–", "no_prev_label": "keine Vorjahresausgabe",
-        "best": "Stärkste Kategorie", "weakest": "Schwächste Kategorie",
-        "category_line": "{name}: {rank} von {n}, {points}",
-        "peers": "Unter Vergleichsstädten", "levers": "Die drei stärksten Hebel",
-        "lever_line": "{name}: von {current} auf {target} Punkte{target_label} – {by_places} auf {new_rank}",
-        "no_levers": "Kein einzelner Indikator bringt rechnerisch einen Platz nach vorn.",
-        "group.bundesland": "{rank} von {n} Städten {land}",
-        "group.size_class": "{rank} von {n} Städten mit {size}",
-        "group.nearest": "{rank} unter {n} benachbarten Städten",
-        "group.custom": "{rank} in der gewählten Vergleichsgruppe von {n} Städten",
-        "chart": "Punkte von {city} je Kategorie {year} mit Median, Top-10-Mittel und Bestwert",
-        "note": "Alle Werte dieser Seite stehen mit Begründung in den folgenden Abschnitten; "
-                "die Hebel sind eine Modellrechnung bei sonst gleichen Werten.",
-        "missing": "Für {year} liegen keine Kategoriewerte vor.",
-    },
-    "en": {
-        "title": "At a glance", "of_cities": "of {n} cities", "of_one": "of 1 city", "points": "points",
-        "median": "median of all cities: {median}", "change": "places since {prev}",
-        "change_one": "place since {prev}",
-        "new": "new", "new_label": "first edition in the index", "returning": "back",
-        "returning_label": "last ranked {year}, rank {rank}", "no_prev": "–", "no_prev_label": "no previous edition",
-        "best": "Strongest category", "weakest": "Weakest category",
-        "category_line": "{name}: {rank} of {n}, {points}",
-        "peers": "Among peer cities", "levers": "The three strongest levers",
-        "lever_line": "{name}: from {current} to {target} points{target_label} – {by_places} to {new_rank}",
-        "no_levers": "No single indicator moves the city up a place in the model.",
-        "group.bundesland": "{rank} of {n} cities {land}",
-        "group.size_class": "{rank} of {n} cities with {size}",
-        "group.nearest": "{rank} among {n} neighbouring cities",
-        "group.custom": "{rank} in the chosen peer group of {n} cities",
-        "chart": "{city}'s points per category in {year} with median, top-10 mean and best score",
-        "note": "Every figure on this page is explained in the sections that follow; the levers are a "
-                "model calculation with all other values unchanged.",
-        "missing": "There are no category scores for {year}.",
-    },
-}
-
 
 @dataclass
 class Glance:
@@ -98,20 +54,28 @@ def _category_facts(prof: pd.DataFrame) -> tuple[dict | None, dict | None]:
     return as_dict(best), as_dict(weak)
 
 
-def at_a_glance(ds, city: str, year: int, lang: str = "de", peers: list[str] | None = None) -> Glance:
-    """The one-page summary of ``city`` in ``year`` (see module docstring)."""
-    w = WORDS[fmt.check_lang(lang)]
-    book = narrative.phrasebook(lang)
-    h = an.headline(ds, city, year)
-    city, year = h.city, h.year
-    facts: dict = {"rank": h.rank, "n_cities": h.n_cities, "score": h.score, "rank_change": h.rank_change,
-                   "prev_year": h.prev_year, "direction": h.direction}
-    e = html.escape
+def category_chart(ds, city: str, year: int, lang: str, prof: pd.DataFrame | None = None):
+    """The city's points per category with median, top-10 mean and best score (the profile section's
+    chart and this page's); the title names only what the data lets it draw. None without categories."""
+    prof = an.category_profile(ds, city, year, lang) if prof is None else prof
+    if prof.empty:
+        return None
+    shown = fmt.city(city, lang)
+    key = "categories" if prof["median"].notna().any() else "categories_no_median"  # excerpts: no median
+    frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
+    return charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]], shown, lang=lang,
+                                   title=narrative.phrasebook(lang)["charts"][key].format(city=shown, year=year))
 
-    # --- key figures: rank, points, change
+
+def _key_figures(h: an.Headline, w: dict, lang: str) -> list[tuple[str, str]]:
+    """Rank, points and change: (value, label) pairs."""
     rank_text = fmt.rank(h.rank, lang)
-    figures = [(rank_text[0].upper() + rank_text[1:], w["of_one"] if h.n_cities == 1 else w["of_cities"].format(n=h.n_cities)),
-               (fmt.number(h.score, lang), f'{w["points"]} ({w["median"].format(median=fmt.number(h.median, lang))})')]
+    figures = [(rank_text[0].upper() + rank_text[1:],
+                w["of_one"] if h.n_cities == 1 else w["of_cities"].format(n=h.n_cities))]
+    # the median needs the complete overall table: on an excerpt the page leaves it out
+    label = w["points_only"] if h.median is None else \
+        f'{w["points"]} ({w["median"].format(median=fmt.number(h.median, lang))})'
+    figures.append((fmt.number(h.score, lang), label))
     if h.prev_year is None:   # the first edition in the data: nothing to compare with
         figures.append((w["no_prev"], w["no_prev_label"]))
     elif h.direction == "new":
@@ -124,22 +88,49 @@ def at_a_glance(ds, city: str, year: int, lang: str = "de", peers: list[str] | N
         change = "±0" if h.rank_change == 0 else f"{h.rank_change:+d}".replace("-", "−")
         key = "change_one" if abs(h.rank_change) == 1 else "change"
         figures.append((change, w[key].format(prev=h.prev_year)))
+    return figures
+
+
+def at_a_glance(ds, city: str, year: int, lang: str = "de", peers: list[str] | None = None) -> Glance:
+    """The one-page summary of ``city`` in ``year`` (see module docstring)."""
+    book = narrative.phrasebook(fmt.check_lang(lang))
+    w = book["glance"]
+    city, year = an.resolve_city(ds, city), int(year)
+    try:
+        h = an.headline(ds, city, year)
+    except an.NoData:  # the city is not in the overall table the data holds (excerpt, category tables only)
+        h = None
+    facts: dict = {"rank": None, "n_cities": None, "score": None, "rank_change": None, "prev_year": None,
+                   "direction": None}
+    if h is not None:
+        facts.update(rank=h.rank, n_cities=h.n_cities, score=h.score, rank_change=h.rank_change,
+                     prev_year=h.prev_year, direction=h.direction)
+    e = html.escape
+    figures = _key_figures(h, w, lang) if h is not None else [(w["no_rank"], w["no_rank_label"])]
     items = "".join(f'<li><span class="value">{e(v)}</span> <span class="label">{e(lab)}</span></li>'
                     for v, lab in figures)
     parts = [f'<section class="{SECTION_CLASS}" aria-labelledby="at-a-glance-title">',
              f'<h2 id="at-a-glance-title">{e(w["title"])}</h2>', f'<ul class="glance-figures">{items}</ul>',
              '<dl class="glance-facts">']
 
-    # --- best and weakest category (the profile section's table)
+    # --- best and weakest category (the profile section's table); with only some of the five
+    # categories in the data, "strongest" and "weakest" would be claims about the missing ones too
     prof = an.category_profile(ds, city, year, lang)
     best, weak = _category_facts(prof)
-    facts.update(best_category=best, weakest_category=weak)
-    for key, c in (("best", best), ("weakest", weak)):
-        if c is None:
-            continue
-        line = w["category_line"].format(name=c["name"], rank=fmt.rank(c["rank"], lang), n=c["n"],
-                                         points=fmt.points(c["score"], lang))
-        parts.append(f'<dt>{e(w[key])}</dt><dd>{e(line)}</dd>')
+    complete = prof["rank"].notna().sum() == len(catalogue.CATEGORY_NAMES)
+    facts.update(best_category=best if complete else None, weakest_category=weak if complete else None)
+    if complete:
+        for key, c in (("best", best), ("weakest", weak)):
+            if c is None:
+                continue
+            line = w["category_line"].format(name=c["name"], rank=fmt.rank(c["rank"], lang), n=c["n"],
+                                             points=fmt.points(c["score"], lang))
+            parts.append(f'<dt>{e(w[key])}</dt><dd>{e(line)}</dd>')
+    elif not prof.empty:
+        lines = [w["category_line"].format(name=r["name"], rank=fmt.rank(int(r["rank"]), lang), n=int(r["n"]),
+                                           points=fmt.points(r["score"], lang))
+                 for _, r in prof.dropna(subset=["rank"]).sort_values("rank").iterrows()]
+        parts.append(f'<dt>{e(w["categories_present"])}</dt>' + "".join(f"<dd>{e(x)}</dd>" for x in lines))
 
     # --- position among peers (the peers section's groups)
     pr = an.peers(ds, city, year, custom=peers)
@@ -150,11 +141,14 @@ def at_a_glance(ds, city: str, year: int, lang: str = "de", peers: list[str] | N
         g = pr.groups.get(kind)
         if g is None or g.peer_rank is None:
             continue
-        facts["peers"][kind] = {"peer_rank": g.peer_rank, "n": g.n, "label": g.label}
-        lines.append(w[f"group.{kind}"].format(
+        facts["peers"][kind] = {"peer_rank": g.peer_rank, "n": g.n, "label": g.label, "missing": list(g.missing)}
+        line = w[f"group.{kind}"].format(
             rank=fmt.rank(g.peer_rank, lang), n=g.n,
             land=fmt.in_bundesland(g.label, lang) if kind == "bundesland" else "",
-            size=size_labels.get(g.label, g.label) if kind == "size_class" else ""))
+            size=size_labels.get(g.label, g.label) if kind == "size_class" else "")
+        if g.missing:  # a ranking over the members the data holds says how many it lacks
+            line += w["group_missing"].format(k=len(g.missing))
+        lines.append(line)
     if lines:
         parts.append(f'<dt>{e(w["peers"])}</dt>' + "".join(f"<dd>{e(x[0].upper() + x[1:])}</dd>" for x in lines))
 
@@ -180,14 +174,9 @@ def at_a_glance(ds, city: str, year: int, lang: str = "de", peers: list[str] | N
             parts.append(f'<dd><ol class="glance-levers">{"".join(li)}</ol></dd>')
     parts.append("</dl>")
 
-    # --- one small chart: the category profile, as in the profile section
-    if not prof.empty:
-        frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
-        chart = charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]], city,
-                                        lang=lang, title=w["chart"].format(city=city, year=year))
-        parts.append(chart._repr_html_())
-    else:
-        parts.append(f'<p>{e(w["missing"].format(year=year))}</p>')
+    # --- one small chart: the category profile, the same chart as in the profile section
+    chart = category_chart(ds, city, year, lang, prof)
+    parts.append(chart._repr_html_() if chart is not None else f'<p>{e(w["missing"].format(year=year))}</p>')
     parts.append(f'<p class="glance-note">{e(w["note"])}</p>')
     parts.append("</section>" + END_MARKER)
     return Glance(city, year, lang, "\n".join(parts), facts)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from smartcity import analysis as an
 from smartcity import catalogue, charts, fmt, narrative
-from smartcity.glance import at_a_glance
+from smartcity.glance import at_a_glance, category_chart
 from smartcity.dataset import SAMPLE_FILE, Dataset, load_dataset
 from smartcity.inputs import data_files
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
@@ -332,13 +332,8 @@ class CityReport(_Report):
         return Markdown(narrative.profile_text(self.ds, self.city, self.year, self.lang, heading=True).text)
 
     def category_chart(self):
-        prof = an.category_profile(self.ds, self.city, self.year, self.lang)
-        if prof.empty:
-            return Markdown("")
-        frame = prof.rename(columns={"best_score": "best"}).assign(category=prof["name"])
-        return charts.category_profile(frame[["category", "score", "median", "top10_mean", "best"]],
-                                       fmt.city(self.city, self.lang), lang=self.lang,
-                                       title=self._chart_title("categories", city=self.city))
+        chart = category_chart(self.ds, self.city, self.year, self.lang)
+        return Markdown("") if chart is None else chart
 
     def category_table(self) -> Table:
         prof = an.category_profile(self.ds, self.city, self.year, self.lang)

@@ -72,3 +72,28 @@ def test_report_method_and_notebook_cell(ds):
     sources = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     assert sources.index("r.at_a_glance()") < sources.index("r.summary()")
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+OFFICIAL = "tests/fixtures/official"
+
+
+@pytest.mark.parametrize("files, city", [(["gesamt_2025.csv"], "Krefeld"), (["presse_2025.csv"], "Bottrop"),
+                                         (["presse_2025.csv"], "Hamm"), (["tabellen/mobilitaet.csv"], "Krefeld")])
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_on_excerpts_the_page_states_only_what_the_data_holds(files, city, lang):
+    data = [f"{OFFICIAL}/{f}" for f in files]
+    ds = dataset(data, year=2025)
+    g = at_a_glance(ds, city, 2025, lang)
+    text = _text(re.sub(r"<img[^>]*>", "", g.html))
+    assert not re.search(r"\bNone\b|\bnan\b|\{[a-z_]+\}", text)
+    prof = an.category_profile(ds, city, 2025, lang)
+    if prof["rank"].notna().sum() < 5:   # "strongest" of the categories present would be a claim about the rest
+        assert g.facts["best_category"] is None and ("Stärkste" not in text and "Strongest" not in text)
+    try:
+        h = an.headline(ds, city, 2025)
+    except an.NoData:
+        assert g.facts["rank"] is None and ("kein Platz" in text or "no place" in text)
+    else:
+        assert g.facts["rank"] == h.rank and ("von 83" in text or "of 83" in text)
+        if h.median is None:
+            assert "Median" not in text.split("Kategorie")[0] and "median" not in text.split("categor")[0]
