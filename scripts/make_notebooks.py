@@ -29,14 +29,18 @@ COMMON = (
 )
 
 
-def notebook(scope: str, title: str, slug: str, params: str, setup: str, sections: list[str], intro: str):
+def notebook(scope: str, title: str, slug: str, params: str, setup: str, sections: list[str], intro: str,
+             title_en: str = ""):
     cells = [new_markdown_cell(intro, metadata={"tags": ["remove-cell"]})]
     cells.append(new_code_cell(params, metadata={"tags": ["parameters"]}))
     cells.append(new_code_cell(setup))
     cells += [new_code_cell(s) for s in sections]
     for index, cell in enumerate(cells):
         cell.id = str(index)   # as nbstripout numbers them
-    nb = new_notebook(cells=cells, metadata={**KERNEL, "smartcity": {"scope": scope, "title": title, "slug": slug}})
+    meta = {"scope": scope, "title": title, "slug": slug}
+    if title_en:
+        meta["title_en"] = title_en   # the title of English reports
+    nb = new_notebook(cells=cells, metadata={**KERNEL, "smartcity": meta})
     return nb
 
 
@@ -81,6 +85,7 @@ OVERVIEW = notebook(
      "r.bundesland_table()", "r.method_note()"],
     "# National overview\n\nOne edition: top 10 and the threshold to enter it, mean score over the years, movers, "
     "the Länder and a map of every city.",
+    title_en="National overview",
 )
 
 TEMPLATE = notebook(
@@ -92,7 +97,9 @@ TEMPLATE = notebook(
      "r.land_table(bundesland)",
      "r.land_chart(bundesland)"],
     "# Template: your own report\n\nCopy this notebook to `notebooks/<name>.ipynb` (without the leading `_`), set "
-    "`scope` and `title` in its metadata (`smartcity`), and `run_reports.py` builds it. See `docs/extending.md`.",
+    "`scope` and `title` (optionally `title_en`) in its metadata (`smartcity`), and `run_reports.py` builds it. "
+    "See `docs/extending.md`.",
+    title_en="NRW cities compared",
 )
 
 if __name__ == "__main__":

@@ -37,6 +37,10 @@ class NotebookSpec:
     slug: str
     sha256: str        # of the file bytes
     is_template: bool  # name starts with "_"
+    title_en: str = ""  # metadata "smartcity.title_en": the title of English reports (default: ``title``)
+
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
 
     def read_text(self) -> str:
         return self.path.read_text(encoding="utf-8")
@@ -66,7 +70,8 @@ def load_notebook_spec(path: str | Path) -> NotebookSpec:
         raise NotebookError(f'{path}: "smartcity.slug" {slug!r} is reserved (a folder of the build itself: '
                             f'{", ".join(sorted(RESERVED_SLUGS))}); choose another slug')
     return NotebookSpec(path=path.resolve(), name=path.stem, scope=scope, title=title, slug=slug,
-                        sha256=hashlib.sha256(raw).hexdigest(), is_template=path.name.startswith("_"))
+                        sha256=hashlib.sha256(raw).hexdigest(), is_template=path.name.startswith("_"),
+                        title_en=str(meta.get("title_en") or ""))
 
 
 def discover_notebooks(directory: str | Path | None = None, include_templates: bool = False) -> list[NotebookSpec]:

@@ -1,6 +1,8 @@
 """Turn discovered notebooks into jobs: one per city / category / edition, with output paths and cache keys."""
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +76,19 @@ class Job:
         return meta
 
 
+@functools.lru_cache(maxsize=None)
+def _city_names(lang: str) -> dict[str, str]:
+    # the table fmt.city reads ([names.cities] of the phrase tables), read here without fmt's
+    # imports: planning runs on every no-change rerun, before pandas or Babel are needed
+    with (Path(__file__).resolve().parent.parent / "phrases" / f"{lang}.toml").open("rb") as fh:
+        return tomllib.load(fh).get("names", {}).get("cities", {})
+
+
+def city_name(name: str, lang: str) -> str:
+    """A city's name in the report language (``München`` -> ``Munich`` in English), as fmt.city."""
+    return _city_names(lang).get(name, name)
+
+
 @dataclass
 class Selection:
     cities: list[str] = field(default_factory=list)        # official names
@@ -130,8 +145,8 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
                 params = {**common, "city": name}
                 if peers is not None:
                     params["peers"] = [p for p in peers if p != name]
-                sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
-                job = _job(spec, is_std, name, slug, name, sub, year, lang, info, params, formats)
+                sub = f"Smart City Index {year}" if is_std else f"{spec.title_in(lang)} · Smart City Index {year}"
+                job = _job(spec, is_std, name, slug, city_name(name, lang), sub, year, lang, info, params, formats)
                 if name not in in_data:
                     job.skip_code = "no-city-data"
                     job.skip_reason = f"no figures for {name} in the {year} data (it is in none of the tables)"
@@ -144,7 +159,7 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
                     continue
                 params = {**common, "category": name_de}
                 title = info.category_label(index, year, lang)
-                sub = f"Smart City Index {year}" if is_std else f"{spec.title} · Smart City Index {year}"
+                sub = f"Smart City Index {year}" if is_std else f"{spec.title_in(lang)} · Smart City Index {year}"
                 job = _job(spec, is_std, name_de, slug, title, sub, year, lang, info, params, formats)
                 if not info.has_category(year, name_de):
                     job.skip_code = "no-category-data"
@@ -153,7 +168,7 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
         else:
             if selection.narrowed and not selection.notebooks:
                 continue
-            job = _job(spec, is_std, None, "uebersicht", spec.title, f"Smart City Index {year}", year,
+            job = _job(spec, is_std, None, "uebersicht", spec.title_in(lang), f"Smart City Index {year}", year,
                        lang, info, dict(common), formats)
             if not has_field:
                 job.skip_code = "no-field-data"
