@@ -26,6 +26,7 @@ reports, the ratios, and the PNG sizes.
     .venv/bin/python benchmarks/bench_charts.py --repeat 9 --out /tmp/charts   # also save the PNGs
     .venv/bin/python benchmarks/bench_charts.py --no-baseline
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,20 +45,32 @@ if str(REPO) not in sys.path:
 DEFAULT_BASELINE_REF = "b3a107a"  # last commit before the chart performance work
 CITIES = ("Krefeld", "Bochum", "Cottbus", "München")
 CATEGORIES = ("Verwaltung", "Mobilität", "Energie und Umwelt")
-CHART_FUNCS = ("rank_trajectory", "category_profile", "indicator_profile", "score_distribution",
-               "ranking_bars", "indicator_heatmap", "peer_comparison", "trend_lines", "germany_map")
+CHART_FUNCS = (
+    "rank_trajectory",
+    "category_profile",
+    "indicator_profile",
+    "score_distribution",
+    "ranking_bars",
+    "indicator_heatmap",
+    "peer_comparison",
+    "trend_lines",
+    "germany_map",
+)
 
 
 def _load_baseline(ref: str, workdir: Path):
     """charts.py and geo.py of ``ref`` as modules ``charts_baseline`` / ``geo_baseline``."""
+
     def show(path: str) -> str:
-        return subprocess.run(["git", "show", f"{ref}:{path}"], cwd=REPO, check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run(
+            ["git", "show", f"{ref}:{path}"], cwd=REPO, check=True, capture_output=True, text=True
+        ).stdout
 
     mods = {}
-    for name, path, patch in (("geo_baseline", "smartcity/geo.py", None),
-                              ("charts_baseline", "smartcity/charts.py",
-                               ("from smartcity import geo\n", "import geo_baseline as geo\n"))):
+    for name, path, patch in (
+        ("geo_baseline", "smartcity/geo.py", None),
+        ("charts_baseline", "smartcity/charts.py", ("from smartcity import geo\n", "import geo_baseline as geo\n")),
+    ):
         src = show(path)
         if patch:
             src = src.replace(*patch)
@@ -84,6 +97,7 @@ def record_cases(cities=CITIES, categories=CATEGORIES, lang: str = "de") -> list
     def recorder(name):
         def fn(*args, **kwargs):
             calls.append((name, args, kwargs))
+
         return fn
 
     try:
@@ -112,11 +126,23 @@ def record_cases(cities=CITIES, categories=CATEGORIES, lang: str = "de") -> list
             size = ""
         cases.append((f"{name} ({size})" if size else name, name, args, kwargs))
         if name == "ranking_bars":
-            cases.append(("ranking_bars (top 10 + city)", name, args,
-                          {**kwargs, "highlight": cities[len(cases) % len(cities)], "top_n": 10}))
+            cases.append(
+                (
+                    "ranking_bars (top 10 + city)",
+                    name,
+                    args,
+                    {**kwargs, "highlight": cities[len(cases) % len(cities)], "top_n": 10},
+                )
+            )
         if name == "score_distribution":
-            cases.append((f"score_distribution ({len(frame)}, highlight)", name, args,
-                          {**kwargs, "highlight": cities[len(cases) % len(cities)]}))
+            cases.append(
+                (
+                    f"score_distribution ({len(frame)}, highlight)",
+                    name,
+                    args,
+                    {**kwargs, "highlight": cities[len(cases) % len(cities)]},
+                )
+            )
     for i, (_label, name, args, kwargs) in enumerate(cases):
         if name == "indicator_heatmap":
             cases[i] = (f"indicator_heatmap ({args[0].shape[0]}x{args[0].shape[1]})", name, args, kwargs)
@@ -143,7 +169,9 @@ def _run_batch(module, cases, *, cold: bool) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5, help="rounds (each runs every chart of every report once)")
-    ap.add_argument("--baseline-ref", default=DEFAULT_BASELINE_REF, help="git revision of the baseline charts.py/geo.py")
+    ap.add_argument(
+        "--baseline-ref", default=DEFAULT_BASELINE_REF, help="git revision of the baseline charts.py/geo.py"
+    )
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--lang", default="de")
     ap.add_argument("--out", type=Path, help="write each chart's PNG (current and baseline) to this folder")
@@ -180,10 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     n_reports = {label: sum(1 for c in cases if c[0] == label) for label in times}
     if "baseline" in keys:
         print(f"baseline = smartcity/charts.py and geo.py of {args.baseline_ref}")
-    print(f"CPU ms per chart (time.process_time), median over {args.repeat} rounds x the reports' charts "
-          f"({len(CITIES)} cities, {len(CATEGORIES)} categories, overview); PNG KB of the first one")
-    print("cold = text caches cleared before every chart; batch = caches kept from the charts before "
-          "(as in a warm kernel)")
+    print(
+        f"CPU ms per chart (time.process_time), median over {args.repeat} rounds x the reports' charts "
+        f"({len(CITIES)} cities, {len(CATEGORIES)} categories, overview); PNG KB of the first one"
+    )
+    print(
+        "cold = text caches cleared before every chart; batch = caches kept from the charts before "
+        "(as in a warm kernel)"
+    )
     head = f"{'chart':<36}{'n':>3}" + "".join(f"{k:>16}" for k in keys)
     if "baseline" in keys:
         head += f"{'ratio cold':>12}{'ratio batch':>13}"

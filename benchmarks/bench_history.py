@@ -18,6 +18,7 @@ Measured in one run, on the same notebooks and data (helpers shared with bench_s
 Targets on the 2-core machine (issue 11): <= 0.45 s wall per report over the whole history, peak
 memory under 1.5 GB, no-change rerun under 3 s, cost per report flat from one edition to seven.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,19 @@ def selection(args) -> list[str]:
 
 
 def build_cmd(args, out: Path, years: str, flags: list[str], force: bool) -> list[str]:
-    cmd = [sys.executable, str(ROOT / "run_reports.py"), "--out", str(out), "--progress", "plain",
-           "--year", years, "--lang", args.langs, *flags]
+    cmd = [
+        sys.executable,
+        str(ROOT / "run_reports.py"),
+        "--out",
+        str(out),
+        "--progress",
+        "plain",
+        "--year",
+        years,
+        "--lang",
+        args.langs,
+        *flags,
+    ]
     if args.jobs:
         cmd += ["--jobs", str(args.jobs)]
     if force:
@@ -83,8 +95,10 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="smartcity-bench-history-"))
     flags = selection(args)
     jobs = args.jobs or os.cpu_count()
-    print(f"smartcity history benchmark: {os.cpu_count()} cores, --jobs {jobs}, --year {args.years} --lang {args.langs}"
-          + (f", subset {' '.join(flags)}" if flags else ", every report"))
+    print(
+        f"smartcity history benchmark: {os.cpu_count()} cores, --jobs {jobs}, --year {args.years} --lang {args.langs}"
+        + (f", subset {' '.join(flags)}" if flags else ", every report")
+    )
     print(f"load average at the start: {os.getloadavg()[0]:.1f} (other work on the machine distorts wall times)")
     results: dict = {"cores": os.cpu_count(), "jobs": jobs, "years": args.years, "langs": args.langs, "subset": flags}
     try:
@@ -96,11 +110,20 @@ def main(argv=None) -> int:
         reports = reports_of(out)
         n = len(reports)
         trees = len({r["tree"] for r in reports})
-        print(f"\nhistory build: {n} reports in {trees} trees in {full['wall']:.1f} s = "
-              f"{full['wall'] / n:.2f} s wall per report, {full['cpu'] / n:.2f} s CPU per report")
-        print(f"  peak memory, whole process tree: {mb(full['peak_total'])} (largest process {mb(full['peak_single'])})")
-        results["history"] = {"reports": n, "trees": trees, "wall": full["wall"], "cpu": full["cpu"],
-                              "peak_total_bytes": full["peak_total"]}
+        print(
+            f"\nhistory build: {n} reports in {trees} trees in {full['wall']:.1f} s = "
+            f"{full['wall'] / n:.2f} s wall per report, {full['cpu'] / n:.2f} s CPU per report"
+        )
+        print(
+            f"  peak memory, whole process tree: {mb(full['peak_total'])} (largest process {mb(full['peak_single'])})"
+        )
+        results["history"] = {
+            "reports": n,
+            "trees": trees,
+            "wall": full["wall"],
+            "cpu": full["cpu"],
+            "peak_total_bytes": full["peak_total"],
+        }
 
         one_out = tmp / "one"
         latest = max(int(t.split("/")[0]) for t in {r["tree"] for r in reports})
@@ -108,11 +131,19 @@ def main(argv=None) -> int:
         n1 = len(reports_of(one_out))
         flat_wall = (full["wall"] / n) / (one["wall"] / n1)
         flat_cpu = (full["cpu"] / n) / (one["cpu"] / n1)
-        print(f"one edition ({latest}): {n1} reports in {one['wall']:.1f} s = {one['wall'] / n1:.2f} s wall, "
-              f"{one['cpu'] / n1:.2f} s CPU per report; history/one-edition per report: "
-              f"{flat_wall:.2f}x wall, {flat_cpu:.2f}x CPU (1.0 = flat)")
-        results["one_edition"] = {"year": latest, "reports": n1, "wall": one["wall"], "cpu": one["cpu"],
-                                  "ratio_wall_per_report": flat_wall, "ratio_cpu_per_report": flat_cpu}
+        print(
+            f"one edition ({latest}): {n1} reports in {one['wall']:.1f} s = {one['wall'] / n1:.2f} s wall, "
+            f"{one['cpu'] / n1:.2f} s CPU per report; history/one-edition per report: "
+            f"{flat_wall:.2f}x wall, {flat_cpu:.2f}x CPU (1.0 = flat)"
+        )
+        results["one_edition"] = {
+            "year": latest,
+            "reports": n1,
+            "wall": one["wall"],
+            "cpu": one["cpu"],
+            "ratio_wall_per_report": flat_wall,
+            "ratio_cpu_per_report": flat_cpu,
+        }
 
         rerun = run_measured(build_cmd(args, out, args.years, flags, force=False))
         print(f"no-change rerun of the history: {rerun['wall']:.2f} s (exit {rerun['returncode']})")
@@ -129,10 +160,14 @@ def main(argv=None) -> int:
                 print(f"  naive {r['tree'] + '/' + r['id']:<44} {res['total']:5.1f} s  (CPU {res['cpu']:.1f} s)")
             mean = sum(x["total"] for x in runs) / len(runs)
             cpu_mean = sum(x["cpu"] for x in runs) / len(runs)
-            print(f"naive chain: {mean:.2f} s per report ({len(runs)} measured), {mean * n:.0f} s extrapolated "
-                  f"to {n} reports")
-            print(f"speed-up of the history build: {mean * n / full['wall']:.1f}x wall clock, "
-                  f"{cpu_mean * n / full['cpu']:.1f}x CPU time")
+            print(
+                f"naive chain: {mean:.2f} s per report ({len(runs)} measured), {mean * n:.0f} s extrapolated "
+                f"to {n} reports"
+            )
+            print(
+                f"speed-up of the history build: {mean * n / full['wall']:.1f}x wall clock, "
+                f"{cpu_mean * n / full['cpu']:.1f}x CPU time"
+            )
             results["naive"] = {"per_report": mean, "cpu_per_report": cpu_mean, "sample": len(runs), "runs": runs}
 
         print("\nsummary (targets: <= 0.45 s wall per report, < 1.5 GB, rerun < 3 s, flat per-report cost)")

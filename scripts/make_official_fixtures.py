@@ -5,6 +5,7 @@ its title line; none of them is an official Bitkom publication. Run again after 
 
     python scripts/make_official_fixtures.py            # edition 2025
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,8 @@ TABLES = [
     ("Mobilität", "Mobilität", "mobilitaet", "utf-8-sig", "\r\n"),
     ("Gesellschaft und Bildung", "Gesellschaft und Bildung", "gesellschaft-und-bildung", "utf-8", "\n"),
 ]
-EXCERPT_RANKS = (1, 2, 40, 41)          # the four-row excerpt: the top two and Krefeld's neighbourhood
-PRESS_RANKS = range(61, 71)             # a press excerpt: ranks 61-70 of every table
+EXCERPT_RANKS = (1, 2, 40, 41)  # the four-row excerpt: the top two and Krefeld's neighbourhood
+PRESS_RANKS = range(61, 71)  # a press excerpt: ranks 61-70 of every table
 CITY = "Krefeld"
 
 
@@ -81,8 +82,10 @@ def main(year: int, out: Path = OUT) -> None:
     full = {title: table_rows(scores, year, cat) for title, cat, *_ in TABLES}
 
     # 1. the complete tables as one CSV, a title line per table
-    write(out / f"bitkom_{year}.csv",
-          csv_text([(f"Smart City Index {year} – {title} ({MARK})", rows) for title, rows in full.items()]))
+    write(
+        out / f"bitkom_{year}.csv",
+        csv_text([(f"Smart City Index {year} – {title} ({MARK})", rows) for title, rows in full.items()]),
+    )
 
     # 2. the same as XLSX, one sheet per table with its title row
     wb = Workbook()
@@ -106,14 +109,26 @@ def main(year: int, out: Path = OUT) -> None:
     write(out / f"gesamt_{year}.csv", csv_text([(None, excerpt)]))
 
     # 5. a press excerpt: ranks 61-70 of every table
-    write(out / f"presse_{year}.csv", csv_text([
-        (f"Smart City Index {year} – {title}, Plätze 61 bis 70 ({MARK})",
-         [r for r in rows if int(r[0]) in PRESS_RANKS]) for title, rows in full.items()]))
+    write(
+        out / f"presse_{year}.csv",
+        csv_text(
+            [
+                (
+                    f"Smart City Index {year} – {title}, Plätze 61 bis 70 ({MARK})",
+                    [r for r in rows if int(r[0]) in PRESS_RANKS],
+                )
+                for title, rows in full.items()
+            ]
+        ),
+    )
 
     # 6. a city's own result sheet: its indicator scores (long format without a level column)
     ind = catalogue.indicators_for(year).set_index("id")
     mine = scores[(scores["year"] == year) & (scores["city"] == CITY) & (scores["level"] == "indicator")]
-    lines = [f"{CITY}: Ergebnisse je Indikator, Smart City Index {year} ({MARK})", "Jahr;Stadt;Kategorie;Indikator;Punkte"]
+    lines = [
+        f"{CITY}: Ergebnisse je Indikator, Smart City Index {year} ({MARK})",
+        "Jahr;Stadt;Kategorie;Indikator;Punkte",
+    ]
     for r in mine.sort_values(["category", "indicator"]).itertuples():
         lines.append(f"{year};{CITY};{r.category};{ind.at[r.indicator, 'name_de']};{points(r.score)}")
     write(out / f"{CITY.lower()}_indikatoren_{year}.csv", "\n".join(lines) + "\n")

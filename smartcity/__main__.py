@@ -1,4 +1,5 @@
 """``python -m smartcity``: the same command as ``smartcity-reports`` and ``run_reports.py``."""
+
 import sys
 
 from smartcity.runner.cli import main

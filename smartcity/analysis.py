@@ -32,6 +32,7 @@ analysis; to change data, build a new frame (and assign it, or load a new datase
 to callers are copies, so modifying a returned frame never affects later results.
 :func:`clear_cache` forgets everything (the benchmark uses it to time a cold first report).
 """
+
 from __future__ import annotations
 
 import copy
@@ -46,15 +47,45 @@ import pandas as pd
 from smartcity import catalogue, fmt
 
 __all__ = [
-    "CityNotFound", "NoData", "NoReportData", "TableCoverage", "coverage", "field_size",
-    "previous_edition", "first_edition",
-    "Neighbour", "Headline", "Profile", "PeerGroup", "Peers", "StrengthsWeaknesses",
-    "Trend", "Levers", "CategoryView", "NationalView",
-    "resolve_city", "resolve_category", "midrank_percentile", "top10_threshold", "top10_mean",
-    "field_table", "headline", "profile", "category_profile", "indicator_profile", "peers",
-    "nearest_cities", "haversine_km", "strengths_weaknesses", "trend", "levers",
-    "category_view", "national_view",
-    "STRENGTH_PERCENTILE", "WEAKNESS_PERCENTILE", "SHARED_TOP_SHARE",
+    "CityNotFound",
+    "NoData",
+    "NoReportData",
+    "TableCoverage",
+    "coverage",
+    "field_size",
+    "previous_edition",
+    "first_edition",
+    "Neighbour",
+    "Headline",
+    "Profile",
+    "PeerGroup",
+    "Peers",
+    "StrengthsWeaknesses",
+    "Trend",
+    "Levers",
+    "CategoryView",
+    "NationalView",
+    "resolve_city",
+    "resolve_category",
+    "midrank_percentile",
+    "top10_threshold",
+    "top10_mean",
+    "field_table",
+    "headline",
+    "profile",
+    "category_profile",
+    "indicator_profile",
+    "peers",
+    "nearest_cities",
+    "haversine_km",
+    "strengths_weaknesses",
+    "trend",
+    "levers",
+    "category_view",
+    "national_view",
+    "STRENGTH_PERCENTILE",
+    "WEAKNESS_PERCENTILE",
+    "SHARED_TOP_SHARE",
 ]
 
 #: percentile at or above which a category/indicator counts as a strength (top quarter)
@@ -195,8 +226,9 @@ def _city_attr_uncached(ds, city: str, col: str):
     key = ("city_attr_map", col)
     if key not in d.memo:  # one lookup table per column instead of a scan per city
         c = _cities_table(ds)
-        d.memo[key] = {} if col not in c.columns else \
-            {n: v for n, v in zip(c["name"][::-1], c[col][::-1]) if not pd.isna(v)}
+        d.memo[key] = (
+            {} if col not in c.columns else {n: v for n, v in zip(c["name"][::-1], c[col][::-1]) if not pd.isna(v)}
+        )
     return d.memo[key].get(city)
 
 
@@ -229,8 +261,11 @@ def _indicator_weight(ds, ind_id: str) -> float | None:
     key = ("indicator_weight", ind_id)
     if key not in d.memo:
         meta = _indicator_meta(ds)
-        d.memo[key] = float(meta.loc[ind_id, "weight"]) if ind_id in meta.index and "weight" in meta.columns \
-            and pd.notna(meta.loc[ind_id, "weight"]) else None
+        d.memo[key] = (
+            float(meta.loc[ind_id, "weight"])
+            if ind_id in meta.index and "weight" in meta.columns and pd.notna(meta.loc[ind_id, "weight"])
+            else None
+        )
     return d.memo[key]
 
 
@@ -238,7 +273,7 @@ def _indicator_name_uncached(ds, ind_id: str, lang: str = "de") -> str:
     meta = _indicator_meta(ds)
     if ind_id in meta.index:
         row = meta.loc[ind_id]
-        for key in (("name_de",) if lang == "de" else ("name_en", "name_de")):
+        for key in ("name_de",) if lang == "de" else ("name_en", "name_de"):
             if key in row.index and isinstance(row[key], str) and row[key]:
                 return row[key]
     return str(ind_id)
@@ -370,19 +405,25 @@ class _Derived:
         self._year_level: dict | None = None
 
     def matches(self, ds) -> bool:
-        return (self.scores is ds.scores and self.cities is getattr(ds, "cities", None)
-                and self.indicators is getattr(ds, "indicators", None)
-                and self.editions is getattr(ds, "editions", None))
+        return (
+            self.scores is ds.scores
+            and self.cities is getattr(ds, "cities", None)
+            and self.indicators is getattr(ds, "indicators", None)
+            and self.editions is getattr(ds, "editions", None)
+        )
 
     @property
     def groups(self) -> tuple[dict, dict]:
         if self._groups is None:
             s = self.scores
             cols = [c for c in ("city", "score", "rank", "rank_change", "provenance") if c in s.columns]
-            keyed = s.assign(category=s["category"].fillna("").astype(str),
-                             indicator=s["indicator"].fillna("").astype(str))
-            groups = {(int(k[0]), str(k[1]), k[2], k[3]): g[cols].reset_index(drop=True)
-                      for k, g in keyed.groupby(["year", "level", "category", "indicator"], sort=False)}
+            keyed = s.assign(
+                category=s["category"].fillna("").astype(str), indicator=s["indicator"].fillna("").astype(str)
+            )
+            groups = {
+                (int(k[0]), str(k[1]), k[2], k[3]): g[cols].reset_index(drop=True)
+                for k, g in keyed.groupby(["year", "level", "category", "indicator"], sort=False)
+            }
             cat_of = {(k[0], k[3]): k[2] for k in groups if k[1] == "indicator"}
             self._groups = (groups, cat_of)
         return self._groups
@@ -501,10 +542,12 @@ class _Field:
             top = self.knows_top(1) and self.n > 0
             best = scores.max() if top else np.nan
             self._stats = {
-                "best": best, "median": float(scores.median()) if self.complete else np.nan,
+                "best": best,
+                "median": float(scores.median()) if self.complete else np.nan,
                 "top10_mean": top10_mean(scores) if self.knows_top(10) else None,
                 "best_cities": sorted(t.loc[scores == best, "city"]) if top else [],
-                "n_at_max": int((scores == best).sum()) if top else 0, "counts": counts,
+                "n_at_max": int((scores == best).sum()) if top else 0,
+                "counts": counts,
                 "by_rank": {r: sorted(cs) for r, cs in by_rank.items()},
             }
         return self._stats
@@ -524,8 +567,9 @@ def _field(ds, year: int, level: str = "overall", category: str = "", indicator:
     key = ("field", int(year), level, category or "", indicator or "")
     hit = d.memo.get(key)
     if hit is None:
-        hit = d.memo[key] = _Field(_field_table_uncached(ds, year, level, category, indicator),
-                                   field_size(ds, year), level)
+        hit = d.memo[key] = _Field(
+            _field_table_uncached(ds, year, level, category, indicator), field_size(ds, year), level
+        )
     return hit
 
 
@@ -552,7 +596,9 @@ def _table_rows(ds, year: int, level: str, category: str = "", indicator: str = 
     return g.drop(columns="provenance")
 
 
-def _field_table_uncached(ds, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
+def _field_table_uncached(
+    ds, year: int, level: str = "overall", category: str = "", indicator: str = ""
+) -> pd.DataFrame:
     g = _table_rows(ds, year, level, category, indicator)
     size = field_size(ds, year)
     city = g["city"].to_numpy(dtype=object)
@@ -569,20 +615,30 @@ def _field_table_uncached(ds, year: int, level: str = "overall", category: str =
     if py is not None:
         prev = _table_rows(ds, py, level, category, indicator)
         if not prev.empty:
-            pr = prev["rank"] if ("rank" in prev.columns and not prev["rank"].isna().any()) \
+            pr = (
+                prev["rank"]
+                if ("rank" in prev.columns and not prev["rank"].isna().any())
                 else _rank(prev["score"].astype(float))
+            )
             prev_score = dict(zip(prev["city"], prev["score"].astype(float)))
             prev_rank = dict(zip(prev["city"], (int(x) for x in pr)))
     if "rank_change" in g.columns:
         change = [None if (v is pd.NA or v != v) else int(v) for v in pd.array(g["rank_change"], dtype="Int64")]
     else:
         change = [None] * len(city)
-    change = [ch if ch is not None else (prev_rank[c] - int(r) if c in prev_rank else None)
-              for ch, c, r in zip(change, city, rank)]
+    change = [
+        ch if ch is not None else (prev_rank[c] - int(r) if c in prev_rank else None)
+        for ch, c, r in zip(change, city, rank)
+    ]
     prev_s = np.array([prev_score.get(c, np.nan) for c in city], dtype=float)
-    t = pd.DataFrame({"city": g["city"].to_numpy(), "score": score,
-                      "rank": pd.array(rank, dtype="Int64"),
-                      "rank_change": pd.array(change, dtype="Int64")})
+    t = pd.DataFrame(
+        {
+            "city": g["city"].to_numpy(),
+            "score": score,
+            "rank": pd.array(rank, dtype="Int64"),
+            "rank_change": pd.array(change, dtype="Int64"),
+        }
+    )
     for extra in g.columns:  # any further columns of the ranking, as before
         if extra not in t.columns:
             t[extra] = g[extra].to_numpy()
@@ -754,12 +810,22 @@ def _neighbours(f: _Field, city: str, score: float, rk: int) -> tuple[list[Neigh
     if f.complete:
         higher = t.loc[t["score"] > score]
         lower = t.loc[t["score"] < score]
-        above = [] if higher.empty else [
-            Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
-            for x in higher.loc[higher["score"] == higher["score"].min()].itertuples()]
-        below = [] if lower.empty else [
-            Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
-            for x in lower.loc[lower["score"] == lower["score"].max()].itertuples()]
+        above = (
+            []
+            if higher.empty
+            else [
+                Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+                for x in higher.loc[higher["score"] == higher["score"].min()].itertuples()
+            ]
+        )
+        below = (
+            []
+            if lower.empty
+            else [
+                Neighbour(x.city, int(x.rank), float(x.score), _r1(x.score - score))
+                for x in lower.loc[lower["score"] == lower["score"].max()].itertuples()
+            ]
+        )
         return above, below, True, True
     ranks = t["rank"].astype(int)
     better = t.loc[ranks < rk]
@@ -849,7 +915,11 @@ def headline(ds, city: str, year: int | None = None) -> Headline:
         missing["top10_threshold"] = "inconsistent"
     pct = _float(r["percentile"])
     return Headline(
-        city=city, year=year, score=score, rank=rk, n_cities=f.size,
+        city=city,
+        year=year,
+        score=score,
+        rank=rk,
+        n_cities=f.size,
         tied_with=sorted(t.loc[(t["rank"] == rk) & (t["city"] != city), "city"]),
         prev_year=previous_edition(ds, year) if (change is not None or direction == "unknown") else None,
         prev_score=prev_score if change is not None else None,
@@ -860,12 +930,18 @@ def headline(ds, city: str, year: int | None = None) -> Headline:
         top10_threshold=thr,
         gap_to_top10=gap10,
         in_top10=rk <= 10,
-        median=None if med is None else _r1(med), gap_to_median=None if med is None else _r1(score - med),
+        median=None if med is None else _r1(med),
+        gap_to_median=None if med is None else _r1(score - med),
         percentile=pct,
-        above=above, below=below,
-        bundesland=_city_attr(ds, city, "bundesland"), size_class=_city_attr(ds, city, "size_class"),
-        provenance=prov, last_year=last_year, last_rank=last_rank if direction == "returning" else None,
-        n_present=f.n, missing=missing,
+        above=above,
+        below=below,
+        bundesland=_city_attr(ds, city, "bundesland"),
+        size_class=_city_attr(ds, city, "size_class"),
+        provenance=prov,
+        last_year=last_year,
+        last_rank=last_rank if direction == "returning" else None,
+        n_present=f.n,
+        missing=missing,
     )
 
 
@@ -884,28 +960,55 @@ def _profile_rows(ds, city: str, year: int, level: str, groups: list[tuple[str, 
         best, med, t10 = st["best"], st["median"], st["top10_mean"]
         n_at = f.n_same(m["score"])
         # statistics of the whole field are NaN when the data holds only part of it (_Field)
-        rows.append({
-            "category": cat, "indicator": ind,
-            "score": float(m["score"]), "rank": int(m["rank"]) if f.ranks_known else None, "n": f.size,
-            "rank_change": m["rank_change"] if f.ranks_known else pd.NA, "score_change": m["score_change"],
-            "percentile": float(m["percentile"]),
-            "median": _r1(med) if med == med else np.nan, "top10_mean": t10,
-            "best_score": float(best) if best == best else np.nan,
-            "best_cities": list(st["best_cities"]),
-            # against the median as shown (one decimal): a table with 67,3 vs 67,3 reads "level"
-            "diff_median": _r1(m["score"] - _r1(med)) if med == med else np.nan,
-            "diff_top10": None if t10 is None else _r1(m["score"] - t10),
-            "diff_best": _r1(m["score"] - best) if best == best else np.nan,
-            "n_same_score": n_at, "share_same_score": n_at / f.size,
-            "n_at_max": st["n_at_max"],
-            "tied_with": f.tied_with(m["rank"], city) if f.ranks_known else [],
-        })
+        rows.append(
+            {
+                "category": cat,
+                "indicator": ind,
+                "score": float(m["score"]),
+                "rank": int(m["rank"]) if f.ranks_known else None,
+                "n": f.size,
+                "rank_change": m["rank_change"] if f.ranks_known else pd.NA,
+                "score_change": m["score_change"],
+                "percentile": float(m["percentile"]),
+                "median": _r1(med) if med == med else np.nan,
+                "top10_mean": t10,
+                "best_score": float(best) if best == best else np.nan,
+                "best_cities": list(st["best_cities"]),
+                # against the median as shown (one decimal): a table with 67,3 vs 67,3 reads "level"
+                "diff_median": _r1(m["score"] - _r1(med)) if med == med else np.nan,
+                "diff_top10": None if t10 is None else _r1(m["score"] - t10),
+                "diff_best": _r1(m["score"] - best) if best == best else np.nan,
+                "n_same_score": n_at,
+                "share_same_score": n_at / f.size,
+                "n_at_max": st["n_at_max"],
+                "tied_with": f.tied_with(m["rank"], city) if f.ranks_known else [],
+            }
+        )
     return rows
 
 
-_PROFILE_COLS = ["category", "indicator", "name", "score", "rank", "n", "rank_change", "score_change",
-                 "percentile", "median", "top10_mean", "best_score", "best_cities", "diff_median",
-                 "diff_top10", "diff_best", "n_same_score", "share_same_score", "n_at_max", "tied_with"]
+_PROFILE_COLS = [
+    "category",
+    "indicator",
+    "name",
+    "score",
+    "rank",
+    "n",
+    "rank_change",
+    "score_change",
+    "percentile",
+    "median",
+    "top10_mean",
+    "best_score",
+    "best_cities",
+    "diff_median",
+    "diff_top10",
+    "diff_best",
+    "n_same_score",
+    "share_same_score",
+    "n_at_max",
+    "tied_with",
+]
 
 
 def category_profile(ds, city: str, year: int | None = None, lang: str = "de") -> pd.DataFrame:
@@ -944,8 +1047,9 @@ def _category_profile(ds, city: str, year: int, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_PROFILE_COLS)
 
 
-def indicator_profile(ds, city: str, year: int | None = None, category: str | None = None,
-                      lang: str = "de") -> pd.DataFrame:
+def indicator_profile(
+    ds, city: str, year: int | None = None, category: str | None = None, lang: str = "de"
+) -> pd.DataFrame:
     """One row per indicator of the city (optionally one category) with the same columns as
     :func:`category_profile` plus ``weight``; ``name`` is the indicator's display name.
     Empty frame if the edition has no indicator level.
@@ -1009,8 +1113,9 @@ def profile(ds, city: str, year: int | None = None, lang: str = "de") -> Profile
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
     ind = indicator_profile(ds, city, year, lang=lang)
-    return Profile(city, year, category_profile(ds, city, year, lang), ind,
-                   has_level(ds, year, "indicator") and not ind.empty)
+    return Profile(
+        city, year, category_profile(ds, city, year, lang), ind, has_level(ds, year, "indicator") and not ind.empty
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1041,8 +1146,9 @@ def nearest_cities(ds, city: str, n: int = 5, year: int | None = None) -> pd.Dat
     if year is not None:
         ranked = set(_field(ds, year, "overall").pos)
         others = others.loc[others["name"].isin(ranked)]
-    d = haversine_km(float(me["latitude"].iloc[0]), float(me["longitude"].iloc[0]),
-                     others["latitude"], others["longitude"])
+    d = haversine_km(
+        float(me["latitude"].iloc[0]), float(me["longitude"].iloc[0]), others["latitude"], others["longitude"]
+    )
     # order on the exact distance; round only what is shown (27.98 km before 28.01 km)
     out = pd.DataFrame({"city": others["name"].to_numpy(), "exact": np.asarray(d, dtype=float)})
     out = out.sort_values(["exact", "city"]).head(n).reset_index(drop=True)
@@ -1082,8 +1188,9 @@ class PeerGroup:
         return [c for c in self.table["city"] if c != self.city]
 
 
-def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[str],
-                distances: pd.DataFrame | None = None) -> PeerGroup:
+def _peer_group(
+    ds, city: str, year: int, kind: str, label: str, members: list[str], distances: pd.DataFrame | None = None
+) -> PeerGroup:
     f = _field(ds, year, "overall")
     t = f.table
     members = list(dict.fromkeys([city] + [m for m in members if m != city]))
@@ -1096,7 +1203,13 @@ def _peer_group(ds, city: str, year: int, kind: str, label: str, members: list[s
     me = g.loc[g["city"] == city]
     pr = None if me.empty else int(me["peer_rank"].iloc[0])
     return PeerGroup(
-        kind=kind, label=label, city=city, year=year, table=g, peer_rank=pr, n=len(g),
+        kind=kind,
+        label=label,
+        city=city,
+        year=year,
+        table=g,
+        peer_rank=pr,
+        n=len(g),
         tied_with=[] if pr is None else sorted(g.loc[(g["peer_rank"] == pr) & (g["city"] != city), "city"]),
         median=None if (g.empty or missing) else _r1(g["score"].median()),
         leader=sorted(g.loc[g["score"] == g["score"].max(), "city"]) if not (g.empty or missing) else [],
@@ -1127,15 +1240,23 @@ class Peers:
 
     def summary(self) -> pd.DataFrame:
         """One row per group: kind, label, n, peer_rank, tied_with, median, leader."""
-        return pd.DataFrame([
-            {"kind": g.kind, "label": g.label, "n": g.n, "peer_rank": g.peer_rank,
-             "tied_with": g.tied_with, "median": g.median, "leader": g.leader}
-            for g in self.groups.values()
-        ])
+        return pd.DataFrame(
+            [
+                {
+                    "kind": g.kind,
+                    "label": g.label,
+                    "n": g.n,
+                    "peer_rank": g.peer_rank,
+                    "tied_with": g.tied_with,
+                    "median": g.median,
+                    "leader": g.leader,
+                }
+                for g in self.groups.values()
+            ]
+        )
 
 
-def peers(ds, city: str, year: int | None = None, custom: list[str] | None = None,
-          n_nearest: int = 5) -> Peers:
+def peers(ds, city: str, year: int | None = None, custom: list[str] | None = None, n_nearest: int = 5) -> Peers:
     """Peer groups of ``city``: same Bundesland, same size class, ``n_nearest`` nearest cities
     (haversine on latitude/longitude) and an optional ``custom`` list of names (resolved like
     :func:`resolve_city`; an unknown name raises :class:`CityNotFound` with suggestions).
@@ -1224,8 +1345,9 @@ class StrengthsWeaknesses:
     categories: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
-def strengths_weaknesses(ds, city: str, year: int | None = None, n_weakest: int = 4,
-                         n_strengths: int = 5, lang: str = "de") -> StrengthsWeaknesses:
+def strengths_weaknesses(
+    ds, city: str, year: int | None = None, n_weakest: int = 4, n_strengths: int = 5, lang: str = "de"
+) -> StrengthsWeaknesses:
     """Strengths and weaknesses of ``city`` in ``year`` (see :class:`StrengthsWeaknesses`)."""
     city = resolve_city(ds, city)
     year = int(year if year is not None else max(_years(ds)))
@@ -1242,10 +1364,14 @@ def strengths_weaknesses(ds, city: str, year: int | None = None, n_weakest: int 
     has_ind = not ind.empty
     if has_ind:
         ind = ind.assign(distinguishing=ind["share_same_score"] < SHARED_TOP_SHARE)
-        strengths = ind.loc[(ind["percentile"] >= STRENGTH_PERCENTILE) & ind["distinguishing"]] \
-            .sort_values(["percentile", "score"], ascending=False).head(n_strengths)
-        weaknesses = ind.loc[ind["percentile"] <= WEAKNESS_PERCENTILE].sort_values(["percentile", "score"]) \
+        strengths = (
+            ind.loc[(ind["percentile"] >= STRENGTH_PERCENTILE) & ind["distinguishing"]]
+            .sort_values(["percentile", "score"], ascending=False)
             .head(n_strengths)
+        )
+        weaknesses = (
+            ind.loc[ind["percentile"] <= WEAKNESS_PERCENTILE].sort_values(["percentile", "score"]).head(n_strengths)
+        )
         full = ind.loc[ind["score"] >= 100.0].copy()
         full["distinguishing"] = full["n_at_max"] / full["n"] < SHARED_TOP_SHARE
         full = full.sort_values(["n_at_max", "name"])
@@ -1254,11 +1380,19 @@ def strengths_weaknesses(ds, city: str, year: int | None = None, n_weakest: int 
     else:
         strengths = weaknesses = full = shared = weakest_ind = ind
     return StrengthsWeaknesses(
-        city=city, year=year, strongest_categories=strongest, weakest_categories=weakest,
-        category_strengths=cs.reset_index(drop=True), category_weaknesses=cw.reset_index(drop=True),
-        indicator_strengths=strengths.reset_index(drop=True), indicator_weaknesses=weaknesses.reset_index(drop=True),
-        full_marks=full.reset_index(drop=True), shared_top=shared.reset_index(drop=True),
-        weakest_indicators=weakest_ind.reset_index(drop=True), has_indicators=has_ind, categories=cats,
+        city=city,
+        year=year,
+        strongest_categories=strongest,
+        weakest_categories=weakest,
+        category_strengths=cs.reset_index(drop=True),
+        category_weaknesses=cw.reset_index(drop=True),
+        indicator_strengths=strengths.reset_index(drop=True),
+        indicator_weaknesses=weaknesses.reset_index(drop=True),
+        full_marks=full.reset_index(drop=True),
+        shared_top=shared.reset_index(drop=True),
+        weakest_indicators=weakest_ind.reset_index(drop=True),
+        has_indicators=has_ind,
+        categories=cats,
     )
 
 
@@ -1341,9 +1475,17 @@ def _trend(ds, city: str, year: int) -> Trend:
         m = f.row(city)
         if m is None:
             continue
-        rows.append({"year": y, "score": float(m["score"]), "rank": int(m["rank"]), "n_cities": f.size,
-                     "rank_change": m["rank_change"], "score_change": m["score_change"],
-                     "percentile": float(m["percentile"])})
+        rows.append(
+            {
+                "year": y,
+                "score": float(m["score"]),
+                "rank": int(m["rank"]),
+                "n_cities": f.size,
+                "rank_change": m["rank_change"],
+                "score_change": m["score_change"],
+                "percentile": float(m["percentile"]),
+            }
+        )
     # a previous rank given only by the Tendenz column: a row without score for that edition
     from_tendency = []
     held = {r["year"] for r in rows}
@@ -1351,13 +1493,23 @@ def _trend(ds, city: str, year: int) -> Trend:
         py = previous_edition(ds, r["year"])
         ch = _int(r["rank_change"])
         if py is not None and py not in held and ch is not None and r["rank"] + ch >= 1:
-            rows.append({"year": py, "score": np.nan, "rank": r["rank"] + ch,
-                         "n_cities": field_size(ds, py) or r["n_cities"], "rank_change": pd.NA,
-                         "score_change": np.nan, "percentile": np.nan})
+            rows.append(
+                {
+                    "year": py,
+                    "score": np.nan,
+                    "rank": r["rank"] + ch,
+                    "n_cities": field_size(ds, py) or r["n_cities"],
+                    "rank_change": pd.NA,
+                    "score_change": np.nan,
+                    "percentile": np.nan,
+                }
+            )
             from_tendency.append(py)
             held.add(py)
     rows.sort(key=lambda r: r["year"])
-    traj = pd.DataFrame(rows, columns=["year", "score", "rank", "n_cities", "rank_change", "score_change", "percentile"])
+    traj = pd.DataFrame(
+        rows, columns=["year", "score", "rank", "n_cities", "rank_change", "score_change", "percentile"]
+    )
     traj["rank_change"] = traj["rank_change"].astype("Int64")
     editions = list(traj["year"])
     crow = []
@@ -1367,20 +1519,48 @@ def _trend(ds, city: str, year: int) -> Trend:
         for cat in catalogue.CATEGORY_NAMES:
             m = _field(ds, y, "category", cat).row(city)
             if m is not None:
-                crow.append({"year": y, "category": cat, "score": float(m["score"]),
-                             "rank": int(m["rank"])})
+                crow.append({"year": y, "category": cat, "score": float(m["score"]), "rank": int(m["rank"])})
     ctraj = pd.DataFrame(crow, columns=["year", "category", "score", "rank"])
-    empty_changes = pd.DataFrame(columns=["category", "first_year", "first_rank", "prev_rank", "rank",
-                                          "change_since_first", "change_vs_previous", "score_change_vs_previous"])
+    empty_changes = pd.DataFrame(
+        columns=[
+            "category",
+            "first_year",
+            "first_rank",
+            "prev_rank",
+            "rank",
+            "change_since_first",
+            "change_vs_previous",
+            "score_change_vs_previous",
+        ]
+    )
     if len(editions) < 2 or year not in editions:
-        reason = "no_data" if not editions or year not in editions else \
-            "no_history" if _city_direction(ds, city, year, None)[0] == "unknown" else "single_edition"
-        return Trend(city, year, editions, False, reason, traj, ctraj, empty_changes, [], [], 0, None,
-                     None if traj.empty else int(traj["rank"].min()),
-                     [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].min(), "year"]),
-                     None if traj.empty else int(traj["rank"].max()),
-                     [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].max(), "year"]),
-                     _caveats(ds, editions), from_tendency=from_tendency)
+        reason = (
+            "no_data"
+            if not editions or year not in editions
+            else "no_history"
+            if _city_direction(ds, city, year, None)[0] == "unknown"
+            else "single_edition"
+        )
+        return Trend(
+            city,
+            year,
+            editions,
+            False,
+            reason,
+            traj,
+            ctraj,
+            empty_changes,
+            [],
+            [],
+            0,
+            None,
+            None if traj.empty else int(traj["rank"].min()),
+            [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].min(), "year"]),
+            None if traj.empty else int(traj["rank"].max()),
+            [] if traj.empty else list(traj.loc[traj["rank"] == traj["rank"].max(), "year"]),
+            _caveats(ds, editions),
+            from_tendency=from_tendency,
+        )
     # streak: consecutive dataset editions with rank improvement (or loss) ending at `year`
     streak, sdir = 0, None
     idx = {y: i for i, y in enumerate(_years(ds))}
@@ -1410,13 +1590,20 @@ def _trend(ds, city: str, year: int) -> Trend:
         if prev_rank is None and previous_edition(ds, year) == py:  # from the Tendenz column
             given = _int(_field(ds, year, "category", cat).row(city)["rank_change"])
             prev_rank = None if given is None else int(c.loc[year, "rank"]) + given
-        cc_rows.append({
-            "category": cat, "first_year": first_y, "first_rank": int(c.loc[first_y, "rank"]),
-            "prev_rank": prev_rank, "rank": int(c.loc[year, "rank"]),
-            "change_since_first": int(c.loc[first_y, "rank"]) - int(c.loc[year, "rank"]),
-            "change_vs_previous": None if prev_rank is None else prev_rank - int(c.loc[year, "rank"]),
-            "score_change_vs_previous": None if py not in c.index else _r1(c.loc[year, "score"] - c.loc[py, "score"]),
-        })
+        cc_rows.append(
+            {
+                "category": cat,
+                "first_year": first_y,
+                "first_rank": int(c.loc[first_y, "rank"]),
+                "prev_rank": prev_rank,
+                "rank": int(c.loc[year, "rank"]),
+                "change_since_first": int(c.loc[first_y, "rank"]) - int(c.loc[year, "rank"]),
+                "change_vs_previous": None if prev_rank is None else prev_rank - int(c.loc[year, "rank"]),
+                "score_change_vs_previous": None
+                if py not in c.index
+                else _r1(c.loc[year, "score"] - c.loc[py, "score"]),
+            }
+        )
     cc = pd.DataFrame(cc_rows, columns=empty_changes.columns)
     improved = declined = []
     if not cc.empty and cc["change_vs_previous"].notna().any():
@@ -1427,14 +1614,27 @@ def _trend(ds, city: str, year: int) -> Trend:
             declined = list(cc.loc[cc["change_vs_previous"] == v.min(), "category"])
     first = traj.iloc[0]
     return Trend(
-        city=city, year=year, editions=editions, has_trend=True, reason="",
-        trajectory=traj, category_trajectory=ctraj, category_changes=cc,
-        most_improved=improved, most_declined=declined, streak=streak, streak_direction=sdir,
-        best_rank=int(traj["rank"].min()), best_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].min(), "year"]],
-        worst_rank=int(traj["rank"].max()), worst_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].max(), "year"]],
+        city=city,
+        year=year,
+        editions=editions,
+        has_trend=True,
+        reason="",
+        trajectory=traj,
+        category_trajectory=ctraj,
+        category_changes=cc,
+        most_improved=improved,
+        most_declined=declined,
+        streak=streak,
+        streak_direction=sdir,
+        best_rank=int(traj["rank"].min()),
+        best_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].min(), "year"]],
+        worst_rank=int(traj["rank"].max()),
+        worst_years=[int(y) for y in traj.loc[traj["rank"] == traj["rank"].max(), "year"]],
         caveats=_caveats(ds, editions),
-        first_year=int(first["year"]), first_rank=int(first["rank"]),
-        total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]), from_tendency=from_tendency,
+        first_year=int(first["year"]),
+        first_rank=int(first["rank"]),
+        total_rank_change=int(first["rank"]) - int(traj.iloc[-1]["rank"]),
+        from_tendency=from_tendency,
     )
 
 
@@ -1456,17 +1656,39 @@ def _caveats_uncached(ds, editions: list[int]) -> list[dict]:
     if {"year", "n_parameters"} <= set(e.columns):
         sub = e.loc[e["year"].isin(editions)].sort_values("year")
         vals = sub["n_parameters"].dropna()
-        if vals.nunique() > 1 and (abs(vals.iloc[-1] - vals.iloc[0]) / vals.iloc[0] > 0.05
-                                   or min(editions) < catalogue.RENAME_YEAR <= max(editions)):
-            out.append({"code": "parameters_changed", "from": int(vals.iloc[0]), "to": int(vals.iloc[-1]),
-                        "from_year": int(sub.loc[vals.index[0], "year"]), "to_year": int(sub.loc[vals.index[-1], "year"])})
+        if vals.nunique() > 1 and (
+            abs(vals.iloc[-1] - vals.iloc[0]) / vals.iloc[0] > 0.05
+            or min(editions) < catalogue.RENAME_YEAR <= max(editions)
+        ):
+            out.append(
+                {
+                    "code": "parameters_changed",
+                    "from": int(vals.iloc[0]),
+                    "to": int(vals.iloc[-1]),
+                    "from_year": int(sub.loc[vals.index[0], "year"]),
+                    "to_year": int(sub.loc[vals.index[-1], "year"]),
+                }
+            )
     elif min(editions) < catalogue.RENAME_YEAR <= max(editions):
-        out.append({"code": "parameters_changed", "from": None, "to": None,
-                    "from_year": min(editions), "to_year": max(editions)})
+        out.append(
+            {
+                "code": "parameters_changed",
+                "from": None,
+                "to": None,
+                "from_year": min(editions),
+                "to_year": max(editions),
+            }
+        )
     if min(editions) < catalogue.RENAME_YEAR <= max(editions):
         society = catalogue.resolve_category("Gesellschaft")
-        out.append({"code": "category_renamed", "year": catalogue.RENAME_YEAR,
-                    "old": catalogue.category_label(society, catalogue.RENAME_YEAR - 1), "new": society})
+        out.append(
+            {
+                "code": "category_renamed",
+                "year": catalogue.RENAME_YEAR,
+                "old": catalogue.category_label(society, catalogue.RENAME_YEAR - 1),
+                "new": society,
+            }
+        )
     sizes = {y: _field(ds, y, "overall").size for y in editions}
     if len(set(sizes.values())) > 1:
         d = _derived(ds)
@@ -1523,13 +1745,32 @@ class Levers:
 #: ``Levers.note`` when the overall table is an excerpt (no rank can be computed)
 PARTIAL_OVERALL = "partial overall table"
 
-_LEVER_COLS = ["indicator", "name", "category", "weight", "current", "target", "target_score", "delta",
-               "new_overall", "new_rank", "score_gain", "ranks_gained", "ranks_per_point"]
+_LEVER_COLS = [
+    "indicator",
+    "name",
+    "category",
+    "weight",
+    "current",
+    "target",
+    "target_score",
+    "delta",
+    "new_overall",
+    "new_rank",
+    "score_gain",
+    "ranks_gained",
+    "ranks_per_point",
+]
 
 
-def levers(ds, city: str, year: int | None = None, peer_cities: list[str] | None = None,
-           targets: tuple[str, ...] = ("peer_median", "top10_mean", "max"), n_top: int = 5,
-           lang: str = "de") -> Levers:
+def levers(
+    ds,
+    city: str,
+    year: int | None = None,
+    peer_cities: list[str] | None = None,
+    targets: tuple[str, ...] = ("peer_median", "top10_mean", "max"),
+    n_top: int = 5,
+    lang: str = "de",
+) -> Levers:
     """Overall score and rank ``city`` would reach if one indicator score moved to a target.
 
     Targets: the peer median (``peer_cities``, default the five nearest cities), the top-10
@@ -1632,8 +1873,11 @@ def _what_if_meta(ds, ctx: dict, year: int):
             if np.isfinite(w).all() and meta["weight"].dtype.kind == "f":
                 ids = list(meta.index)
                 cats = list(meta["category"])
-                out = {"weight": dict(zip(ids, w)), "category": dict(zip(ids, cats)),
-                       "members": {c: [i for i, k in zip(ids, cats) if k == c] for c in dict.fromkeys(cats)}}
+                out = {
+                    "weight": dict(zip(ids, w)),
+                    "category": dict(zip(ids, cats)),
+                    "members": {c: [i for i, k in zip(ids, cats) if k == c] for c in dict.fromkeys(cats)},
+                }
         ctx["what_if_meta"] = out
     return ctx["what_if_meta"]
 
@@ -1648,8 +1892,17 @@ def _city_rows(ds, year: int, level: str) -> dict:
     return hit
 
 
-def _lever_rows_fast(ds, ctx: dict, city: str, year: int, score: float, rk: int, peer_cities: list[str],
-                     targets: tuple[str, ...], lang: str) -> list[dict] | None:
+def _lever_rows_fast(
+    ds,
+    ctx: dict,
+    city: str,
+    year: int,
+    score: float,
+    rk: int,
+    peer_cities: list[str],
+    targets: tuple[str, ...],
+    lang: str,
+) -> list[dict] | None:
     """The lever rows of :func:`levers`, all indicators and targets at once (numpy).
 
     Reproduces :func:`smartcity.method.what_if` exactly (same operations in the same order);
@@ -1685,8 +1938,11 @@ def _lever_rows_fast(ds, ctx: dict, city: str, year: int, score: float, rk: int,
         pm = pm[~np.isnan(pm)]
         if ind_id not in ctx["top10"]:
             ctx["top10"][ind_id] = top10_mean(ctx["wide"][ind_id].dropna())
-        goals = {"peer_median": _r1(np.median(pm)) if len(pm) else None,
-                 "top10_mean": ctx["top10"][ind_id], "max": 100.0}
+        goals = {
+            "peer_median": _r1(np.median(pm)) if len(pm) else None,
+            "top10_mean": ctx["top10"][ind_id],
+            "max": 100.0,
+        }
         wanted = [(t, goals.get(t)) for t in targets if goals.get(t) is not None and goals[t] > cur]
         if not wanted:
             continue
@@ -1724,18 +1980,29 @@ def _lever_rows_fast(ds, ctx: dict, city: str, year: int, score: float, rk: int,
         new_rank = int(1 + len(others) - np.searchsorted(others, new_overall + 1e-9, side="right"))
         delta = _r1(goal - cur)
         gained = rk - new_rank
-        rows.append({
-            "indicator": ind_id, "name": _indicator_name(ds, ind_id, lang), "category": ctx["cat_of"][ind_id],
-            "weight": _indicator_weight(ds, ind_id), "current": cur, "target": tgt,
-            "target_score": goal, "delta": delta, "new_overall": new_overall, "new_rank": new_rank,
-            "score_gain": _r1(new_overall - score), "ranks_gained": gained,
-            "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
-        })
+        rows.append(
+            {
+                "indicator": ind_id,
+                "name": _indicator_name(ds, ind_id, lang),
+                "category": ctx["cat_of"][ind_id],
+                "weight": _indicator_weight(ds, ind_id),
+                "current": cur,
+                "target": tgt,
+                "target_score": goal,
+                "delta": delta,
+                "new_overall": new_overall,
+                "new_rank": new_rank,
+                "score_gain": _r1(new_overall - score),
+                "ranks_gained": gained,
+                "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
+            }
+        )
     return rows
 
 
-def _lever_rows_reference(ds, city: str, year: int, score: float, rk: int, peer_cities: list[str],
-                          targets: tuple[str, ...], lang: str) -> list[dict]:
+def _lever_rows_reference(
+    ds, city: str, year: int, score: float, rk: int, peer_cities: list[str], targets: tuple[str, ...], lang: str
+) -> list[dict]:
     """The lever rows computed case by case with :func:`smartcity.method.what_if` (the
     definition; used when the fast path cannot guarantee identical results, and by the tests)."""
     from smartcity import method  # noqa: PLC0415
@@ -1759,8 +2026,7 @@ def _lever_rows_reference(ds, city: str, year: int, score: float, rk: int, peer_
             continue
         col = wide[ind_id].dropna()
         pm = col.reindex(peers_in).dropna()
-        goals = {"peer_median": _r1(pm.median()) if not pm.empty else None,
-                 "top10_mean": top10_mean(col), "max": 100.0}
+        goals = {"peer_median": _r1(pm.median()) if not pm.empty else None, "top10_mean": top10_mean(col), "max": 100.0}
         wanted = [(t, goals.get(t)) for t in targets if goals.get(t) is not None and goals[t] > cur]
         if not wanted:
             continue
@@ -1775,13 +2041,23 @@ def _lever_rows_reference(ds, city: str, year: int, score: float, rk: int, peer_
             delta = _r1(goal - cur)
             gained = rk - new_rank
             w = meta.loc[ind_id, "weight"] if ind_id in meta.index and "weight" in meta.columns else np.nan
-            rows.append({
-                "indicator": ind_id, "name": _indicator_name(ds, ind_id, lang), "category": cat_of[ind_id],
-                "weight": _float(w), "current": float(cur), "target": tgt,
-                "target_score": float(goal), "delta": delta, "new_overall": new_overall, "new_rank": new_rank,
-                "score_gain": _r1(new_overall - score), "ranks_gained": gained,
-                "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
-            })
+            rows.append(
+                {
+                    "indicator": ind_id,
+                    "name": _indicator_name(ds, ind_id, lang),
+                    "category": cat_of[ind_id],
+                    "weight": _float(w),
+                    "current": float(cur),
+                    "target": tgt,
+                    "target_score": float(goal),
+                    "delta": delta,
+                    "new_overall": new_overall,
+                    "new_rank": new_rank,
+                    "score_gain": _r1(new_overall - score),
+                    "ranks_gained": gained,
+                    "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
+                }
+            )
     return rows
 
 
@@ -1794,9 +2070,16 @@ def _stats(scores: pd.Series) -> dict:
     if s.empty:
         return {"n": 0}
     return {
-        "n": int(len(s)), "mean": _r1(s.mean()), "median": _r1(s.median()), "std": _r1(s.std(ddof=1)) if len(s) > 1 else 0.0,
-        "min": float(s.min()), "q1": _r1(s.quantile(0.25)), "q3": _r1(s.quantile(0.75)), "max": float(s.max()),
-        "top10_threshold": top10_threshold(s), "top10_mean": top10_mean(s),
+        "n": int(len(s)),
+        "mean": _r1(s.mean()),
+        "median": _r1(s.median()),
+        "std": _r1(s.std(ddof=1)) if len(s) > 1 else 0.0,
+        "min": float(s.min()),
+        "q1": _r1(s.quantile(0.25)),
+        "q3": _r1(s.quantile(0.75)),
+        "max": float(s.max()),
+        "top10_threshold": top10_threshold(s),
+        "top10_mean": top10_mean(s),
         "n_at_100": int((s >= 100.0).sum()),
     }
 
@@ -1820,8 +2103,17 @@ def _group_means(t: pd.DataFrame, col: str, min_n: int = 0) -> pd.DataFrame:
     for key in sorted(members):
         idx = members[key]
         s, best = score[idx], idx[0]
-        rows.append({col: key, "n": len(idx), "mean": _r1(s.mean()), "median": _r1(np.median(s)),
-                     "best_city": city[best], "best_score": float(score[best]), "best_rank": int(rank[best])})
+        rows.append(
+            {
+                col: key,
+                "n": len(idx),
+                "mean": _r1(s.mean()),
+                "median": _r1(np.median(s)),
+                "best_city": city[best],
+                "best_score": float(score[best]),
+                "best_rank": int(rank[best]),
+            }
+        )
     out = pd.DataFrame(rows, columns=cols)
     out = out.assign(_small=out["n"] < min_n).sort_values(["_small", "mean", col], ascending=[True, False, True])
     return out.drop(columns="_small").reset_index(drop=True)
@@ -1837,8 +2129,11 @@ def _movers(t: pd.DataFrame, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         if len(rows) <= n:
             return rows.reset_index(drop=True)
         cut = rows["rank_change"].iloc[n - 1] if n > 0 else None
-        keep = rows.head(n) if cut is None else rows.loc[
-            (rows["rank_change"] <= cut) if ascending else (rows["rank_change"] >= cut)]
+        keep = (
+            rows.head(n)
+            if cut is None
+            else rows.loc[(rows["rank_change"] <= cut) if ascending else (rows["rank_change"] >= cut)]
+        )
         return keep.reset_index(drop=True)
 
     return largest(v.loc[v["rank_change"] > 0], False), largest(v.loc[v["rank_change"] < 0], True)
@@ -1915,16 +2210,34 @@ def category_view(ds, category: str, year: int | None = None, n_movers: int = 5,
             ti = fi.table
             best = ti["score"].max()
             lead = sorted(ti.loc[ti["score"] == best, "city"])
-            leaders.append({"indicator": i, "name": _indicator_name(ds, i, lang), "best_score": float(best),
-                            "leaders": lead, "n_at_max": len(lead), "median": _r1(ti["score"].median()),
-                            "mean": _r1(ti["score"].mean())})
+            leaders.append(
+                {
+                    "indicator": i,
+                    "name": _indicator_name(ds, i, lang),
+                    "best_score": float(best),
+                    "leaders": lead,
+                    "n_at_max": len(lead),
+                    "median": _r1(ti["score"].median()),
+                    "mean": _r1(ti["score"].mean()),
+                }
+            )
     groups = t if f.complete else t.iloc[0:0]  # Länder and size classes need every city
     return CategoryView(
-        category=cat, year=year, label=fmt.category(cat, year, lang), ranking=t, stats=_partial_stats(f),
-        climbers=climbers, fallers=fallers,
-        indicator_leaders=pd.DataFrame(leaders, columns=["indicator", "name", "best_score", "leaders", "n_at_max", "median", "mean"]),
-        by_bundesland=_group_means(groups, "bundesland", MIN_LAND), by_size_class=_group_means(groups, "size_class"),
-        has_indicators=has_ind and bool(leaders), field_size=f.size, leaders=_leaders(f),
+        category=cat,
+        year=year,
+        label=fmt.category(cat, year, lang),
+        ranking=t,
+        stats=_partial_stats(f),
+        climbers=climbers,
+        fallers=fallers,
+        indicator_leaders=pd.DataFrame(
+            leaders, columns=["indicator", "name", "best_score", "leaders", "n_at_max", "median", "mean"]
+        ),
+        by_bundesland=_group_means(groups, "bundesland", MIN_LAND),
+        by_size_class=_group_means(groups, "size_class"),
+        has_indicators=has_ind and bool(leaders),
+        field_size=f.size,
+        leaders=_leaders(f),
     )
 
 
@@ -1984,11 +2297,17 @@ def _national_view(ds, year: int, n_movers: int) -> NationalView:
             continue
         # each statistic only where the data holds what it depends on (NaN/empty otherwise)
         lead = _leaders(fy)
-        series.append({"year": y, "n_cities": fy.size,
-                       "top10_threshold": top10_threshold(ty["score"]) if fy.knows_top(10) else np.nan,
-                       "mean": _r1(ty["score"].mean()) if fy.complete else np.nan,
-                       "median": _r1(ty["score"].median()) if fy.complete else np.nan,
-                       "leader": lead, "leader_score": float(fy.row(lead[0])["score"]) if lead else np.nan})
+        series.append(
+            {
+                "year": y,
+                "n_cities": fy.size,
+                "top10_threshold": top10_threshold(ty["score"]) if fy.knows_top(10) else np.nan,
+                "mean": _r1(ty["score"].mean()) if fy.complete else np.nan,
+                "median": _r1(ty["score"].median()) if fy.complete else np.nan,
+                "leader": lead,
+                "leader_score": float(fy.row(lead[0])["score"]) if lead else np.nan,
+            }
+        )
     climbers, fallers = _movers(t if f.complete else t.iloc[0:0], n_movers)
     cl = []
     if has_level(ds, year, "category"):
@@ -2008,11 +2327,21 @@ def _national_view(ds, year: int, n_movers: int) -> NationalView:
         newcomers = sorted(c.loc[pd.to_numeric(c["first_edition"], errors="coerce") == year, "name"])
     groups = t if f.complete else t.iloc[0:0]  # Länder and size classes need every city
     return NationalView(
-        year=year, ranking=t, top10=t.loc[t["rank"] <= 10].reset_index(drop=True),
-        series=pd.DataFrame(series, columns=["year", "n_cities", "top10_threshold", "mean", "median", "leader", "leader_score"]),
-        climbers=climbers, fallers=fallers,
-        by_bundesland=_group_means(groups, "bundesland", MIN_LAND), by_size_class=_group_means(groups, "size_class"),
+        year=year,
+        ranking=t,
+        top10=t.loc[t["rank"] <= 10].reset_index(drop=True),
+        series=pd.DataFrame(
+            series, columns=["year", "n_cities", "top10_threshold", "mean", "median", "leader", "leader_score"]
+        ),
+        climbers=climbers,
+        fallers=fallers,
+        by_bundesland=_group_means(groups, "bundesland", MIN_LAND),
+        by_size_class=_group_means(groups, "size_class"),
         category_leaders=pd.DataFrame(cl, columns=["category", "leaders", "score"]),
-        newcomers=newcomers, stats=_partial_stats(f), field_size=f.size, leaders=_leaders(f),
-        top10_complete=f.knows_top(10), top5_complete=f.knows_top(5),
+        newcomers=newcomers,
+        stats=_partial_stats(f),
+        field_size=f.size,
+        leaders=_leaders(f),
+        top10_complete=f.knows_top(10),
+        top5_complete=f.knows_top(5),
     )

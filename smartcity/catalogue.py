@@ -13,6 +13,7 @@ The loaders are cached; they return copies, so callers may modify the frames fre
 Name resolution is tolerant of case, surrounding/double whitespace, hyphens, brackets and
 the "ae/oe/ue/ss" spellings of umlauts and "ß".
 """
+
 from __future__ import annotations
 
 import difflib
@@ -163,9 +164,7 @@ def _cities() -> pd.DataFrame:
 @functools.lru_cache(maxsize=None)
 def _indicators() -> pd.DataFrame:
     df = _read_csv("indicators.csv")
-    df = _text_columns(
-        df, ["id", "category", "name_de", "name_en", "editions", "name_status", "aliases", "source_url"]
-    )
+    df = _text_columns(df, ["id", "category", "name_de", "name_en", "editions", "name_status", "aliases", "source_url"])
     df["weight"] = df["weight"].astype(float)
     return df
 
@@ -180,8 +179,16 @@ def _editions() -> pd.DataFrame:
 
 
 _FACT_COLUMNS = [
-    "year", "city", "level", "category", "indicator", "metric", "value",
-    "source_url", "n_sources", "status",
+    "year",
+    "city",
+    "level",
+    "category",
+    "indicator",
+    "metric",
+    "value",
+    "source_url",
+    "n_sources",
+    "status",
 ]
 
 

@@ -18,6 +18,7 @@ Design rules (see docs/charts.md):
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot state) and rendered to PNG at
 once, inside the style context, so later changes to ``rcParams`` cannot alter them.
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,10 +40,23 @@ from matplotlib.figure import Figure
 from smartcity import fmt
 
 __all__ = [
-    "Chart", "style", "STYLE", "COLORS", "FIG_WIDTH_IN", "DPI",
-    "rank_trajectory", "category_profile", "indicator_profile", "score_distribution",
-    "ranking_bars", "indicator_heatmap", "peer_comparison", "trend_lines", "germany_map",
-    "no_data_chart", "fmt_number",
+    "Chart",
+    "style",
+    "STYLE",
+    "COLORS",
+    "FIG_WIDTH_IN",
+    "DPI",
+    "rank_trajectory",
+    "category_profile",
+    "indicator_profile",
+    "score_distribution",
+    "ranking_bars",
+    "indicator_heatmap",
+    "peer_comparison",
+    "trend_lines",
+    "germany_map",
+    "no_data_chart",
+    "fmt_number",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -70,8 +84,15 @@ COLORS = {
     "grid": "#E3E3E3",
     "missing": "#FFFFFF",
 }
-SERIES_COLORS = [COLORS["accent"], COLORS["top10"], COLORS["best"], COLORS["extra2"],
-                 COLORS["extra"], COLORS["extra3"], COLORS["median"]]
+SERIES_COLORS = [
+    COLORS["accent"],
+    COLORS["top10"],
+    COLORS["best"],
+    COLORS["extra2"],
+    COLORS["extra"],
+    COLORS["extra3"],
+    COLORS["median"],
+]
 SEQUENTIAL_CMAP = "cividis_r"  # reversed: higher scores are darker, as readers expect in print
 
 STYLE: dict[str, object] = {
@@ -135,18 +156,44 @@ _LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 _T = {
     "de": {
-        "points": "Punkte", "points_dat": "Punkten", "rank": "Platz", "score": "Punkte",
-        "median": "Median", "top10_mean": "Top-10-Mittel", "top10_threshold": "Top-10-Schwelle",
-        "best": "Bestwert", "no_data": "Keine Daten", "no_data_alt": "Keine Daten für dieses Diagramm.",
-        "edition": "Ausgabe", "of": "von", "and": "und", "cities": "Städte", "city": "Stadt",
-        "missing": "keine Daten", "missing_cell": "weiß = keine Daten", "n_cities": "Anzahl Städte",
+        "points": "Punkte",
+        "points_dat": "Punkten",
+        "rank": "Platz",
+        "score": "Punkte",
+        "median": "Median",
+        "top10_mean": "Top-10-Mittel",
+        "top10_threshold": "Top-10-Schwelle",
+        "best": "Bestwert",
+        "no_data": "Keine Daten",
+        "no_data_alt": "Keine Daten für dieses Diagramm.",
+        "edition": "Ausgabe",
+        "of": "von",
+        "and": "und",
+        "cities": "Städte",
+        "city": "Stadt",
+        "missing": "keine Daten",
+        "missing_cell": "weiß = keine Daten",
+        "n_cities": "Anzahl Städte",
     },
     "en": {
-        "points": "points", "points_dat": "points", "rank": "Rank", "score": "Points",
-        "median": "Median", "top10_mean": "Top-10 mean", "top10_threshold": "Top-10 threshold",
-        "best": "Best", "no_data": "No data", "no_data_alt": "No data for this chart.",
-        "edition": "Edition", "of": "of", "and": "and", "cities": "cities", "city": "city",
-        "missing": "no data", "missing_cell": "white = no data", "n_cities": "Number of cities",
+        "points": "points",
+        "points_dat": "points",
+        "rank": "Rank",
+        "score": "Points",
+        "median": "Median",
+        "top10_mean": "Top-10 mean",
+        "top10_threshold": "Top-10 threshold",
+        "best": "Best",
+        "no_data": "No data",
+        "no_data_alt": "No data for this chart.",
+        "edition": "Edition",
+        "of": "of",
+        "and": "and",
+        "cities": "cities",
+        "city": "city",
+        "missing": "no data",
+        "missing_cell": "white = no data",
+        "n_cities": "Number of cities",
     },
 }
 
@@ -212,8 +259,16 @@ class Chart:
     #: reduce PNGs to a 256-colour palette (see :meth:`render`)
     QUANTIZE = True
 
-    def __init__(self, figure: Figure | None = None, *, png: bytes | None = None, title: str = "",
-                 caption: str = "", alt: str = "", dpi: int = DPI) -> None:
+    def __init__(
+        self,
+        figure: Figure | None = None,
+        *,
+        png: bytes | None = None,
+        title: str = "",
+        caption: str = "",
+        alt: str = "",
+        dpi: int = DPI,
+    ) -> None:
         if figure is None and png is None:
             raise ValueError("Chart needs a figure or PNG bytes")
         self._figure = figure
@@ -289,8 +344,10 @@ class Chart:
         if self.caption:
             parts.append(f'<span class="chart-caption">{html.escape(self.caption)}</span>')
         cap = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
-        return (f'<figure class="chart"><img src="data:image/png;base64,{src}" '
-                f'alt="{html.escape(self.alt, quote=True)}">{cap}</figure>')
+        return (
+            f'<figure class="chart"><img src="data:image/png;base64,{src}" '
+            f'alt="{html.escape(self.alt, quote=True)}">{cap}</figure>'
+        )
 
     def __repr__(self) -> str:
         return f"Chart(title={self.title!r}, alt={self.alt[:60]!r}...)"
@@ -331,16 +388,30 @@ def _agg_classes():
 
     # the glyph-layout cache relies on Agg's text path of matplotlib >= 3.11 (FT2Font._layout);
     # with other versions only the metrics are cached
-    fast_layout = (hasattr(FT2Font, "_layout") and hasattr(FT2Font, "_render_glyph")
-                   and hasattr(FT2Font, "_set_transform") and hasattr(backend_agg, "RenderMode")
-                   and hasattr(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes")
-                   and hasattr(backend_agg, "get_hinting_flag"))
+    fast_layout = (
+        hasattr(FT2Font, "_layout")
+        and hasattr(FT2Font, "_render_glyph")
+        and hasattr(FT2Font, "_set_transform")
+        and hasattr(backend_agg, "RenderMode")
+        and hasattr(backend_agg.RendererAgg, "_draw_text_glyphs_and_boxes")
+        and hasattr(backend_agg, "get_hinting_flag")
+    )
 
     class _Renderer(backend_agg.RendererAgg):
         def _text_key(self, s, prop):
             # everything the result depends on: text, resolved font, size, dpi, hinting
-            return (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
-                    prop.get_stretch(), prop.get_size_in_points(), prop.get_file(), self.dpi, self._font_context)
+            return (
+                s,
+                tuple(prop.get_family()),
+                prop.get_style(),
+                prop.get_variant(),
+                prop.get_weight(),
+                prop.get_stretch(),
+                prop.get_size_in_points(),
+                prop.get_file(),
+                self.dpi,
+                self._font_context,
+            )
 
         def get_text_width_height_descent(self, s, prop, ismath):
             if ismath:
@@ -362,15 +433,20 @@ def _agg_classes():
             items = _text_layouts.get(key)
             if items is None:
                 font = self._prepare_font(prop)
-                items = tuple((item.ft_object, item.glyph_index, item.x, item.y) for item in font._layout(
-                    s, flags=backend_agg.get_hinting_flag(), features=features, language=language))
+                items = tuple(
+                    (item.ft_object, item.glyph_index, item.x, item.y)
+                    for item in font._layout(
+                        s, flags=backend_agg.get_hinting_flag(), features=features, language=language
+                    )
+                )
                 if len(_text_layouts) >= _TEXT_CACHE_MAX:
                     _text_layouts.clear()
                 _text_layouts[key] = items
             size = prop.get_size_in_points()
             if not gc.get_antialiased():
                 self._draw_text_glyphs_and_boxes(
-                    gc, x, y, angle, ((ft, size, glyph, 0, 1, dx, dy) for ft, glyph, dx, dy in items), [])
+                    gc, x, y, angle, ((ft, size, glyph, 0, 1, dx, dy) for ft, glyph, dx, dy in items), []
+                )
                 return
             # RendererAgg._draw_text_glyphs_and_boxes (matplotlib 3.11) for plain text, with the
             # rotation matrix computed once per text and the glyph bitmaps cached
@@ -408,16 +484,24 @@ def _agg_classes():
             key = w, h, self.figure.dpi
             if self._lastKey != key:
                 self.renderer = _Renderer(w, h, self.figure.dpi)
-                self.renderer._font_context = tuple(
-                    _hashable(mpl.rcParams[k]) for k in _FONT_RC if k in mpl.rcParams)
+                self.renderer._font_context = tuple(_hashable(mpl.rcParams[k]) for k in _FONT_RC if k in mpl.rcParams)
                 self._lastKey = key
             return self.renderer
 
     return _Renderer, _Canvas
 
 
-_FONT_RC = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "font.cursive", "font.fantasy",
-            "text.hinting", "text.kerning_factor", "text.antialiased")
+_FONT_RC = (
+    "font.family",
+    "font.sans-serif",
+    "font.serif",
+    "font.monospace",
+    "font.cursive",
+    "font.fantasy",
+    "text.hinting",
+    "text.kerning_factor",
+    "text.antialiased",
+)
 
 
 def _hashable(value):
@@ -468,8 +552,15 @@ def no_data_chart(title: str = "", caption: str = "", lang: str = "de", detail: 
     t = _t(lang)
     with style():
         fig = _new_figure(1.0)
-        fig.text(0.5, 0.5, t["no_data"] + (f": {detail}" if detail else ""), ha="center",
-                 va="center", fontsize=9, color=COLORS["muted"])
+        fig.text(
+            0.5,
+            0.5,
+            t["no_data"] + (f": {detail}" if detail else ""),
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=COLORS["muted"],
+        )
         alt = t["no_data_alt"] + (f" {detail}" if detail else "")
         return _finish(fig, title=title, caption=caption, alt=alt, facts={"empty": True})
 
@@ -530,8 +621,9 @@ def _hbars(ax, y, widths, height: float, colors, zorder: float = 2) -> None:
     w = np.asarray(widths, dtype=float)
     x0, lo, hi = np.zeros_like(w), y - height / 2, y + height / 2
     verts = np.stack([np.c_[x0, lo], np.c_[w, lo], np.c_[w, hi], np.c_[x0, hi]], axis=1)
-    ax.add_collection(PolyCollection(verts, facecolors=colors, edgecolors="none", linewidths=0, zorder=zorder),
-                      autolim=False)
+    ax.add_collection(
+        PolyCollection(verts, facecolors=colors, edgecolors="none", linewidths=0, zorder=zorder), autolim=False
+    )
 
 
 def _shorten(text: str, limit: int = 55) -> str:
@@ -539,8 +631,9 @@ def _shorten(text: str, limit: int = 55) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _row_labels(fig, ax, y, labels, x_fig: float, *, ha: str = "right", bold_mask=None, color_mask=None,
-                size: float = 8.0) -> None:
+def _row_labels(
+    fig, ax, y, labels, x_fig: float, *, ha: str = "right", bold_mask=None, color_mask=None, size: float = 8.0
+) -> None:
     """Row labels as plain texts (x in figure fraction, y in data units): much cheaper than tick
     labels, which create a Tick object (2 lines, 2 texts) per row."""
     tr = mpl.transforms.blended_transform_factory(fig.transFigure, ax.transData)
@@ -548,8 +641,19 @@ def _row_labels(fig, ax, y, labels, x_fig: float, *, ha: str = "right", bold_mas
     for i, (yi, lab) in enumerate(zip(y, labels)):
         bold = bool(bold_mask[i]) if bold_mask is not None else False
         color = COLORS["accent"] if (color_mask is not None and color_mask[i]) else COLORS["text"]
-        ax.text(x_fig, yi, lab, transform=tr, ha=ha, va="center", fontsize=size,
-                fontweight="bold" if bold else "normal", color=color, clip_on=False, clip_path=clip)
+        ax.text(
+            x_fig,
+            yi,
+            lab,
+            transform=tr,
+            ha=ha,
+            va="center",
+            fontsize=size,
+            fontweight="bold" if bold else "normal",
+            color=color,
+            clip_on=False,
+            clip_path=clip,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -557,8 +661,9 @@ def _row_labels(fig, ax, y, labels, x_fig: float, *, ha: str = "right", bold_mas
 # --------------------------------------------------------------------------------------------
 
 
-def rank_trajectory(frame: pd.DataFrame, city: str, *, lang: str = "de", title: str | None = None,
-                    caption: str = "") -> Chart:
+def rank_trajectory(
+    frame: pd.DataFrame, city: str, *, lang: str = "de", title: str | None = None, caption: str = ""
+) -> Chart:
     """Overall rank of ``city`` over the editions (1 at the top).
 
     frame columns: ``year`` (int), ``rank`` (int, NaN/NA where the city was not ranked),
@@ -586,16 +691,40 @@ def rank_trajectory(frame: pd.DataFrame, city: str, *, lang: str = "de", title: 
         ax.scatter(years, ranks, s=36, color=COLORS["accent"], zorder=3, edgecolor="white", linewidth=0.8)
         for x, r in zip(years, ranks):
             label = f"{r}." if lang == "de" else f"#{r}"
-            ax.annotate(label, (x, r), xytext=(0, 7), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=8.5, fontweight="bold", color=COLORS["accent"])
+            ax.annotate(
+                label,
+                (x, r),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+                fontweight="bold",
+                color=COLORS["accent"],
+            )
         # the size of the field: last place per edition
         if df["n_cities"].notna().any():
-            ax.plot(years, df["n_cities"].to_numpy(), color=COLORS["field_dark"], linewidth=0.8,
-                    linestyle=(0, (3, 2)), drawstyle="steps-mid" if len(df) > 1 else "default",
-                    marker=None if len(df) > 1 else "_", markersize=14, zorder=1)
-            ax.annotate("Letzter Platz" if lang == "de" else "Last place", (years[0], df["n_cities"].iloc[0]),
-                        xytext=(0, -2), textcoords="offset points", fontsize=8, color=COLORS["muted"],
-                        va="top", ha="left" if len(df) > 1 else "center")
+            ax.plot(
+                years,
+                df["n_cities"].to_numpy(),
+                color=COLORS["field_dark"],
+                linewidth=0.8,
+                linestyle=(0, (3, 2)),
+                drawstyle="steps-mid" if len(df) > 1 else "default",
+                marker=None if len(df) > 1 else "_",
+                markersize=14,
+                zorder=1,
+            )
+            ax.annotate(
+                "Letzter Platz" if lang == "de" else "Last place",
+                (years[0], df["n_cities"].iloc[0]),
+                xytext=(0, -2),
+                textcoords="offset points",
+                fontsize=8,
+                color=COLORS["muted"],
+                va="top",
+                ha="left" if len(df) > 1 else "center",
+            )
         ax.set_ylim(n_max + 12, -7)  # inverted: rank 1 at the top, room for the labels (last place below)
         ticks = [1] + [v for v in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100) if v <= n_max - 6] + [n_max]
         ax.set_yticks(sorted(set(ticks)))
@@ -612,28 +741,37 @@ def rank_trajectory(frame: pd.DataFrame, city: str, *, lang: str = "de", title: 
     facts = {"years": years.tolist(), "ranks": ranks.tolist()}
     if len(df) == 1:
         if lang == "de":
-            alt = (f"Punktdiagramm: {city} liegt {last_year} auf Platz {last_rank}{of_n}. "
-                   "Es liegt nur eine Ausgabe vor, daher ist kein Verlauf dargestellt.")
+            alt = (
+                f"Punktdiagramm: {city} liegt {last_year} auf Platz {last_rank}{of_n}. "
+                "Es liegt nur eine Ausgabe vor, daher ist kein Verlauf dargestellt."
+            )
         else:
-            alt = (f"Dot chart: {city} ranks {last_rank}{of_n} in {last_year}. "
-                   "Only one edition is available, so no trend is shown.")
+            alt = (
+                f"Dot chart: {city} ranks {last_rank}{of_n} in {last_year}. "
+                "Only one edition is available, so no trend is shown."
+            )
     else:
         first_year, first_rank = int(years[0]), int(ranks[0])
         best_rank = int(ranks.min())
         best_years = [str(y) for y, r in zip(years, ranks) if r == best_rank]
         if lang == "de":
-            alt = (f"Liniendiagramm: Rang von {city} in {len(df)} Ausgaben von {first_year} bis {last_year}, "
-                   f"von Platz {first_rank} ({first_year}) auf Platz {last_rank}{of_n} ({last_year}); "
-                   f"bester Rang: Platz {best_rank} ({_join(best_years, lang)}).")
+            alt = (
+                f"Liniendiagramm: Rang von {city} in {len(df)} Ausgaben von {first_year} bis {last_year}, "
+                f"von Platz {first_rank} ({first_year}) auf Platz {last_rank}{of_n} ({last_year}); "
+                f"bester Rang: Platz {best_rank} ({_join(best_years, lang)})."
+            )
         else:
-            alt = (f"Line chart: rank of {city} in {len(df)} editions from {first_year} to {last_year}, "
-                   f"from rank {first_rank} ({first_year}) to rank {last_rank}{of_n} ({last_year}); "
-                   f"best rank: {best_rank} ({_join(best_years, lang)}).")
+            alt = (
+                f"Line chart: rank of {city} in {len(df)} editions from {first_year} to {last_year}, "
+                f"from rank {first_rank} ({first_year}) to rank {last_rank}{of_n} ({last_year}); "
+                f"best rank: {best_rank} ({_join(best_years, lang)})."
+            )
     return _finish(fig, title=title, caption=caption, alt=alt, facts=facts)
 
 
-def category_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", title: str | None = None,
-                     caption: str = "") -> Chart:
+def category_profile(
+    frame: pd.DataFrame, city: str = "", *, lang: str = "de", title: str | None = None, caption: str = ""
+) -> Chart:
     """The city's score per category against the median, the top-10 mean and the best value.
 
     frame columns: ``category`` (str, in display order), ``score``, ``median``, ``top10_mean``,
@@ -656,21 +794,57 @@ def category_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", t
         fig = _new_figure(height)
         ax = fig.add_axes((left, 0.45 / height, 0.975 - left, (0.4 * n) / height))
         ax.hlines(y, 0, 100, color="#EFEFEF", linewidth=7, zorder=0, capstyle="butt")
-        ax.scatter(df["median"], y, marker="|", s=130, linewidths=2.2, color=COLORS["median"], zorder=2,
-                   label=t["median"])
-        ax.scatter(df["top10_mean"], y, marker="D", s=26, color=COLORS["top10"], zorder=2,
-                   label=t["top10_mean"], edgecolor="white", linewidth=0.5)
-        ax.scatter(df["best"], y, marker="^", s=34, color=COLORS["best"], zorder=2, label=t["best"],
-                   edgecolor="white", linewidth=0.5)
-        ax.scatter(df["score"], y, marker="o", s=70, color=COLORS["accent"], zorder=3, label=who,
-                   edgecolor="white", linewidth=0.8)
+        ax.scatter(
+            df["median"], y, marker="|", s=130, linewidths=2.2, color=COLORS["median"], zorder=2, label=t["median"]
+        )
+        ax.scatter(
+            df["top10_mean"],
+            y,
+            marker="D",
+            s=26,
+            color=COLORS["top10"],
+            zorder=2,
+            label=t["top10_mean"],
+            edgecolor="white",
+            linewidth=0.5,
+        )
+        ax.scatter(
+            df["best"],
+            y,
+            marker="^",
+            s=34,
+            color=COLORS["best"],
+            zorder=2,
+            label=t["best"],
+            edgecolor="white",
+            linewidth=0.5,
+        )
+        ax.scatter(
+            df["score"],
+            y,
+            marker="o",
+            s=70,
+            color=COLORS["accent"],
+            zorder=3,
+            label=who,
+            edgecolor="white",
+            linewidth=0.8,
+        )
         for yi, s in zip(y, df["score"]):
             if pd.isna(s):
-                ax.text(1, yi, t["missing"], va="center", ha="left", fontsize=8, color=COLORS["muted"],
-                        style="italic")
+                ax.text(1, yi, t["missing"], va="center", ha="left", fontsize=8, color=COLORS["muted"], style="italic")
             else:
-                ax.annotate(fmt_number(s, 1, lang), (s, yi), xytext=(0, 6.5), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=8, fontweight="bold", color=COLORS["accent"])
+                ax.annotate(
+                    fmt_number(s, 1, lang),
+                    (s, yi),
+                    xytext=(0, 6.5),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    fontweight="bold",
+                    color=COLORS["accent"],
+                )
         ax.set_yticks(y)
         ax.set_yticklabels(df["category"].astype(str))
         ax.tick_params(axis="y", length=0)
@@ -679,21 +853,32 @@ def category_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", t
         ax.set_ylim(-0.5, n - 0.3)
         ax.set_xlabel(t["score"], labelpad=1)
         _grid(ax)
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=4, borderaxespad=0.2,
-                  handletextpad=0.3, columnspacing=1.4, scatterpoints=1)
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.02),
+            ncol=4,
+            borderaxespad=0.2,
+            handletextpad=0.3,
+            columnspacing=1.4,
+            scatterpoints=1,
+        )
 
     parts = []
     for _, r in df.iterrows():
         if pd.isna(r["score"]):
             parts.append(f"{r['category']}: {t['missing']}")
         elif lang == "de":
-            parts.append(f"{r['category']} {_pts(r['score'], lang)} (Median {fmt_number(r['median'], 1, lang)}, "
-                         f"Top-10-Mittel {fmt_number(r['top10_mean'], 1, lang)}, "
-                         f"Bestwert {fmt_number(r['best'], 1, lang)})")
+            parts.append(
+                f"{r['category']} {_pts(r['score'], lang)} (Median {fmt_number(r['median'], 1, lang)}, "
+                f"Top-10-Mittel {fmt_number(r['top10_mean'], 1, lang)}, "
+                f"Bestwert {fmt_number(r['best'], 1, lang)})"
+            )
         else:
-            parts.append(f"{r['category']} {_pts(r['score'], lang)} (median {fmt_number(r['median'], 1, lang)}, "
-                         f"top-10 mean {fmt_number(r['top10_mean'], 1, lang)}, "
-                         f"best {fmt_number(r['best'], 1, lang)})")
+            parts.append(
+                f"{r['category']} {_pts(r['score'], lang)} (median {fmt_number(r['median'], 1, lang)}, "
+                f"top-10 mean {fmt_number(r['top10_mean'], 1, lang)}, "
+                f"best {fmt_number(r['best'], 1, lang)})"
+            )
     if lang == "de":
         alt = f"Punktdiagramm der {n} Kategorien für {who}: " + "; ".join(parts) + "."
     else:
@@ -701,8 +886,9 @@ def category_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", t
     return _finish(fig, title=title, caption=caption, alt=alt)
 
 
-def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", title: str | None = None,
-                      caption: str = "") -> Chart:
+def indicator_profile(
+    frame: pd.DataFrame, city: str = "", *, lang: str = "de", title: str | None = None, caption: str = ""
+) -> Chart:
     """Indicator scores of one city as horizontal bars (dark blue: at or above the median of all
     cities, light blue: below), the median as a dark tick, values in a column on the right,
     grouped by category (in order of first appearance; a category may have a single indicator).
@@ -734,15 +920,25 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
 
     with style():
         fig = _new_figure(height)
-        ax = fig.add_axes((left / FIG_WIDTH_IN, 0.4 / height, 1 - (left + value_w) / FIG_WIDTH_IN,
-                           n_rows * row_h / height))
+        ax = fig.add_axes(
+            (left / FIG_WIDTH_IN, 0.4 / height, 1 - (left + value_w) / FIG_WIDTH_IN, n_rows * row_h / height)
+        )
         heading = mpl.transforms.blended_transform_factory(fig.transFigure, ax.transData)
         ys, scores, medians = [], [], []
         for i, (kind, item) in enumerate(rows):
             yi = n_rows - 1 - i
             if kind == "cat":
-                ax.text(0.04 / FIG_WIDTH_IN, yi - 0.1, str(item), ha="left", va="center", fontsize=8.5,
-                        fontweight="bold", transform=heading, clip_path=_noclip(ax))
+                ax.text(
+                    0.04 / FIG_WIDTH_IN,
+                    yi - 0.1,
+                    str(item),
+                    ha="left",
+                    va="center",
+                    fontsize=8.5,
+                    fontweight="bold",
+                    transform=heading,
+                    clip_path=_noclip(ax),
+                )
                 continue
             ys.append(yi)
             scores.append(item["score"])
@@ -760,11 +956,29 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
         vt = mpl.transforms.blended_transform_factory(fig.transFigure, ax.transData)
         for yi, s in zip(ys_a, sc):
             if np.isnan(s):
-                ax.text(1.5, yi, t["missing"], va="center", ha="left", fontsize=8, style="italic",
-                        color=COLORS["muted"], clip_path=_noclip(ax))
+                ax.text(
+                    1.5,
+                    yi,
+                    t["missing"],
+                    va="center",
+                    ha="left",
+                    fontsize=8,
+                    style="italic",
+                    color=COLORS["muted"],
+                    clip_path=_noclip(ax),
+                )
             else:
-                ax.text(value_x, yi, fmt_number(s, 1, lang), va="center", ha="right", fontsize=8,
-                        transform=vt, clip_on=False, clip_path=_noclip(ax))
+                ax.text(
+                    value_x,
+                    yi,
+                    fmt_number(s, 1, lang),
+                    va="center",
+                    ha="right",
+                    fontsize=8,
+                    transform=vt,
+                    clip_on=False,
+                    clip_path=_noclip(ax),
+                )
         ax.set_yticks([])
         ax.spines["left"].set_visible(False)
         ax.set_xlim(0, 100)
@@ -774,13 +988,33 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        handles = [Patch(color=COLORS["accent"], label=f"{who}: " + ("mindestens Median" if lang == "de" else "at or above median")),
-                   Patch(color=COLORS["accent_light"], label=("unter Median" if lang == "de" else "below median")),
-                   Line2D([], [], marker="|", linestyle="none", markersize=8, markeredgewidth=1.8,
-                          color=COLORS["median"], label=t["median"] + (" aller Städte" if lang == "de" else " of all cities"))]
-        fig.legend(handles=handles, loc="lower right", ncol=3, borderaxespad=0.1, handlelength=1.0,
-                   columnspacing=1.2, bbox_to_anchor=(1.0, (0.4 + n_rows * row_h) / height),
-                   bbox_transform=fig.transFigure)
+        handles = [
+            Patch(
+                color=COLORS["accent"],
+                label=f"{who}: " + ("mindestens Median" if lang == "de" else "at or above median"),
+            ),
+            Patch(color=COLORS["accent_light"], label=("unter Median" if lang == "de" else "below median")),
+            Line2D(
+                [],
+                [],
+                marker="|",
+                linestyle="none",
+                markersize=8,
+                markeredgewidth=1.8,
+                color=COLORS["median"],
+                label=t["median"] + (" aller Städte" if lang == "de" else " of all cities"),
+            ),
+        ]
+        fig.legend(
+            handles=handles,
+            loc="lower right",
+            ncol=3,
+            borderaxespad=0.1,
+            handlelength=1.0,
+            columnspacing=1.2,
+            bbox_to_anchor=(1.0, (0.4 + n_rows * row_h) / height),
+            bbox_transform=fig.transFigure,
+        )
 
     valid = df.dropna(subset=["score"])
     n_missing = int(df["score"].isna().sum())
@@ -790,25 +1024,32 @@ def indicator_profile(frame: pd.DataFrame, city: str = "", *, lang: str = "de", 
     n_equal = int((comp["score"] == comp["median"]).sum())
     facts = {"n": len(df), "above": n_above, "below": n_below, "equal": n_equal, "missing": n_missing}
     if valid.empty:
-        alt = (f"Balkendiagramm: für {who} liegen zu keinem der {len(df)} Indikatoren Daten vor." if lang == "de"
-               else f"Bar chart: no data for any of the {len(df)} indicators of {who}.")
+        alt = (
+            f"Balkendiagramm: für {who} liegen zu keinem der {len(df)} Indikatoren Daten vor."
+            if lang == "de"
+            else f"Bar chart: no data for any of the {len(df)} indicators of {who}."
+        )
         return _finish(fig, title=title, caption=caption, alt=alt, facts=facts)
     best = valid.loc[valid["score"].idxmax()]
     worst = valid.loc[valid["score"].idxmin()]
     if lang == "de":
-        alt = (f"Balkendiagramm: {len(df)} Indikatoren von {who} in {len(cats)} Kategorien; "
-               f"{n_above} über dem Median, {n_below} darunter"
-               + (f", {n_equal} gleich auf" if n_equal else "")
-               + (f", {n_missing} ohne Daten" if n_missing else "")
-               + f". Stärkster Indikator: {best['indicator_name']} ({_pts(best['score'], lang)}), "
-               f"schwächster: {worst['indicator_name']} ({_pts(worst['score'], lang)}).")
+        alt = (
+            f"Balkendiagramm: {len(df)} Indikatoren von {who} in {len(cats)} Kategorien; "
+            f"{n_above} über dem Median, {n_below} darunter"
+            + (f", {n_equal} gleich auf" if n_equal else "")
+            + (f", {n_missing} ohne Daten" if n_missing else "")
+            + f". Stärkster Indikator: {best['indicator_name']} ({_pts(best['score'], lang)}), "
+            f"schwächster: {worst['indicator_name']} ({_pts(worst['score'], lang)})."
+        )
     else:
-        alt = (f"Bar chart: {len(df)} indicators of {who} in {len(cats)} categories; "
-               f"{n_above} above the median, {n_below} below"
-               + (f", {n_equal} level with it" if n_equal else "")
-               + (f", {n_missing} without data" if n_missing else "")
-               + f". Strongest indicator: {best['indicator_name']} ({_pts(best['score'], lang)}), "
-               f"weakest: {worst['indicator_name']} ({_pts(worst['score'], lang)}).")
+        alt = (
+            f"Bar chart: {len(df)} indicators of {who} in {len(cats)} categories; "
+            f"{n_above} above the median, {n_below} below"
+            + (f", {n_equal} level with it" if n_equal else "")
+            + (f", {n_missing} without data" if n_missing else "")
+            + f". Strongest indicator: {best['indicator_name']} ({_pts(best['score'], lang)}), "
+            f"weakest: {worst['indicator_name']} ({_pts(worst['score'], lang)})."
+        )
     return _finish(fig, title=title, caption=caption, alt=alt, facts=facts)
 
 
@@ -819,8 +1060,15 @@ def _top10_threshold(scores: np.ndarray, top_n: int = 10) -> float:
     return float(s[min(top_n, len(s)) - 1])
 
 
-def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lang: str = "de",
-                       title: str | None = None, caption: str = "", bin_width: float = 2.0) -> Chart:
+def score_distribution(
+    frame: pd.DataFrame,
+    highlight: str | None = None,
+    *,
+    lang: str = "de",
+    title: str | None = None,
+    caption: str = "",
+    bin_width: float = 2.0,
+) -> Chart:
     """All cities' scores as a dot histogram (one dot per city, stacked in ``bin_width`` bins),
     the highlighted city in the accent colour, the median and the top-10 threshold as lines.
 
@@ -858,15 +1106,22 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
         height = 1.4 + 0.13 * max_stack
         fig = _new_figure(min(max(height, 2.2), 3.6))
         ax = fig.add_axes((0.06, 0.2, 0.92, 0.62))
-        ax.scatter(xs[~is_hl], stack[~is_hl], s=30, color=COLORS["field"], edgecolor="white", linewidth=0.5,
-                   zorder=2)
+        ax.scatter(xs[~is_hl], stack[~is_hl], s=30, color=COLORS["field"], edgecolor="white", linewidth=0.5, zorder=2)
         if hl is not None:
-            ax.scatter(xs[is_hl], stack[is_hl], s=52, color=COLORS["accent"], edgecolor="white", linewidth=0.8,
-                       zorder=3)
+            ax.scatter(
+                xs[is_hl], stack[is_hl], s=52, color=COLORS["accent"], edgecolor="white", linewidth=0.8, zorder=3
+            )
         top = max_stack + 0.6
         ax.vlines(median, -0.6, top, color=COLORS["median"], linewidth=1.0, zorder=1)
-        ax.text(median, top, f"{t['median']} {fmt_number(median, 1, lang)} ", ha="right", va="bottom",
-                fontsize=8, color=COLORS["median"])
+        ax.text(
+            median,
+            top,
+            f"{t['median']} {fmt_number(median, 1, lang)} ",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=COLORS["median"],
+        )
         lo = float(np.floor(scores.min() / 10) * 10)
         x0, x1 = max(0, lo - 2), min(100, float(np.ceil(scores.max() / 10) * 10)) + 2
         lift = False
@@ -878,13 +1133,28 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
             right = thr + width <= x1
             # to the left of its line it would run into the median's label (which ends at the median)
             lift = not right and thr - width < median
-            ax.text(thr, top + (1.2 if lift else 0.0), f" {label}" if right else f"{label} ",
-                    ha="left" if right else "right", va="bottom", fontsize=8, color="#A66F00")
+            ax.text(
+                thr,
+                top + (1.2 if lift else 0.0),
+                f" {label}" if right else f"{label} ",
+                ha="left" if right else "right",
+                va="bottom",
+                fontsize=8,
+                color="#A66F00",
+            )
         if hl is not None:
-            ax.annotate(f"{highlight}: {_pts(scores[hl], lang)}", (xs[hl], stack[hl]), xytext=(0, -15),
-                        textcoords="offset points", ha="center", va="top", fontsize=8, fontweight="bold",
-                        color=COLORS["accent"],
-                        arrowprops=dict(arrowstyle="-", color=COLORS["accent"], linewidth=0.8, shrinkB=4))
+            ax.annotate(
+                f"{highlight}: {_pts(scores[hl], lang)}",
+                (xs[hl], stack[hl]),
+                xytext=(0, -15),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=8,
+                fontweight="bold",
+                color=COLORS["accent"],
+                arrowprops=dict(arrowstyle="-", color=COLORS["accent"], linewidth=0.8, shrinkB=4),
+            )
         ax.set_xlim(x0, x1)
         ax.set_ylim(-0.6 - (2.6 if hl is not None else 0), top + (2.8 if lift else 1.6))
         ax.set_yticks([])
@@ -895,12 +1165,16 @@ def score_distribution(frame: pd.DataFrame, highlight: str | None = None, *, lan
     n = len(df)
     facts = {"n": n, "min": float(scores.min()), "max": float(scores.max()), "median": median, "threshold": thr}
     if lang == "de":
-        alt = (f"Punkteverteilung: {n} Städte zwischen {fmt_number(scores.min(), 1, lang)} und "
-               f"{_pts(scores.max(), lang, True)}, Median {_pts(median, lang)}")
+        alt = (
+            f"Punkteverteilung: {n} Städte zwischen {fmt_number(scores.min(), 1, lang)} und "
+            f"{_pts(scores.max(), lang, True)}, Median {_pts(median, lang)}"
+        )
         alt += f"; Top-10-Schwelle {_pts(thr, lang)}." if n > 10 else "."
     else:
-        alt = (f"Distribution of scores: {n} cities between {fmt_number(scores.min(), 1, lang)} and "
-               f"{_pts(scores.max(), lang)}, median {_pts(median, lang)}")
+        alt = (
+            f"Distribution of scores: {n} cities between {fmt_number(scores.min(), 1, lang)} and "
+            f"{_pts(scores.max(), lang)}, median {_pts(median, lang)}"
+        )
         alt += f"; top-10 threshold {_pts(thr, lang)}." if n > 10 else "."
     if hl is not None:
         rank = df["rank"].iloc[hl]
@@ -928,9 +1202,20 @@ def _ranked(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.sort_values(["rank", "city"], kind="stable").reset_index(drop=True)
 
 
-def _draw_bars(fig, ax, df: pd.DataFrame, highlight: str | None, lang: str, *, n_slots: int,
-               rank_x: float | None, name_x: float, name_ha: str = "left", inner_rank: bool = False,
-               y: np.ndarray | None = None) -> None:
+def _draw_bars(
+    fig,
+    ax,
+    df: pd.DataFrame,
+    highlight: str | None,
+    lang: str,
+    *,
+    n_slots: int,
+    rank_x: float | None,
+    name_x: float,
+    name_ha: str = "left",
+    inner_rank: bool = False,
+    y: np.ndarray | None = None,
+) -> None:
     """Ranked horizontal bars in ``ax``, top down from slot ``n_slots - 1`` unless ``y`` places
     them; labels are texts at figure-fraction x positions."""
     t = _t(lang)
@@ -942,16 +1227,34 @@ def _draw_bars(fig, ax, df: pd.DataFrame, highlight: str | None, lang: str, *, n
     _hbars(ax, y, df["score"].to_numpy(), 0.72, colors, zorder=2)
     clip = _noclip(ax)
     for yi, s, h in zip(y, df["score"].to_numpy(), is_hl):
-        ax.text(s + 1.5, yi, fmt_number(s, 1, lang), va="center", ha="left", fontsize=8, clip_path=clip,
-                color=COLORS["accent"] if h else COLORS["text"], fontweight="bold" if h else "normal")
+        ax.text(
+            s + 1.5,
+            yi,
+            fmt_number(s, 1, lang),
+            va="center",
+            ha="left",
+            fontsize=8,
+            clip_path=clip,
+            color=COLORS["accent"] if h else COLORS["text"],
+            fontweight="bold" if h else "normal",
+        )
     if rank_x is not None:
         ranks = [f"{r}." if lang == "de" else str(r) for r in df["rank"]]
         _row_labels(fig, ax, y, ranks, rank_x, ha="right", bold_mask=is_hl, color_mask=is_hl)
     _row_labels(fig, ax, y, list(df["city"]), name_x, ha=name_ha, bold_mask=is_hl, color_mask=is_hl)
     if inner_rank:
         for yi, r, h in zip(y, df["rank"], is_hl):
-            ax.text(1.5, yi, f"{t['rank']} {int(r)}" if lang == "de" else f"#{int(r)}", va="center",
-                    ha="left", fontsize=8, color="white" if h else COLORS["text"], zorder=4, clip_path=clip)
+            ax.text(
+                1.5,
+                yi,
+                f"{t['rank']} {int(r)}" if lang == "de" else f"#{int(r)}",
+                va="center",
+                ha="left",
+                fontsize=8,
+                color="white" if h else COLORS["text"],
+                zorder=4,
+                clip_path=clip,
+            )
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.set_xlim(0, 100)
@@ -968,10 +1271,16 @@ def _ranking_alt(df: pd.DataFrame, full: pd.DataFrame, highlight: str | None, la
     def who(group: pd.DataFrame) -> str:
         names = _join(list(group["city"]), lang)
         if len(group) > 1:
-            return (f"{names} mit je {_pts(group['score'].iloc[0], lang, True)}" if lang == "de"
-                    else f"{names} with {_pts(group['score'].iloc[0], lang)} each")
-        return (f"{names} mit {_pts(group['score'].iloc[0], lang, True)}" if lang == "de"
-                else f"{names} with {_pts(group['score'].iloc[0], lang)}")
+            return (
+                f"{names} mit je {_pts(group['score'].iloc[0], lang, True)}"
+                if lang == "de"
+                else f"{names} with {_pts(group['score'].iloc[0], lang)} each"
+            )
+        return (
+            f"{names} mit {_pts(group['score'].iloc[0], lang, True)}"
+            if lang == "de"
+            else f"{names} with {_pts(group['score'].iloc[0], lang)}"
+        )
 
     if lang == "de":
         alt = f"{kind}: Rangliste von {n} Städten; Platz {int(leaders['rank'].iloc[0])}: {who(leaders)}"
@@ -990,18 +1299,32 @@ def _ranking_alt(df: pd.DataFrame, full: pd.DataFrame, highlight: str | None, la
     ties = full["rank"].duplicated(keep=False)
     if ties.any():
         n_tied = int(full.loc[ties, "rank"].nunique())
-        alt += (f" {n_tied} Plätze sind geteilt (gleiche Punktzahl)." if lang == "de" and n_tied > 1 else
-                " Ein Platz ist geteilt (gleiche Punktzahl)." if lang == "de" else
-                f" {n_tied} rank(s) are shared (equal scores).")
+        alt += (
+            f" {n_tied} Plätze sind geteilt (gleiche Punktzahl)."
+            if lang == "de" and n_tied > 1
+            else " Ein Platz ist geteilt (gleiche Punktzahl)."
+            if lang == "de"
+            else f" {n_tied} rank(s) are shared (equal scores)."
+        )
     if highlight and (full["city"] == highlight).any():
         r = full[full["city"] == highlight].iloc[0]
-        alt += (f" {highlight} liegt mit {_pts(r['score'], lang, True)} auf Platz {int(r['rank'])}." if lang == "de"
-                else f" {highlight} ranks {int(r['rank'])} with {_pts(r['score'], lang)}.")
+        alt += (
+            f" {highlight} liegt mit {_pts(r['score'], lang, True)} auf Platz {int(r['rank'])}."
+            if lang == "de"
+            else f" {highlight} ranks {int(r['rank'])} with {_pts(r['score'], lang)}."
+        )
     return alt
 
 
-def ranking_bars(frame: pd.DataFrame, highlight: str | None = None, top_n: int | None = None, *,
-                 lang: str = "de", title: str | None = None, caption: str = "") -> Chart:
+def ranking_bars(
+    frame: pd.DataFrame,
+    highlight: str | None = None,
+    top_n: int | None = None,
+    *,
+    lang: str = "de",
+    title: str | None = None,
+    caption: str = "",
+) -> Chart:
     """Horizontal bars of all cities in rank order (ties share a rank and are ordered by name).
 
     frame columns: ``city``, ``score``, ``rank`` (optional; computed as competition rank if
@@ -1041,7 +1364,7 @@ def ranking_bars(frame: pd.DataFrame, highlight: str | None = None, top_n: int |
             bar_left = x0 + rank_w + 0.06 + name_w + 0.08
             bar_w = col_w - (bar_left - k * col_w) - value_w - (0.15 if k < ncols - 1 else 0.02)
             ax = fig.add_axes((bar_left / FIG_WIDTH_IN, bottom, bar_w / FIG_WIDTH_IN, 1 - bottom - top_m))
-            part = df.iloc[k * per_col:(k + 1) * per_col]
+            part = df.iloc[k * per_col : (k + 1) * per_col]
             y = slots - 1 - np.arange(len(part))
             if gap and k == ncols - 1:
                 y[-1] = 0  # the highlighted city in the bottom slot, after a row "…"
@@ -1052,15 +1375,18 @@ def ranking_bars(frame: pd.DataFrame, highlight: str | None = None, top_n: int |
     return _finish(fig, title=title, caption=caption, alt=alt, facts={"n": len(full), "shown": n})
 
 
-def peer_comparison(frame: pd.DataFrame, highlight: str, *, lang: str = "de", title: str | None = None,
-                    caption: str = "") -> Chart:
+def peer_comparison(
+    frame: pd.DataFrame, highlight: str, *, lang: str = "de", title: str | None = None, caption: str = ""
+) -> Chart:
     """The city and its peers as ranked bars, each labelled with its national rank.
 
     frame columns: ``city``, ``score``, ``rank`` (national rank; computed within the group if
     absent). ``highlight`` is the city in focus.
     """
     t = _t(lang)
-    title = title if title is not None else ("Vergleich mit ähnlichen Städten" if lang == "de" else "Comparison with peers")
+    title = (
+        title if title is not None else ("Vergleich mit ähnlichen Städten" if lang == "de" else "Comparison with peers")
+    )
     full = _ranked(frame, "peer_comparison")
     if full.empty:
         return no_data_chart(title, caption, lang)
@@ -1071,10 +1397,19 @@ def peer_comparison(frame: pd.DataFrame, highlight: str, *, lang: str = "de", ti
     left = name_w + 0.15
     with style():
         fig = _new_figure(height)
-        ax = fig.add_axes((left / FIG_WIDTH_IN, 0.38 / height, 1 - (left + 0.45) / FIG_WIDTH_IN,
-                           (n * row_h) / height))
-        _draw_bars(fig, ax, full, highlight, lang, n_slots=n, rank_x=None, name_x=(left - 0.08) / FIG_WIDTH_IN,
-                   name_ha="right", inner_rank=True)
+        ax = fig.add_axes((left / FIG_WIDTH_IN, 0.38 / height, 1 - (left + 0.45) / FIG_WIDTH_IN, (n * row_h) / height))
+        _draw_bars(
+            fig,
+            ax,
+            full,
+            highlight,
+            lang,
+            n_slots=n,
+            rank_x=None,
+            name_x=(left - 0.08) / FIG_WIDTH_IN,
+            name_ha="right",
+            inner_rank=True,
+        )
         ax.set_xlabel(t["score"], labelpad=1)
     pos = full.index[full["city"] == highlight]  # `_ranked` numbers the rows 0, 1, ...
     lead = full.iloc[0]
@@ -1082,16 +1417,20 @@ def peer_comparison(frame: pd.DataFrame, highlight: str, *, lang: str = "de", ti
         alt = f"Balkendiagramm: {highlight} im Vergleich mit {n - 1} Vergleichsstädten."
         if len(pos):
             r = full.iloc[pos[0]]
-            alt += (f" {highlight} steht mit {_pts(r['score'], lang, True)} an Position {pos[0] + 1} von {n} "
-                    f"in dieser Gruppe (bundesweit Platz {int(r['rank'])}).")
+            alt += (
+                f" {highlight} steht mit {_pts(r['score'], lang, True)} an Position {pos[0] + 1} von {n} "
+                f"in dieser Gruppe (bundesweit Platz {int(r['rank'])})."
+            )
         if lead["city"] != highlight:
             alt += f" Vorn liegt {lead['city']} mit {_pts(lead['score'], lang, True)} (Platz {int(lead['rank'])})."
     else:
         alt = f"Bar chart: {highlight} compared with {n - 1} peer cities."
         if len(pos):
             r = full.iloc[pos[0]]
-            alt += (f" {highlight} is position {pos[0] + 1} of {n} in this group with {_pts(r['score'], lang)} "
-                    f"(national rank {int(r['rank'])}).")
+            alt += (
+                f" {highlight} is position {pos[0] + 1} of {n} in this group with {_pts(r['score'], lang)} "
+                f"(national rank {int(r['rank'])})."
+            )
         if lead["city"] != highlight:
             alt += f" {lead['city']} leads with {_pts(lead['score'], lang)} (rank {int(lead['rank'])})."
     return _finish(fig, title=title, caption=caption, alt=alt, facts={"n": n})
@@ -1102,8 +1441,15 @@ def peer_comparison(frame: pd.DataFrame, highlight: str, *, lang: str = "de", ti
 # --------------------------------------------------------------------------------------------
 
 
-def indicator_heatmap(frame: pd.DataFrame, highlight: str | None = None, *, lang: str = "de",
-                      title: str | None = None, caption: str = "", category: str = "") -> Chart:
+def indicator_heatmap(
+    frame: pd.DataFrame,
+    highlight: str | None = None,
+    *,
+    lang: str = "de",
+    title: str | None = None,
+    caption: str = "",
+    category: str = "",
+) -> Chart:
     """Indicator scores of all cities as a heatmap (reversed ``cividis``, darker = higher, 0-100; white = no data).
 
     frame: wide, index = city names (rows, drawn in the given order: sort before, e.g. by
@@ -1135,12 +1481,19 @@ def indicator_heatmap(frame: pd.DataFrame, highlight: str | None = None, *, lang
         fig = _new_figure(height)
         bottom = 0.55 / height
         for k in range(ncols):
-            part = df.iloc[k * per_col:(k + 1) * per_col]
+            part = df.iloc[k * per_col : (k + 1) * per_col]
             x0 = k * col_w + 0.05 + name_w + 0.06
-            ax = fig.add_axes((x0 / FIG_WIDTH_IN, bottom + (per_col - len(part)) * row_h / height,
-                               cell_w * m / FIG_WIDTH_IN, len(part) * row_h / height))
-            ax.imshow(np.ma.masked_invalid(part.to_numpy()), cmap=cmap, norm=norm, aspect="auto",
-                      interpolation="nearest")
+            ax = fig.add_axes(
+                (
+                    x0 / FIG_WIDTH_IN,
+                    bottom + (per_col - len(part)) * row_h / height,
+                    cell_w * m / FIG_WIDTH_IN,
+                    len(part) * row_h / height,
+                )
+            )
+            ax.imshow(
+                np.ma.masked_invalid(part.to_numpy()), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest"
+            )
             # thin white cell separators (one LineCollection each, no minor ticks)
             ax.hlines(np.arange(0.5, len(part) - 1, 1), -0.5, m - 0.5, color="white", linewidth=0.6)
             ax.vlines(np.arange(0.5, m - 1, 1), -0.5, len(part) - 0.5, color="white", linewidth=0.6)
@@ -1149,15 +1502,28 @@ def indicator_heatmap(frame: pd.DataFrame, highlight: str | None = None, *, lang
             for sp in ax.spines.values():
                 sp.set_visible(False)
             is_hl = np.array([c == highlight for c in part.index])
-            _row_labels(fig, ax, np.arange(len(part)), list(part.index), (x0 - 0.06) / FIG_WIDTH_IN,
-                        ha="right", bold_mask=is_hl)
+            _row_labels(
+                fig, ax, np.arange(len(part)), list(part.index), (x0 - 0.06) / FIG_WIDTH_IN, ha="right", bold_mask=is_hl
+            )
             for j, name in enumerate(part.columns):
-                ax.text(j, -0.8, name, rotation=90, ha="center", va="bottom", fontsize=8, clip_on=False,
-                        clip_path=_noclip(ax))
+                ax.text(
+                    j,
+                    -0.8,
+                    name,
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    clip_on=False,
+                    clip_path=_noclip(ax),
+                )
             if is_hl.any():
                 i = int(np.flatnonzero(is_hl)[0])
-                ax.add_patch(mpl.patches.Rectangle((-0.5, i - 0.5), m, 1, fill=False,
-                                                   edgecolor=COLORS["extra2"], linewidth=1.6, zorder=5))
+                ax.add_patch(
+                    mpl.patches.Rectangle(
+                        (-0.5, i - 0.5), m, 1, fill=False, edgecolor=COLORS["extra2"], linewidth=1.6, zorder=5
+                    )
+                )
             ax.set_xlim(-0.5, m - 0.5)
             ax.set_ylim(len(part) - 0.5, -0.5)
         cax = fig.add_axes((0.3, 0.22 / height, 0.4, 0.1 / height))
@@ -1167,35 +1533,61 @@ def indicator_heatmap(frame: pd.DataFrame, highlight: str | None = None, *, lang
         cax.tick_params(length=2, pad=1)
         fig.text(0.29, 0.27 / height, t["score"], ha="right", va="center", fontsize=8)
         if df.isna().any().any():
-            fig.patches.append(mpl.patches.Rectangle((0.725, 0.22 / height), 0.1 / FIG_WIDTH_IN, 0.1 / height,
-                                                     transform=fig.transFigure, facecolor="white",
-                                                     edgecolor="#888888", linewidth=0.6))
+            fig.patches.append(
+                mpl.patches.Rectangle(
+                    (0.725, 0.22 / height),
+                    0.1 / FIG_WIDTH_IN,
+                    0.1 / height,
+                    transform=fig.transFigure,
+                    facecolor="white",
+                    edgecolor="#888888",
+                    linewidth=0.6,
+                )
+            )
             fig.text(0.725 + 0.16 / FIG_WIDTH_IN, 0.27 / height, t["missing"], ha="left", va="center", fontsize=8)
 
     means = df.mean(axis=0, skipna=True)
     n_missing = int(df.isna().sum().sum())
-    cat = f" der Kategorie {category}" if (category and lang == "de") else (f" of category {category}" if category else "")
+    cat = (
+        f" der Kategorie {category}"
+        if (category and lang == "de")
+        else (f" of category {category}" if category else "")
+    )
     if lang == "de":
-        alt = (f"Heatmap: Punktwerte von {n} Städten in {m} Indikatoren{cat}. "
-               f"Höchster Durchschnitt: {means.idxmax()} ({_pts(means.max(), lang)}), "
-               f"niedrigster: {means.idxmin()} ({_pts(means.min(), lang)})")
-        alt += (f"; {n_missing} Werte fehlen." if n_missing > 1 else "; 1 Wert fehlt." if n_missing else ".")
+        alt = (
+            f"Heatmap: Punktwerte von {n} Städten in {m} Indikatoren{cat}. "
+            f"Höchster Durchschnitt: {means.idxmax()} ({_pts(means.max(), lang)}), "
+            f"niedrigster: {means.idxmin()} ({_pts(means.min(), lang)})"
+        )
+        alt += f"; {n_missing} Werte fehlen." if n_missing > 1 else "; 1 Wert fehlt." if n_missing else "."
     else:
-        alt = (f"Heatmap: scores of {n} cities in {m} indicators{cat}. "
-               f"Highest mean: {means.idxmax()} ({_pts(means.max(), lang)}), "
-               f"lowest: {means.idxmin()} ({_pts(means.min(), lang)})")
-        alt += (f"; {n_missing} values are missing." if n_missing > 1 else "; 1 value is missing." if n_missing else ".")
+        alt = (
+            f"Heatmap: scores of {n} cities in {m} indicators{cat}. "
+            f"Highest mean: {means.idxmax()} ({_pts(means.max(), lang)}), "
+            f"lowest: {means.idxmin()} ({_pts(means.min(), lang)})"
+        )
+        alt += f"; {n_missing} values are missing." if n_missing > 1 else "; 1 value is missing." if n_missing else "."
     if highlight and highlight in cities:
         row = df.loc[df.index.astype(str) == highlight].iloc[0]
         if row.notna().any():
-            alt += (f" {highlight} ist hervorgehoben: am stärksten in {row.idxmax()} ({_pts(row.max(), lang)})."
-                    if lang == "de" else
-                    f" {highlight} is outlined: strongest in {row.idxmax()} ({_pts(row.max(), lang)}).")
+            alt += (
+                f" {highlight} ist hervorgehoben: am stärksten in {row.idxmax()} ({_pts(row.max(), lang)})."
+                if lang == "de"
+                else f" {highlight} is outlined: strongest in {row.idxmax()} ({_pts(row.max(), lang)})."
+            )
     return _finish(fig, title=title, caption=caption, alt=alt, facts={"n": n, "m": m, "missing": n_missing})
 
 
-def trend_lines(frame: pd.DataFrame, *, lang: str = "de", title: str | None = None, caption: str = "",
-                ylabel: str | None = None, decimals: int = 1, unit: str | None = None) -> Chart:
+def trend_lines(
+    frame: pd.DataFrame,
+    *,
+    lang: str = "de",
+    title: str | None = None,
+    caption: str = "",
+    ylabel: str | None = None,
+    decimals: int = 1,
+    unit: str | None = None,
+) -> Chart:
     """One line per series over the editions, labelled directly at the line ends (no legend box).
 
     frame columns: ``year`` (int), ``value`` (float), ``series`` (str, e.g. "Top-10-Schwelle",
@@ -1203,7 +1595,11 @@ def trend_lines(frame: pd.DataFrame, *, lang: str = "de", title: str | None = No
     """
     _require(frame, ["year", "value", "series"], "trend_lines")
     t = _t(lang)
-    title = title if title is not None else ("Entwicklung über die Ausgaben" if lang == "de" else "Development over the editions")
+    title = (
+        title
+        if title is not None
+        else ("Entwicklung über die Ausgaben" if lang == "de" else "Development over the editions")
+    )
     unit = t["points"] if unit is None else unit
     df = frame.copy()
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype(float)
@@ -1234,8 +1630,17 @@ def trend_lines(frame: pd.DataFrame, *, lang: str = "de", title: str | None = No
             if ends[i][0] - ends[i - 1][0] < min_gap:
                 ends[i][0] = ends[i - 1][0] + min_gap
         for y, name, color in ends:
-            ax.text(max(years) + 0.25, y, name, color=color, fontsize=8, fontweight="bold", va="center",
-                    ha="left", clip_on=False)
+            ax.text(
+                max(years) + 0.25,
+                y,
+                name,
+                color=color,
+                fontsize=8,
+                fontweight="bold",
+                va="center",
+                ha="left",
+                clip_on=False,
+            )
         ax.set_xticks(years)
         ax.set_xticklabels([str(y) for y in years])
         ax.set_xlim(min(years) - 0.4, max(years) + 0.4)
@@ -1247,19 +1652,34 @@ def trend_lines(frame: pd.DataFrame, *, lang: str = "de", title: str | None = No
         if len(s) == 1:
             parts.append(f"{name} {int(s['year'].iloc[0])}: {fmt_number(s['value'].iloc[0], decimals, lang)} {unit}")
         elif lang == "de":
-            parts.append(f"{name} von {fmt_number(s['value'].iloc[0], decimals, lang)} ({int(s['year'].iloc[0])}) "
-                         f"auf {fmt_number(s['value'].iloc[-1], decimals, lang)} {unit} ({int(s['year'].iloc[-1])})")
+            parts.append(
+                f"{name} von {fmt_number(s['value'].iloc[0], decimals, lang)} ({int(s['year'].iloc[0])}) "
+                f"auf {fmt_number(s['value'].iloc[-1], decimals, lang)} {unit} ({int(s['year'].iloc[-1])})"
+            )
         else:
-            parts.append(f"{name} from {fmt_number(s['value'].iloc[0], decimals, lang)} ({int(s['year'].iloc[0])}) "
-                         f"to {fmt_number(s['value'].iloc[-1], decimals, lang)} {unit} ({int(s['year'].iloc[-1])})")
+            parts.append(
+                f"{name} from {fmt_number(s['value'].iloc[0], decimals, lang)} ({int(s['year'].iloc[0])}) "
+                f"to {fmt_number(s['value'].iloc[-1], decimals, lang)} {unit} ({int(s['year'].iloc[-1])})"
+            )
     span_txt = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    kind = ("Liniendiagramm" if lang == "de" else "Line chart") if len(years) > 1 else ("Punktdiagramm" if lang == "de" else "Dot chart")
+    kind = (
+        ("Liniendiagramm" if lang == "de" else "Line chart")
+        if len(years) > 1
+        else ("Punktdiagramm" if lang == "de" else "Dot chart")
+    )
     alt = f"{kind} {span_txt}: " + "; ".join(parts) + "."
     return _finish(fig, title=title, caption=caption, alt=alt)
 
 
-def germany_map(frame: pd.DataFrame, highlight: str | None = None, *, lang: str = "de",
-                title: str | None = None, caption: str | None = None, label_top: int = 0) -> Chart:
+def germany_map(
+    frame: pd.DataFrame,
+    highlight: str | None = None,
+    *,
+    lang: str = "de",
+    title: str | None = None,
+    caption: str | None = None,
+    label_top: int = 0,
+) -> Chart:
     """Map of Germany with every city as a dot coloured by score (reversed ``cividis``, darker = higher; colour bar),
     Länder borders in light grey, the highlighted city ringed and named.
 
@@ -1295,12 +1715,12 @@ def germany_map(frame: pd.DataFrame, highlight: str | None = None, *, lang: str 
         fig = _new_figure(height)
         ax = fig.add_axes((0.0, 0.03, 0.72, 0.95))
         geo.draw_germany(ax)
-        ax.scatter(x, y, c=df["score"].to_numpy(), cmap=cmap, norm=norm, s=26, edgecolor="#333333",
-                   linewidth=0.4, zorder=3)
+        ax.scatter(
+            x, y, c=df["score"].to_numpy(), cmap=cmap, norm=norm, s=26, edgecolor="#333333", linewidth=0.4, zorder=3
+        )
         labelled = set(df.nlargest(label_top, "score")["city"]) if label_top else set()
         for i in np.flatnonzero(is_hl):
-            ax.scatter([x[i]], [y[i]], s=120, facecolor="none", edgecolor=COLORS["extra2"], linewidth=1.8,
-                       zorder=4)
+            ax.scatter([x[i]], [y[i]], s=120, facecolor="none", edgecolor=COLORS["extra2"], linewidth=1.8, zorder=4)
             labelled.add(df["city"].iloc[i])
         labels = []
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -1308,46 +1728,75 @@ def germany_map(frame: pd.DataFrame, highlight: str | None = None, *, lang: str 
         for i, c in enumerate(df["city"]):
             if c in labelled:
                 hl = c == highlight
-                labels.append(ax.text(x[i] + dx, y[i] + dy, f"{c} ({fmt_number(df['score'].iloc[i], 1, lang)})" if hl else c,
-                                      fontsize=8.5 if hl else 8, fontweight="bold" if hl else "normal", zorder=5,
-                                      bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none",
-                                                alpha=0.8)))
+                labels.append(
+                    ax.text(
+                        x[i] + dx,
+                        y[i] + dy,
+                        f"{c} ({fmt_number(df['score'].iloc[i], 1, lang)})" if hl else c,
+                        fontsize=8.5 if hl else 8,
+                        fontweight="bold" if hl else "normal",
+                        zorder=5,
+                        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.8),
+                    )
+                )
         if labels:  # dense regions (the Ruhr): labels push each other and the dots aside, with leader lines
             from adjustText import adjust_text
 
-            adjust_text(labels, x=x, y=y, ax=ax, iter_lim=300, ensure_inside_axes=True,
-                        arrowprops=dict(arrowstyle="-", color=COLORS["muted"], linewidth=0.5))
+            adjust_text(
+                labels,
+                x=x,
+                y=y,
+                ax=ax,
+                iter_lim=300,
+                ensure_inside_axes=True,
+                arrowprops=dict(arrowstyle="-", color=COLORS["muted"], linewidth=0.5),
+            )
         label_boxes = [tuple(label.get_window_extent().extents) for label in labels]
         cax = fig.add_axes((0.76, 0.3, 0.025, 0.45))
         cb = fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax)
         cb.outline.set_visible(False)
         cb.ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt_number(v, 0, lang)))
         cax.set_title(t["score"], fontsize=8.5, loc="left", pad=6, fontweight="normal")
-        fig.text(0.99, 0.01, geo.ATTRIBUTION if lang == "de" else geo.ATTRIBUTION_EN, ha="right", va="bottom",
-                 fontsize=8, color=COLORS["muted"])
+        fig.text(
+            0.99,
+            0.01,
+            geo.ATTRIBUTION if lang == "de" else geo.ATTRIBUTION_EN,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=COLORS["muted"],
+        )
     best = df.iloc[-1]
     worst = df.iloc[0]
     n = len(df)
     if lang == "de":
-        alt = (f"Karte von Deutschland mit {n} Städten, eingefärbt nach Punktzahl "
-               f"(von {fmt_number(df['score'].min(), 1, lang)} bis {_pts(df['score'].max(), lang, True)}); "
-               f"höchster Wert: {best['city']} ({_pts(best['score'], lang)}), niedrigster: {worst['city']} "
-               f"({_pts(worst['score'], lang)}).")
+        alt = (
+            f"Karte von Deutschland mit {n} Städten, eingefärbt nach Punktzahl "
+            f"(von {fmt_number(df['score'].min(), 1, lang)} bis {_pts(df['score'].max(), lang, True)}); "
+            f"höchster Wert: {best['city']} ({_pts(best['score'], lang)}), niedrigster: {worst['city']} "
+            f"({_pts(worst['score'], lang)})."
+        )
         if n < n_all:
-            alt += (f" {n_all - n} Städte ohne Koordinaten oder Punktzahl fehlen." if n_all - n > 1
-                    else " 1 Stadt ohne Koordinaten oder Punktzahl fehlt.")
+            alt += (
+                f" {n_all - n} Städte ohne Koordinaten oder Punktzahl fehlen."
+                if n_all - n > 1
+                else " 1 Stadt ohne Koordinaten oder Punktzahl fehlt."
+            )
         if is_hl.any():
             r = df[is_hl].iloc[0]
             alt += f" Hervorgehoben: {highlight} mit {_pts(r['score'], lang, True)}."
     else:
-        alt = (f"Map of Germany with {n} cities coloured by score "
-               f"(from {fmt_number(df['score'].min(), 1, lang)} to {_pts(df['score'].max(), lang)}); "
-               f"highest: {best['city']} ({_pts(best['score'], lang)}), lowest: {worst['city']} "
-               f"({_pts(worst['score'], lang)}).")
+        alt = (
+            f"Map of Germany with {n} cities coloured by score "
+            f"(from {fmt_number(df['score'].min(), 1, lang)} to {_pts(df['score'].max(), lang)}); "
+            f"highest: {best['city']} ({_pts(best['score'], lang)}), lowest: {worst['city']} "
+            f"({_pts(worst['score'], lang)})."
+        )
         if n < n_all:
             alt += f" {n_all - n} cities without coordinates or score are left out."
         if is_hl.any():
             r = df[is_hl].iloc[0]
             alt += f" Highlighted: {highlight} with {_pts(r['score'], lang)}."
-    return _finish(fig, title=title, caption=caption, alt=alt,
-                   facts={"n": n, "dropped": n_all - n, "label_boxes": label_boxes})
+    return _finish(
+        fig, title=title, caption=caption, alt=alt, facts={"n": n, "dropped": n_all - n, "label_boxes": label_boxes}
+    )

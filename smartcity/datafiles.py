@@ -3,6 +3,7 @@
 Shared by :mod:`smartcity.inputs` (loading) and :mod:`smartcity.runner.datainfo` (planning), which
 must stay free of pandas so that a run with nothing to rebuild starts fast.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,11 +35,15 @@ def data_files(paths: DataPaths) -> list[Path]:
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            found = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
-                            and not ignored(p)), key=lambda p: p.name.casefold())
+            found = sorted(
+                (p for p in path.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES and not ignored(p)),
+                key=lambda p: p.name.casefold(),
+            )
             if not found:
-                raise FileNotFoundError(f"No data files in the folder {path}: it holds no "
-                                        f"{', '.join(DATA_SUFFIXES)} files (hidden and temporary files are ignored).")
+                raise FileNotFoundError(
+                    f"No data files in the folder {path}: it holds no "
+                    f"{', '.join(DATA_SUFFIXES)} files (hidden and temporary files are ignored)."
+                )
         elif path.is_file():
             found = [path]
         else:

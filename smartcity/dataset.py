@@ -1,4 +1,5 @@
 """The dataset every report works on: scores in long format plus the catalogue."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,8 +66,11 @@ class Dataset:
         if idx is None or idx["scores"] is not self.scores:
             s = self.scores
             pairs = s[["year", "level"]].drop_duplicates()
-            idx = {"scores": s, "years": sorted(int(y) for y in s["year"].unique()),
-                   "levels": {(int(y), str(lv)) for y, lv in zip(pairs["year"], pairs["level"])}}
+            idx = {
+                "scores": s,
+                "years": sorted(int(y) for y in s["year"].unique()),
+                "levels": {(int(y), str(lv)) for y, lv in zip(pairs["year"], pairs["level"])},
+            }
             self.__dict__["_scores_index"] = idx
         return idx
 
@@ -81,10 +85,12 @@ class Dataset:
     @cached_property
     def coverage(self) -> pd.DataFrame:
         grouped = self.scores.groupby(["year", "level"])
-        return pd.DataFrame({
-            "n_cities": grouped["city"].nunique(),
-            "n_values": grouped["score"].count(),
-        }).reset_index()
+        return pd.DataFrame(
+            {
+                "n_cities": grouped["city"].nunique(),
+                "n_values": grouped["score"].count(),
+            }
+        ).reset_index()
 
     def has_level(self, year: int, level: str) -> bool:
         try:
@@ -111,8 +117,12 @@ def _checksum(path: Path) -> str:
 
 def read_bundled(path: Path = SAMPLE_FILE) -> pd.DataFrame:
     """Read the project's own long-format file (already validated when it was built)."""
-    frame = pd.read_csv(path, dtype={"category": str, "indicator": str, "provenance": str, "source_url": str},
-                        keep_default_na=False, na_values={"score": [""], "rank": [""], "rank_change": [""]})
+    frame = pd.read_csv(
+        path,
+        dtype={"category": str, "indicator": str, "provenance": str, "source_url": str},
+        keep_default_na=False,
+        na_values={"score": [""], "rank": [""], "rank_change": [""]},
+    )
     frame["rank"] = frame["rank"].astype("Int64")
     frame["rank_change"] = frame["rank_change"].astype("Int64")
     return frame
@@ -142,14 +152,27 @@ def load_dataset(path: DataPaths = None, year: int | None = None, history: str |
             raise FileNotFoundError(f"{file} is missing: build it with `python -m smartcity.sample build`")
         frame = read_bundled(file)
         scores, disagreements = method.complete(frame, catalogue.load_indicators())
-        return Dataset(scores=scores, source=str(file), is_sample=True, checksum=_checksum(file),
-                       disagreements=disagreements, files=[str(file)])
+        return Dataset(
+            scores=scores,
+            source=str(file),
+            is_sample=True,
+            checksum=_checksum(file),
+            disagreements=disagreements,
+            files=[str(file)],
+        )
     from smartcity.inputs import add_history, keep_true_ranks, read_inputs, sources_label
 
     frame, files = read_inputs(path, year=year)
     frame, counts = add_history(frame, history)
     scores, disagreements = method.complete(frame, catalogue.load_indicators())
     scores = keep_true_ranks(frame, scores)
-    return Dataset(scores=scores, source=str(files[0]) if len(files) == 1 else sources_label(files),
-                   is_sample=False, checksum=data_checksum(files, year, history), disagreements=disagreements,
-                   files=[str(f) for f in files], history=history or "none", history_counts=counts)
+    return Dataset(
+        scores=scores,
+        source=str(files[0]) if len(files) == 1 else sources_label(files),
+        is_sample=False,
+        checksum=data_checksum(files, year, history),
+        disagreements=disagreements,
+        files=[str(f) for f in files],
+        history=history or "none",
+        history_counts=counts,
+    )

@@ -13,6 +13,7 @@ notes), the cover, contents and page footer of the project. What the runner know
 ``injected-parameters``) cells. Every value can be set on the command line, e.g.
 ``--SmartcityPDFExporter.lang=en`` or ``--SmartcityHTMLExporter.title="Krefeld"``.
 """
+
 from __future__ import annotations
 
 import ast
@@ -82,8 +83,15 @@ def _latest_year(data: Any) -> int | None:
         return None
 
 
-def report_meta(nb: NotebookNode, resources: dict | None = None, *, title: str = "", subtitle: str = "",
-                year: int | None = None, lang: str = "") -> ReportMeta:
+def report_meta(
+    nb: NotebookNode,
+    resources: dict | None = None,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    year: int | None = None,
+    lang: str = "",
+) -> ReportMeta:
     """The :class:`ReportMeta` the batch runner would give this notebook, read from the notebook."""
     from smartcity import catalogue  # noqa: PLC0415 - start-up cost, see the top of the module
     from smartcity.render.meta import LANGS, ReportMeta, data_note  # noqa: PLC0415 - idem
@@ -116,9 +124,16 @@ def report_meta(nb: NotebookNode, resources: dict | None = None, *, title: str =
             subtitle = f"{nb_title} · {subtitle}"
     is_sample = knows_data and params.get("data") is None
     source = None if is_sample else params.get("data")
-    return ReportMeta(kind=scope, title=title, subtitle=subtitle, year=year, lang=lang, is_sample=is_sample,
-                      kind_label=None if standard or not smartcity_meta else nb_title,
-                      data_note=data_note(year, lang, source) if knows_data else None)
+    return ReportMeta(
+        kind=scope,
+        title=title,
+        subtitle=subtitle,
+        year=year,
+        lang=lang,
+        is_sample=is_sample,
+        kind_label=None if standard or not smartcity_meta else nb_title,
+        data_note=data_note(year, lang, source) if knows_data else None,
+    )
 
 
 class SmartcityHTMLExporter(Exporter):
@@ -129,8 +144,11 @@ class SmartcityHTMLExporter(Exporter):
 
     title = Unicode("", help="report title (default: the city, category or notebook title)").tag(config=True)
     subtitle = Unicode("", help='subtitle (default: "Smart City Index <year>")').tag(config=True)
-    year = Integer(None, allow_none=True, help="edition (default: the notebook's year parameter, else the "
-                                               "latest edition in its data)").tag(config=True)
+    year = Integer(
+        None,
+        allow_none=True,
+        help="edition (default: the notebook's year parameter, else the latest edition in its data)",
+    ).tag(config=True)
     lang = Unicode("", help="report language de|en (default: the notebook's lang parameter, else de)").tag(config=True)
 
     @default("file_extension")

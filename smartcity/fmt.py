@@ -25,6 +25,7 @@ The words themselves ("Punkte", "Platz", "in der Kategorie", English names of L�
 live in ``[units]`` and ``[names]`` of ``smartcity/phrases/{de,en}.toml``; this module holds the
 grammar (which form when), not the wording.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,9 +39,30 @@ from babel.numbers import format_decimal, format_percent
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 __all__ = [
-    "LOCALES", "check_lang", "round_half_up", "number", "signed", "points", "signed_points", "rank", "places",
-    "by_places", "in_categories", "join_categories", "percent", "percentile", "ordinal", "join", "category", "in_category",
-    "in_area", "bundesland", "in_bundesland", "cities", "city", "english_names_in",
+    "LOCALES",
+    "check_lang",
+    "round_half_up",
+    "number",
+    "signed",
+    "points",
+    "signed_points",
+    "rank",
+    "places",
+    "by_places",
+    "in_categories",
+    "join_categories",
+    "percent",
+    "percentile",
+    "ordinal",
+    "join",
+    "category",
+    "in_category",
+    "in_area",
+    "bundesland",
+    "in_bundesland",
+    "cities",
+    "city",
+    "english_names_in",
 ]
 
 
@@ -157,7 +179,6 @@ def join(items: Iterable[str], lang: str = "de", style: str = "standard") -> str
 # --- categories -------------------------------------------------------------------------------
 
 
-
 def category(name: str, year: int | None = None, lang: str = "de") -> str:
     """Category label as the edition used it ("Gesellschaft" before 2023), German or English.
 
@@ -200,6 +221,7 @@ def in_area(name: str, year: int | None = None, lang: str = "de") -> str:
 
 # --- Bundesländer --------------------------------------------------------------------------------
 
+
 def bundesland(name: str, lang: str = "de") -> str:
     """Bundesland name in the report language (``Nordrhein-Westfalen`` / ``North Rhine-Westphalia``)."""
     return _names(lang)["laender"].get(name, name)
@@ -210,8 +232,13 @@ def in_bundesland(name: str, lang: str = "de") -> str:
     ``in the state of Bremen``. Länder named like a city take "im Land"/"the state of", so that
     "in Bremen ist Bremen" cannot be written; the lists are in ``[units]``."""
     u = _units(lang)
-    key = "in_city_state" if name in u["city_states"] else \
-        "in_land_article" if name in u["laender_with_article"] else "in_land"
+    key = (
+        "in_city_state"
+        if name in u["city_states"]
+        else "in_land_article"
+        if name in u["laender_with_article"]
+        else "in_land"
+    )
     return u[key].format(land=bundesland(name, lang))
 
 

@@ -9,6 +9,7 @@ latitude of the middle of Germany, so that shapes are not stretched east-west::
 
     x = longitude * cos(51°),  y = latitude
 """
+
 from __future__ import annotations
 
 import functools
@@ -59,8 +60,9 @@ class Land:
         point inside a hole, e.g. Bremen inside Niedersachsen, would count as inside.)
         """
         pt = (longitude, latitude)
-        return any(ext.contains_point(pt) and not any(h.contains_point(pt) for h in holes)
-                   for ext, holes in self._ring_paths)
+        return any(
+            ext.contains_point(pt) and not any(h.contains_point(pt) for h in holes) for ext, holes in self._ring_paths
+        )
 
 
 def project(longitude, latitude):
@@ -90,9 +92,7 @@ def load_laender() -> tuple[Land, ...]:
     for feat in data["features"]:
         props, geom = feat["properties"], feat["geometry"]
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        polygons = tuple(
-            tuple(np.asarray(ring, dtype=float)[:-1] for ring in poly) for poly in polys
-        )
+        polygons = tuple(tuple(np.asarray(ring, dtype=float)[:-1] for ring in poly) for poly in polys)
         out.append(Land(props["name"], props["code"], props["ags"], polygons))
     return tuple(sorted(out, key=lambda land: land.ags))
 
@@ -116,9 +116,16 @@ def bounds() -> tuple[float, float, float, float]:
     return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
 
 
-def draw_germany(ax, *, facecolor: str = "#f2f2f2", border_color: str = "#bdbdbd",
-                 outline_color: str = "#7a7a7a", border_width: float = 0.5,
-                 outline_width: float = 0.9, zorder: float = 0) -> None:
+def draw_germany(
+    ax,
+    *,
+    facecolor: str = "#f2f2f2",
+    border_color: str = "#bdbdbd",
+    outline_color: str = "#7a7a7a",
+    border_width: float = 0.5,
+    outline_width: float = 0.9,
+    zorder: float = 0,
+) -> None:
     """Draw the Länder (light fill, light grey borders) and the national outline on ``ax``
     in projected coordinates, set equal aspect and sensible limits, and hide the axes.
 
@@ -132,11 +139,27 @@ def draw_germany(ax, *, facecolor: str = "#f2f2f2", border_color: str = "#bdbdbd
     # add_artist, not add_patch: the limits are set below, and add_patch would walk every
     # vertex in Python to update the data limits (~0.2 s per map, 2/3 of the map's cost)
     for path in paths:
-        ax.add_artist(PathPatch(path, facecolor="none", edgecolor=outline_color,
-                                linewidth=outline_width * 2, zorder=zorder, joinstyle="round"))
+        ax.add_artist(
+            PathPatch(
+                path,
+                facecolor="none",
+                edgecolor=outline_color,
+                linewidth=outline_width * 2,
+                zorder=zorder,
+                joinstyle="round",
+            )
+        )
     for path in paths:
-        ax.add_artist(PathPatch(path, facecolor=facecolor, edgecolor=border_color,
-                                linewidth=border_width, zorder=zorder + 0.1, joinstyle="round"))
+        ax.add_artist(
+            PathPatch(
+                path,
+                facecolor=facecolor,
+                edgecolor=border_color,
+                linewidth=border_width,
+                zorder=zorder + 0.1,
+                joinstyle="round",
+            )
+        )
     x0, y0, x1, y1 = bounds()
     pad = 0.15
     ax.set_xlim((x0 - pad) * X_SCALE, (x1 + pad) * X_SCALE)

@@ -9,6 +9,7 @@ both files, rows, columns and values.
 :func:`published_history` supplies the bundled *published* figures (``data/published_facts.csv``,
 each with its source URL; never the modelled sample values) for tables the user's files lack.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +42,7 @@ def _read_one(path: Path, year: int | None, check_year: bool) -> pd.DataFrame:
     """One file, validated, with the columns that point back into it (``source_file``, ``source_row`` ...)."""
     raw = read_scores(path, year=year)
     if not check_year:
-        raw.attrs["requested_years"] = []     # a year absent from one file of several is checked on the merge
+        raw.attrs["requested_years"] = []  # a year absent from one file of several is checked on the merge
     clean = validate_scores(raw, str(path))
     # validate_scores keeps every row of a file without problems, in file order
     clean["source_file"] = str(path)
@@ -76,9 +77,16 @@ def read_inputs(paths: str | Path | Iterable[str | Path], year: int | None = Non
     problems = _conflicts(merged)
     if year is not None and not single and int(year) not in set(merged["year"]):
         have = ", ".join(str(y) for y in sorted(set(merged["year"])))
-        problems.append(Problem(label, None, "year", int(year),
-                                f"No data for the year {year}: the files have rows for {have}.",
-                                f"Check the year given (--year/year=), or add the tables of {year}."))
+        problems.append(
+            Problem(
+                label,
+                None,
+                "year",
+                int(year),
+                f"No data for the year {year}: the files have rows for {have}.",
+                f"Check the year given (--year/year=), or add the tables of {year}.",
+            )
+        )
     if problems:
         raise DataValidationError(problems, label, MAX_LISTED)
     merged = _merge_duplicates(merged)
@@ -109,17 +117,25 @@ def _conflicts(merged: pd.DataFrame) -> list[Problem]:
                 if pd.isna(a) or pd.isna(b) or a == b:
                     continue
                 year, city, level, category, indicator = key
-                what = f"{year}, {city}, {level}" + (f", {category}" if category else "") + \
-                    (f", {indicator}" if indicator else "")
+                what = (
+                    f"{year}, {city}, {level}"
+                    + (f", {category}" if category else "")
+                    + (f", {indicator}" if indicator else "")
+                )
                 trace = "source_column" if col == "score" else f"source_{col}_column"
                 column, first_column = other[trace] or label, first[trace] or label
-                problems.append(Problem(
-                    str(other["source_file"]), None if pd.isna(other["source_row"]) else int(other["source_row"]),
-                    column, b,
-                    f"Conflicting {label} for the same figure ({what}): {_show(b)} here, but {_show(a)} in "
-                    f"{_place(first, first_column)}.",
-                    "The two files disagree: correct the wrong one, or load only one of them.",
-                    sheet=str(other["source_sheet"]) or None))
+                problems.append(
+                    Problem(
+                        str(other["source_file"]),
+                        None if pd.isna(other["source_row"]) else int(other["source_row"]),
+                        column,
+                        b,
+                        f"Conflicting {label} for the same figure ({what}): {_show(b)} here, but {_show(a)} in "
+                        f"{_place(first, first_column)}.",
+                        "The two files disagree: correct the wrong one, or load only one of them.",
+                        sheet=str(other["source_sheet"]) or None,
+                    )
+                )
     return problems
 
 
@@ -143,8 +159,12 @@ def published_history() -> pd.DataFrame:
     The rank change (Tendenz) is kept where it is published.
     """
     facts = catalogue.load_facts()
-    facts = facts[(facts["origin"] == "published") & (facts["status"] == "chosen")
-                  & facts["metric"].isin(["score", "rank", "rank_change"]) & (facts["city"] != "Alle")]
+    facts = facts[
+        (facts["origin"] == "published")
+        & (facts["status"] == "chosen")
+        & facts["metric"].isin(["score", "rank", "rank_change"])
+        & (facts["city"] != "Alle")
+    ]
     wide = facts.pivot_table(index=_KEY, columns="metric", values="value", aggfunc="first").reset_index()
     urls = facts[facts["metric"] == "score"].drop_duplicates(_KEY).set_index(_KEY)["source_url"]
     for col in ("score", "rank", "rank_change"):
@@ -210,5 +230,6 @@ def keep_true_ranks(given: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     merged = out[_KEY].merge(previous, on=_KEY, how="left")
     computed = pd.array(merged["_previous_rank"], dtype="Int64") - pd.array(out["rank"], dtype="Int64")
     out["rank_change"] = pd.Series(pd.array(out["rank_change"], dtype="Int64"), index=out.index).where(
-        given_change, pd.Series(computed, index=out.index))
+        given_change, pd.Series(computed, index=out.index)
+    )
     return out

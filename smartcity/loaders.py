@@ -21,6 +21,7 @@ The returned frame has the columns of the long score frame (``docs/architecture.
 ``source_sheet`` (sheet name, ``""`` for CSV) and ``source_row`` (1-based line number in the CSV file
 or row number in the sheet), which ``validate_scores`` uses for its messages and then drops.
 """
+
 from __future__ import annotations
 
 import csv
@@ -67,13 +68,49 @@ _ROLE_ALIASES: dict[str, set[str]] = {
 _ALIAS_TO_ROLE = {alias: role for role, aliases in _ROLE_ALIASES.items() for alias in aliases}
 
 # Column names of the wide format that mean the overall index.
-_OVERALL_NAMES = {"gesamt", "gesamtindex", "gesamtwert", "gesamtwertung", "gesamtranking", "gesamtpunkte",
-                  "gesamtergebnis", "gesamtpunktzahl", "overall", "total", "overall score", "index",
-                  "smart city index", "gesamt index", "gesamt punkte"}
+_OVERALL_NAMES = {
+    "gesamt",
+    "gesamtindex",
+    "gesamtwert",
+    "gesamtwertung",
+    "gesamtranking",
+    "gesamtpunkte",
+    "gesamtergebnis",
+    "gesamtpunktzahl",
+    "overall",
+    "total",
+    "overall score",
+    "index",
+    "smart city index",
+    "gesamt index",
+    "gesamt punkte",
+}
 # Columns of a wide table that are not scores and are ignored.
-_IGNORED_COLUMNS = {"bundesland", "land", "state", "einwohner", "einwohnerzahl", "population", "slug", "nr", "no",
-                    "lfd nr", "id", "groessenklasse", "size class", "region", "kreis", "anmerkung", "bemerkung",
-                    "anmerkungen", "notes", "note", "kommentar", "comment", "comments"}
+_IGNORED_COLUMNS = {
+    "bundesland",
+    "land",
+    "state",
+    "einwohner",
+    "einwohnerzahl",
+    "population",
+    "slug",
+    "nr",
+    "no",
+    "lfd nr",
+    "id",
+    "groessenklasse",
+    "size class",
+    "region",
+    "kreis",
+    "anmerkung",
+    "bemerkung",
+    "anmerkungen",
+    "notes",
+    "note",
+    "kommentar",
+    "comment",
+    "comments",
+}
 
 _RANK_WORDS = r"(?:rang|platz|rank|platzierung|position)"
 _RANK_PREFIX = re.compile(rf"^{_RANK_WORDS}\s+(.+)$")
@@ -83,13 +120,21 @@ _YEAR_RE = re.compile(r"(?<!\d)(20[1-3]\d)(?!\d)")
 
 # Words that name a category in titles, sheet names and file names (folded).
 _CATEGORY_WORDS: list[tuple[str, str]] = [
-    ("it und kommunikation", "IT und Kommunikation"), ("kommunikation", "IT und Kommunikation"),
-    ("communication", "IT und Kommunikation"), ("it infrastruktur", "IT und Kommunikation"),
-    ("energie und umwelt", "Energie und Umwelt"), ("energie", "Energie und Umwelt"),
-    ("energy", "Energie und Umwelt"), ("umwelt", "Energie und Umwelt"),
-    ("verwaltung", "Verwaltung"), ("administration", "Verwaltung"),
-    ("mobilitaet", "Mobilität"), ("mobilitat", "Mobilität"), ("mobility", "Mobilität"),
-    ("gesellschaft", "Gesellschaft und Bildung"), ("society", "Gesellschaft und Bildung"),
+    ("it und kommunikation", "IT und Kommunikation"),
+    ("kommunikation", "IT und Kommunikation"),
+    ("communication", "IT und Kommunikation"),
+    ("it infrastruktur", "IT und Kommunikation"),
+    ("energie und umwelt", "Energie und Umwelt"),
+    ("energie", "Energie und Umwelt"),
+    ("energy", "Energie und Umwelt"),
+    ("umwelt", "Energie und Umwelt"),
+    ("verwaltung", "Verwaltung"),
+    ("administration", "Verwaltung"),
+    ("mobilitaet", "Mobilität"),
+    ("mobilitat", "Mobilität"),
+    ("mobility", "Mobilität"),
+    ("gesellschaft", "Gesellschaft und Bildung"),
+    ("society", "Gesellschaft und Bildung"),
     ("bildung", "Gesellschaft und Bildung"),
 ]
 _OVERALL_WORDS = ("gesamtranking", "gesamtindex", "gesamtwertung", "gesamt", "overall", "total")
@@ -122,7 +167,7 @@ def _year_in_text(text: str) -> int | None:
 
 @dataclass
 class _Row:
-    number: int          # 1-based line (CSV) or row (XLSX)
+    number: int  # 1-based line (CSV) or row (XLSX)
     cells: list[Any]
 
     @property
@@ -132,7 +177,7 @@ class _Row:
 
 @dataclass
 class _Sheet:
-    name: str            # "" for CSV
+    name: str  # "" for CSV
     rows: list[_Row]
 
 
@@ -163,7 +208,7 @@ _MOJIBAKE = re.compile(r"Ã[\x80-\xbf¤¶¼Ÿ–—„“”‘’šœžŸ]")
 
 def _decode(data: bytes) -> str:
     text = data.decode(detect_encoding(data))
-    if _MOJIBAKE.search(text):           # UTF-8 that was once read as Windows-1252 and saved again
+    if _MOJIBAKE.search(text):  # UTF-8 that was once read as Windows-1252 and saved again
         try:
             text = text.encode("cp1252").decode("utf-8")
         except UnicodeError:
@@ -206,9 +251,19 @@ def _read_xlsx(path: Path, file: str) -> list[_Sheet]:
     try:
         wb = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataValidationError([Problem(
-            file, None, None, None, f"The Excel file cannot be read ({exc}).",
-            "Open it in Excel/LibreOffice and save it again as .xlsx (Excel workbook), or export a CSV.")], file)
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"The Excel file cannot be read ({exc}).",
+                    "Open it in Excel/LibreOffice and save it again as .xlsx (Excel workbook), or export a CSV.",
+                )
+            ],
+            file,
+        )
     sheets = []
     for ws in wb.worksheets:
         if getattr(ws, "sheet_state", "visible") != "visible":
@@ -222,39 +277,109 @@ def _read_sheets(path: Path, file: str) -> list[_Sheet]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DataValidationError([Problem(file, None, None, None, f"The file cannot be opened ({exc.strerror}).",
-                                           "Check the path and the file permissions.")], file) from exc
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"The file cannot be opened ({exc.strerror}).",
+                    "Check the path and the file permissions.",
+                )
+            ],
+            file,
+        ) from exc
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, file)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataValidationError([Problem(
-            file, None, None, None, "This is an old Excel file (.xls), which cannot be read.",
-            "Save it as .xlsx (Excel workbook) or as CSV (UTF-8) and load that file.")], file)
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "This is an old Excel file (.xls), which cannot be read.",
+                    "Save it as .xlsx (Excel workbook) or as CSV (UTF-8) and load that file.",
+                )
+            ],
+            file,
+        )
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        raise DataValidationError([Problem(
-            file, None, None, None, "The file is named .xlsx but is not an Excel workbook.",
-            "Save it again from Excel/LibreOffice as .xlsx, or rename it to .csv if it is a text file.")], file)
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "The file is named .xlsx but is not an Excel workbook.",
+                    "Save it again from Excel/LibreOffice as .xlsx, or rename it to .csv if it is a text file.",
+                )
+            ],
+            file,
+        )
     if path.suffix.lower() == ".ods":
-        raise DataValidationError([Problem(
-            file, None, None, None, "OpenDocument spreadsheets (.ods) are not supported.",
-            "Save the file as .xlsx or as CSV (UTF-8).")], file)
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "OpenDocument spreadsheets (.ods) are not supported.",
+                    "Save the file as .xlsx or as CSV (UTF-8).",
+                )
+            ],
+            file,
+        )
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataValidationError([Problem(
-            file, None, None, None, "The file is binary, not a CSV text file or an Excel workbook.",
-            "Export the data as CSV (UTF-8) or .xlsx.")], file)
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "The file is binary, not a CSV text file or an Excel workbook.",
+                    "Export the data as CSV (UTF-8) or .xlsx.",
+                )
+            ],
+            file,
+        )
     try:
         text = _decode(data)
     except (UnicodeError, LookupError) as exc:
-        raise DataValidationError([Problem(
-            file, None, None, None, f"The text encoding of the file cannot be recognised ({exc}).",
-            "Save the file as 'CSV UTF-8' (Excel: Save as > CSV UTF-8).")], file) from exc
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"The text encoding of the file cannot be recognised ({exc}).",
+                    "Save the file as 'CSV UTF-8' (Excel: Save as > CSV UTF-8).",
+                )
+            ],
+            file,
+        ) from exc
     try:
         rows = _read_csv_rows(text)
     except csv.Error as exc:
-        raise DataValidationError([Problem(
-            file, None, None, None, f"The CSV file cannot be parsed ({exc}).",
-            "Check for unbalanced quotation marks; save the file again as CSV from a spreadsheet program.")],
-            file) from exc
+        raise DataValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"The CSV file cannot be parsed ({exc}).",
+                    "Check for unbalanced quotation marks; save the file again as CSV from a spreadsheet program.",
+                )
+            ],
+            file,
+        ) from exc
     return [_Sheet("", rows)]
 
 
@@ -265,8 +390,8 @@ def _read_sheets(path: Path, file: str) -> list[_Sheet]:
 class _Column:
     index: int
     header: str
-    role: str                        # year, city, ..., "value", "vrank", "ignore", "unknown"
-    level: str = ""                  # for value/vrank columns
+    role: str  # year, city, ..., "value", "vrank", "ignore", "unknown"
+    level: str = ""  # for value/vrank columns
     category: str = ""
     indicator: str = ""
 
@@ -325,8 +450,11 @@ def _split_tables(sheet: _Sheet) -> tuple[list[_Table], list[_Row]]:
         if len(filled) == 1 and len(current.header.filled) > 1 and not _is_number_like(filled[0][1]):
             text = _text(filled[0][1])
             if _p.resolve_city(text) is None and (
-                    _category_in_text(text) is not None or _year_in_text(text) or "index" in _fold(text)
-                    or "ranking" in _fold(text)):
+                _category_in_text(text) is not None
+                or _year_in_text(text)
+                or "index" in _fold(text)
+                or "ranking" in _fold(text)
+            ):
                 # a title line: the next table starts below it
                 current = None
                 titles = [row]
@@ -407,16 +535,20 @@ class _Context:
         self.records: list[dict[str, Any]] = []
         self.column_names: dict[str, str] = {}
 
-    def problem(self, sheet: str, row: int | None, column: str | None, value: object, message: str,
-                hint: str) -> None:
+    def problem(self, sheet: str, row: int | None, column: str | None, value: object, message: str, hint: str) -> None:
         self.problems.append(Problem(self.file, row, column, value, message, hint, sheet=sheet or None))
 
 
 # no level column: the level follows from the filled columns (indicator, else category, else overall)
 _REQUIRED_LONG = ["year", "city", "category", "indicator", "score"]
 _ROLE_LABELS = {
-    "year": "year (Jahr)", "city": "city (Stadt)", "level": "level (Ebene)", "category": "category (Kategorie)",
-    "indicator": "indicator (Indikator)", "score": "score (Punkte/Wert/Index)", "rank": "rank (Rang/Platz)",
+    "year": "year (Jahr)",
+    "city": "city (Stadt)",
+    "level": "level (Ebene)",
+    "category": "category (Kategorie)",
+    "indicator": "indicator (Indikator)",
+    "score": "score (Punkte/Wert/Index)",
+    "rank": "rank (Rang/Platz)",
 }
 
 
@@ -441,18 +573,29 @@ def read_scores(path: str | Path, *, year: int | None = None) -> pd.DataFrame:
             if rows and len(sheets) == 1:
                 first = rows[0]
                 found = ", ".join(_text(c) for _, c in first.filled)
-                ctx.problem(sheet.name, first.number, None, found,
-                            "No header row found: no row names a city column (Stadt/city) and score columns.",
-                            "Put a header row above the data, e.g. 'Jahr;Stadt;Ebene;Kategorie;Indikator;Punkte;Rang' "
-                            "(long format), 'Stadt;Jahr;Gesamt;Verwaltung;...' (wide) or 'Platz;Tendenz;Stadt;Index' "
-                            "(Bitkom ranking table). See docs/data-formats.md.")
+                ctx.problem(
+                    sheet.name,
+                    first.number,
+                    None,
+                    found,
+                    "No header row found: no row names a city column (Stadt/city) and score columns.",
+                    "Put a header row above the data, e.g. 'Jahr;Stadt;Ebene;Kategorie;Indikator;Punkte;Rang' "
+                    "(long format), 'Stadt;Jahr;Gesamt;Verwaltung;...' (wide) or 'Platz;Tendenz;Stadt;Index' "
+                    "(Bitkom ranking table). See docs/data-formats.md.",
+                )
             continue
         for table in tables:
             _read_table(ctx, table)
 
     if not ctx.records and not ctx.problems:
-        ctx.problem("", None, None, None, "The file contains no data rows.",
-                    "Fill in at least one row of scores below the header row, or check that you picked the right file.")
+        ctx.problem(
+            "",
+            None,
+            None,
+            None,
+            "The file contains no data rows.",
+            "Fill in at least one row of scores below the header row, or check that you picked the right file.",
+        )
     frame = _to_frame(ctx.records)
     frame.attrs["problems"] = ctx.problems
     frame.attrs["source"] = file
@@ -521,11 +664,15 @@ def _read_table(ctx: _Context, table: _Table) -> None:
         kind = "bitkom"
     else:
         found = ", ".join(c.header for c in table.columns)
-        ctx.problem(*where, None, found,
-                    "The table has no score column: no column is named Punkte/Wert/Index/score, "
-                    "a category (e.g. Verwaltung) or an indicator.",
-                    "Name the score column 'Punkte' (long format), 'Index' (Bitkom table) or after its "
-                    f"category/indicator (wide format). Columns found: {found}.")
+        ctx.problem(
+            *where,
+            None,
+            found,
+            "The table has no score column: no column is named Punkte/Wert/Index/score, "
+            "a category (e.g. Verwaltung) or an indicator.",
+            "Name the score column 'Punkte' (long format), 'Index' (Bitkom table) or after its "
+            f"category/indicator (wide format). Columns found: {found}.",
+        )
         return
     scores = [c for c in table.columns if c.role == "score"]
     if kind == "wide" and scores:
@@ -536,18 +683,30 @@ def _read_table(ctx: _Context, table: _Table) -> None:
         if c.role == "unknown" and kind != "long":
             suggestions = _column_suggestions(c.header)
             did_you_mean = f" Did you mean {_p.or_list(suggestions)}?" if suggestions else ""
-            ctx.problem(table.sheet, table.header.number, c.header, c.header,
-                        f"Unknown column '{c.header}': not a category, an indicator or a known column.{did_you_mean}",
-                        "Rename the column to a category (Verwaltung, IT und Kommunikation, Energie und Umwelt, "
-                        "Mobilität, Gesellschaft und Bildung), 'Gesamt' or an indicator name/id from "
-                        "data/indicators.csv, or delete the column.")
-    dup_roles = [r for r in ("year", "city", "level", "category", "indicator", "score", "rank")
-                 if sum(c.role == r for c in table.columns) > 1]
+            ctx.problem(
+                table.sheet,
+                table.header.number,
+                c.header,
+                c.header,
+                f"Unknown column '{c.header}': not a category, an indicator or a known column.{did_you_mean}",
+                "Rename the column to a category (Verwaltung, IT und Kommunikation, Energie und Umwelt, "
+                "Mobilität, Gesellschaft und Bildung), 'Gesamt' or an indicator name/id from "
+                "data/indicators.csv, or delete the column.",
+            )
+    dup_roles = [
+        r
+        for r in ("year", "city", "level", "category", "indicator", "score", "rank")
+        if sum(c.role == r for c in table.columns) > 1
+    ]
     for r in dup_roles:
         headers = [c.header for c in table.columns if c.role == r]
-        ctx.problem(*where, headers[1], ", ".join(headers),
-                    f"Several columns mean {_ROLE_LABELS[r]}: {', '.join(repr(h) for h in headers)}.",
-                    "Keep one of them and delete or rename the others.")
+        ctx.problem(
+            *where,
+            headers[1],
+            ", ".join(headers),
+            f"Several columns mean {_ROLE_LABELS[r]}: {', '.join(repr(h) for h in headers)}.",
+            "Keep one of them and delete or rename the others.",
+        )
     if dup_roles:
         return
 
@@ -558,28 +717,42 @@ def _read_table(ctx: _Context, table: _Table) -> None:
     missing = [r for r in required if r not in col and not (r == "year" and year_hint is not None)]
     if missing:
         found = ", ".join(c.header for c in table.columns)
-        ctx.problem(*where, None, found,
-                    f"Missing required column(s): {', '.join(_ROLE_LABELS[m] for m in missing)}. "
-                    f"Columns found: {found}.",
-                    "Add the missing column(s) to the header row (German or English names are accepted; "
-                    "see docs/data-formats.md)." + (" A missing year can also come from the file name "
-                                                    "(e.g. scores_2025.csv) or from year=/--year."
-                                                    if missing == ["year"] else ""))
+        ctx.problem(
+            *where,
+            None,
+            found,
+            f"Missing required column(s): {', '.join(_ROLE_LABELS[m] for m in missing)}. Columns found: {found}.",
+            "Add the missing column(s) to the header row (German or English names are accepted; "
+            "see docs/data-formats.md)."
+            + (
+                " A missing year can also come from the file name (e.g. scores_2025.csv) or from year=/--year."
+                if missing == ["year"]
+                else ""
+            ),
+        )
         return
     if "year" not in col and year_hint is None:
         title = _text(table.titles[-1].filled[0][1]) if table.titles else ""
-        ctx.problem(*where, None, title or None,
-                    "No year found for this table: it has no year column (Jahr/year), no year in its title, "
-                    "sheet name or file name, and none was given.",
-                    "Add a 'Jahr' column, put the year into the title line (e.g. 'Smart City Index 2025 - "
-                    "Verwaltung') or the file name (e.g. bitkom_2025.xlsx), or pass year=2025 (--year 2025).")
+        ctx.problem(
+            *where,
+            None,
+            title or None,
+            "No year found for this table: it has no year column (Jahr/year), no year in its title, "
+            "sheet name or file name, and none was given.",
+            "Add a 'Jahr' column, put the year into the title line (e.g. 'Smart City Index 2025 - "
+            "Verwaltung') or the file name (e.g. bitkom_2025.xlsx), or pass year=2025 (--year 2025).",
+        )
         return
     if not table.rows:
         title = " ".join(_text(c) for _, c in table.titles[-1].filled) if table.titles else ""
         label = f"'{title}' " if title else ""
-        ctx.problem(*where, None, title or None,
-                    f"The table {label}has a header row but no data rows.",
-                    "Fill in the rows of the table or delete the header (and title) of the empty table.")
+        ctx.problem(
+            *where,
+            None,
+            title or None,
+            f"The table {label}has a header row but no data rows.",
+            "Fill in the rows of the table or delete the header (and title) of the empty table.",
+        )
         return
 
     if kind == "long":
@@ -597,8 +770,14 @@ def _cell(row: _Row, column: _Column | None) -> Any:
 
 
 def _base(table: _Table, row: _Row) -> dict[str, Any]:
-    return {"source_sheet": table.sheet, "source_row": row.number, "provenance": "official", "source_url": "",
-            "rank": None, "rank_change": None}
+    return {
+        "source_sheet": table.sheet,
+        "source_row": row.number,
+        "provenance": "official",
+        "source_url": "",
+        "rank": None,
+        "rank_change": None,
+    }
 
 
 def _year_of(ctx: _Context, table: _Table, row: _Row, column: _Column | None, hint: int | None) -> int | None:
@@ -612,10 +791,16 @@ def _year_of(ctx: _Context, table: _Table, row: _Row, column: _Column | None, hi
     if number is None or not float(number).is_integer():
         if _is_blank(value) and hint is not None:
             return hint
-        ctx.problem(table.sheet, row.number, column.header, _text(value) or None,
-                    "The year is missing or not a whole number." if _is_blank(value)
-                    else f"The year '{_text(value)}' is not a whole number.",
-                    "Write the edition year as four digits, e.g. 2025.")
+        ctx.problem(
+            table.sheet,
+            row.number,
+            column.header,
+            _text(value) or None,
+            "The year is missing or not a whole number."
+            if _is_blank(value)
+            else f"The year '{_text(value)}' is not a whole number.",
+            "Write the edition year as four digits, e.g. 2025.",
+        )
         return None
     return int(number)
 
@@ -626,14 +811,25 @@ def _score_of(ctx: _Context, table: _Table, row: _Row, column: _Column, *, requi
     try:
         number = parse_number(value)
     except ValueError:
-        ctx.problem(table.sheet, row.number, column.header, _text(value),
-                    f"The score '{_text(value)}' is not a number.",
-                    "Write scores as numbers between 0 and 100, e.g. 71,4 or 71.4; leave the cell empty "
-                    "(wide format) or delete the row if there is no value.")
+        ctx.problem(
+            table.sheet,
+            row.number,
+            column.header,
+            _text(value),
+            f"The score '{_text(value)}' is not a number.",
+            "Write scores as numbers between 0 and 100, e.g. 71,4 or 71.4; leave the cell empty "
+            "(wide format) or delete the row if there is no value.",
+        )
         return False
     if number is None and required:
-        ctx.problem(table.sheet, row.number, column.header, None, "The score is missing.",
-                    "Fill in the score (0-100) or delete the row.")
+        ctx.problem(
+            table.sheet,
+            row.number,
+            column.header,
+            None,
+            "The score is missing.",
+            "Fill in the score (0-100) or delete the row.",
+        )
         return False
     return number
 
@@ -643,10 +839,15 @@ def _rank_of(ctx: _Context, table: _Table, row: _Row, column: _Column | None) ->
     try:
         return parse_rank(value)
     except ValueError:
-        ctx.problem(table.sheet, row.number, column.header, _text(value),
-                    f"The rank '{_text(value)}' is not a whole number of 1 or more.",
-                    "Write ranks as whole numbers (1, 2, 3 ...; '3.' is fine) or leave the cell empty to have "
-                    "ranks computed from the scores.")
+        ctx.problem(
+            table.sheet,
+            row.number,
+            column.header,
+            _text(value),
+            f"The rank '{_text(value)}' is not a whole number of 1 or more.",
+            "Write ranks as whole numbers (1, 2, 3 ...; '3.' is fine) or leave the cell empty to have "
+            "ranks computed from the scores.",
+        )
         return None
 
 
@@ -655,10 +856,14 @@ def _tendency_of(ctx: _Context, table: _Table, row: _Row, column: _Column | None
     try:
         return parse_tendency(value)
     except ValueError:
-        ctx.problem(table.sheet, row.number, column.header, _text(value),
-                    f"The rank change '{_text(value)}' is not understood.",
-                    "Write it as +3, -2, ±0, ▲3/▼2, or 'neu' for cities new in this edition; "
-                    "or leave the cell empty.")
+        ctx.problem(
+            table.sheet,
+            row.number,
+            column.header,
+            _text(value),
+            f"The rank change '{_text(value)}' is not understood.",
+            "Write it as +3, -2, ±0, ▲3/▼2, or 'neu' for cities new in this edition; or leave the cell empty.",
+        )
         return None
 
 
@@ -700,7 +905,7 @@ def _normalise_names(rec: dict[str, Any]) -> None:
     if indicator and level == "indicator":
         year = rec["year"] if isinstance(rec["year"], int) else None
         cat = category if _p.resolve_category(category) else None
-        resolved = (_p.resolve_indicator(indicator, year, cat) or _p.resolve_indicator(indicator, year))
+        resolved = _p.resolve_indicator(indicator, year, cat) or _p.resolve_indicator(indicator, year)
         if resolved:
             indicator = resolved
             if not category:
@@ -718,8 +923,14 @@ def _read_wide(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
         city_raw = _text(_cell(row, col["city"]))
         if not city_raw:
             if any(not _is_blank(_cell(row, c)) for c in values):
-                ctx.problem(table.sheet, row.number, col["city"].header, None, "The city name is missing.",
-                            "Fill in the city name or delete the row.")
+                ctx.problem(
+                    table.sheet,
+                    row.number,
+                    col["city"].header,
+                    None,
+                    "The city name is missing.",
+                    "Fill in the city name or delete the row.",
+                )
             continue
         if year is None:
             continue
@@ -749,13 +960,26 @@ def _read_bitkom(ctx: _Context, table: _Table, col: dict[str, _Column], hint: in
         rec["rank"] = _rank_of(ctx, table, row, col.get("rank"))
         rec["rank_change"] = _tendency_of(ctx, table, row, col.get("rank_change"))
         if not city_raw:
-            ctx.problem(table.sheet, row.number, col["city"].header, None, "The city name is missing.",
-                        "Fill in the city name or delete the row.")
+            ctx.problem(
+                table.sheet,
+                row.number,
+                col["city"].header,
+                None,
+                "The city name is missing.",
+                "Fill in the city name or delete the row.",
+            )
             continue
         if score is False or year is None:
             continue
-        rec.update(year=year, city=_p.resolve_city(city_raw) or city_raw, level=level, category=category,
-                   indicator="", score=score, source_column=col["score"].header)
+        rec.update(
+            year=year,
+            city=_p.resolve_city(city_raw) or city_raw,
+            level=level,
+            category=category,
+            indicator="",
+            score=score,
+            source_column=col["score"].header,
+        )
         if "source_url" in col:
             rec["source_url"] = _text(_cell(row, col["source_url"]))
         ctx.records.append(rec)
@@ -767,8 +991,14 @@ def _read_bitkom(ctx: _Context, table: _Table, col: dict[str, _Column], hint: in
 def coverage(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows per (year, level): ``year, level, n_cities, n_values`` (values = non-missing scores)."""
     if frame is None or not len(frame):
-        return pd.DataFrame({"year": pd.Series(dtype="int64"), "level": pd.Series(dtype="str"),
-                             "n_cities": pd.Series(dtype="int64"), "n_values": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "year": pd.Series(dtype="int64"),
+                "level": pd.Series(dtype="str"),
+                "n_cities": pd.Series(dtype="int64"),
+                "n_values": pd.Series(dtype="int64"),
+            }
+        )
     grouped = frame.groupby(["year", "level"], sort=False)
     out = pd.DataFrame({"n_cities": grouped["city"].nunique(), "n_values": grouped["score"].count()}).reset_index()
     order = {lvl: i for i, lvl in enumerate(LEVELS)}

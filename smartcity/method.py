@@ -11,6 +11,7 @@ Published figures carry one decimal, so every aggregate is rounded half-up to on
 Bitkom ranks the unrounded values, so published tables can separate cities that share a
 one-decimal score; ranks given in a dataset are therefore kept, and computed only where missing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,16 @@ from smartcity.catalogue import edition_years, indicators_for
 LEVELS = ("overall", "category", "indicator")
 #: Columns of the long score frame, in order.
 SCORE_COLUMNS = [
-    "year", "city", "level", "category", "indicator",
-    "score", "rank", "rank_change", "provenance", "source_url",
+    "year",
+    "city",
+    "level",
+    "category",
+    "indicator",
+    "score",
+    "rank",
+    "rank_change",
+    "provenance",
+    "source_url",
 ]
 GROUP_KEYS = ["year", "level", "category", "indicator"]
 # Given aggregates are kept; a recomputed value further away than this is reported.
@@ -180,7 +189,9 @@ def complete(scores: pd.DataFrame, indicators: pd.DataFrame | None = None) -> tu
         frame = pd.concat([frame, extra[frame.columns.intersection(extra.columns)]], ignore_index=True)
     frame = add_ranks(frame)
     frame = frame.sort_values(["year", "level", "category", "indicator", "rank", "city"], kind="stable")
-    return frame.reset_index(drop=True)[SCORE_COLUMNS + [c for c in frame.columns if c not in SCORE_COLUMNS]], disagreements
+    return frame.reset_index(drop=True)[
+        SCORE_COLUMNS + [c for c in frame.columns if c not in SCORE_COLUMNS]
+    ], disagreements
 
 
 def add_ranks(frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,7 +200,9 @@ def add_ranks(frame: pd.DataFrame) -> pd.DataFrame:
     rank = pd.array(frame["rank"], dtype="Int64")
     if rank.isna().any():
         computed = frame.groupby(GROUP_KEYS, sort=False)["score"].rank(method="min", ascending=False)
-        frame["rank"] = pd.Series(rank, index=frame.index).fillna(pd.Series(computed, index=frame.index).round().astype("Int64"))
+        frame["rank"] = pd.Series(rank, index=frame.index).fillna(
+            pd.Series(computed, index=frame.index).round().astype("Int64")
+        )
     else:  # complete data (e.g. the bundled sample): nothing to compute
         frame["rank"] = pd.Series(rank, index=frame.index)
     years = sorted(frame["year"].unique())
@@ -206,8 +219,9 @@ def add_ranks(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.drop(columns=["previous_rank"])
 
 
-def what_if(scores: pd.DataFrame, indicators: pd.DataFrame | None, year: int, city: str, indicator: str,
-            new_score: float) -> tuple[float, int]:
+def what_if(
+    scores: pd.DataFrame, indicators: pd.DataFrame | None, year: int, city: str, indicator: str, new_score: float
+) -> tuple[float, int]:
     """Overall score and rank of `city` if one indicator score were `new_score`, all else fixed.
 
     The city's category score moves by the indicator's weighted share of the change (weights

@@ -23,6 +23,7 @@ Public functions (all take ``ds`` first, ``lang="de"`` or ``"en"``):
 * :func:`national_text` - the national overview of an edition
 * :func:`city_summary` - headline + profile + strengths + trend in one Markdown string
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,8 +42,17 @@ from smartcity import catalogue, fmt
 PHRASE_DIR = Path(__file__).resolve().parent / "phrases"
 
 __all__ = [
-    "Narrative", "phrasebook", "headline_text", "profile_text", "strengths_text", "trend_text",
-    "peers_text", "levers_text", "category_text", "national_text", "city_summary",
+    "Narrative",
+    "phrasebook",
+    "headline_text",
+    "profile_text",
+    "strengths_text",
+    "trend_text",
+    "peers_text",
+    "levers_text",
+    "category_text",
+    "national_text",
+    "city_summary",
     "render_headline",
 ]
 
@@ -183,18 +193,26 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
     if h.direction == "new":
         p1.append(w.say("headline.change.new", **ctx))
     elif h.direction == "returning":
-        p1.append(w.say("headline.change.returning", last_year=h.last_year,
-                        last_rank=fmt.rank(h.last_rank, lang), **ctx))
+        p1.append(
+            w.say("headline.change.returning", last_year=h.last_year, last_rank=fmt.rank(h.last_rank, lang), **ctx)
+        )
     elif h.direction == "unknown":
         key = "partial.change_unknown" if h.prev_year is not None else "partial.change_unknown_no_year"
         p1.append(w.say(key, prev_year=h.prev_year, **ctx))
     elif h.prev_score is None:  # previous rank from the Tendenz column, no previous table
-        ctx.update(prev_year=h.prev_year, prev_rank=fmt.rank(h.prev_rank, lang),
-                   by_places=fmt.by_places(h.rank_change or 0, lang))
+        ctx.update(
+            prev_year=h.prev_year,
+            prev_rank=fmt.rank(h.prev_rank, lang),
+            by_places=fmt.by_places(h.rank_change or 0, lang),
+        )
         p1.append(w.say(f"partial.change_{h.direction}", **ctx))
     else:
-        ctx.update(prev_year=h.prev_year, prev_rank=fmt.rank(h.prev_rank, lang),
-                   by_places=fmt.by_places(h.rank_change or 0, lang), places=fmt.places(h.rank_change or 0, lang))
+        ctx.update(
+            prev_year=h.prev_year,
+            prev_rank=fmt.rank(h.prev_rank, lang),
+            by_places=fmt.by_places(h.rank_change or 0, lang),
+            places=fmt.places(h.rank_change or 0, lang),
+        )
         _pts(ctx, "prev_score", h.prev_score, lang)
         p1.append(w.say(f"headline.change.{h.direction}", **ctx))
         if h.score_change is not None:
@@ -232,8 +250,13 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
         c.update(above=fmt.join([x.city for x in a], lang), above_rank=fmt.rank(a[0].rank, lang))
         _pts(c, "above_gap", abs(a[0].gap), lang)
         g = abs(a[0].gap)
-        c["above_gap_word"] = w.raw("headline.neighbours.gap_small" if g <= 0.5 else
-                                    "headline.neighbours.gap_medium" if g <= 2 else "headline.neighbours.gap_large")
+        c["above_gap_word"] = w.raw(
+            "headline.neighbours.gap_small"
+            if g <= 0.5
+            else "headline.neighbours.gap_medium"
+            if g <= 2
+            else "headline.neighbours.gap_large"
+        )
     if h.below:
         b = h.below
         c.update(below=fmt.join([x.city for x in b], lang), below_rank=fmt.rank(b[0].rank, lang))
@@ -244,8 +267,11 @@ def render_headline(h: an.Headline, lang: str = "de", not_comparable: bool = Fal
         p2.append(w.say("headline.neighbours.only_above", **c))
     elif h.below:
         p2.append(w.say("headline.neighbours.only_below", **c))
-    lost = [k for k in ("median", "top10_threshold", "above", "below")
-            if h.missing.get(k) == "partial_field" and not (k == "top10_threshold" and h.in_top10)]
+    lost = [
+        k
+        for k in ("median", "top10_threshold", "above", "below")
+        if h.missing.get(k) == "partial_field" and not (k == "top10_threshold" and h.in_top10)
+    ]
     if lost:
         items = fmt.join([w.raw(f"partial.item_{k}") for k in lost], lang)
         key = "partial.headline_missing_one" if len(lost) == 1 else "partial.headline_missing"
@@ -270,11 +296,21 @@ def _no_overall_text(ds, city: str, year: int | None, lang: str, heading: bool) 
     year = int(year if year is not None else max(an._years(ds)))
     w = _Writer(lang, f"{city}|{year}")
     cats = an.category_profile(ds, city, year, lang)
-    items = [w.raw("profile.item").format(label=r["name"], rank=fmt.rank(r["rank"], lang) + " " + _of(lang, r["n"]),
-                                          score=fmt.points(r["score"], lang), change="", tie="")
-             for _, r in cats.sort_values("rank").iterrows()]
-    text = w.say("partial.no_overall", city=city, year=year, tables=fmt.join(items, lang)) if items else \
-        w.say("partial.no_overall_none", city=city, year=year)
+    items = [
+        w.raw("profile.item").format(
+            label=r["name"],
+            rank=fmt.rank(r["rank"], lang) + " " + _of(lang, r["n"]),
+            score=fmt.points(r["score"], lang),
+            change="",
+            tie="",
+        )
+        for _, r in cats.sort_values("rank").iterrows()
+    ]
+    text = (
+        w.say("partial.no_overall", city=city, year=year, tables=fmt.join(items, lang))
+        if items
+        else w.say("partial.no_overall_none", city=city, year=year)
+    )
     head = _heading(w, "headline") if heading else ""
     return Narrative(head + text, {"city": city, "year": year, "categories": cats}, "headline", lang)
 
@@ -312,14 +348,21 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     best_rank, worst_rank = int(cats["rank"].min()), int(cats["rank"].max())
     best = cats.loc[cats["rank"] == best_rank]
     worst = cats.loc[cats["rank"] == worst_rank]
-    facts.update(strongest=list(best["category"]), weakest=list(worst["category"]),
-                 strongest_tie=len(best) > 1, weakest_tie=len(worst) > 1)
+    facts.update(
+        strongest=list(best["category"]),
+        weakest=list(worst["category"]),
+        strongest_tie=len(best) > 1,
+        weakest_tie=len(worst) > 1,
+    )
     p1: list[str] = []
     ctx = {"city": city, "year": year}
     if len(cats) < len(catalogue.CATEGORY_NAMES):  # the city is missing from some category tables
         absent = [fmt.category(c, year, lang) for c in catalogue.CATEGORY_NAMES if c not in set(cats["category"])]
-        p1.append(w.say("partial.profile_some", k_word=w.count_word(len(cats)),
-                        labels=fmt.join_categories(absent, lang), **ctx))
+        p1.append(
+            w.say(
+                "partial.profile_some", k_word=w.count_word(len(cats)), labels=fmt.join_categories(absent, lang), **ctx
+            )
+        )
 
     def shared_by(r) -> int:
         tied = r.get("tied_with")
@@ -339,23 +382,42 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
         p1.append(single("profile.best_single", best.iloc[0]))
     else:
         key = "profile.best_tie" if len(best) == 2 else "profile.best_tie_many"
-        p1.append(w.say(key, labels=fmt.join_categories(list(best["name"]), lang), rank=fmt.rank(best_rank, lang), **ctx))
+        p1.append(
+            w.say(key, labels=fmt.join_categories(list(best["name"]), lang), rank=fmt.rank(best_rank, lang), **ctx)
+        )
     if worst_rank != best_rank:
         if len(worst) == 1:
             p1.append(single("profile.worst_single", worst.iloc[0]))
         else:
-            p1.append(w.say("profile.worst_tie", labels=fmt.join_categories(list(worst["name"]), lang),
-                            rank=fmt.rank(worst_rank, lang), **ctx))
+            p1.append(
+                w.say(
+                    "profile.worst_tie",
+                    labels=fmt.join_categories(list(worst["name"]), lang),
+                    rank=fmt.rank(worst_rank, lang),
+                    **ctx,
+                )
+            )
     middle = cats.loc[(cats["rank"] != best_rank) & (cats["rank"] != worst_rank)]
     if not middle.empty:
-        items = [w.raw("profile.item").format(label=r["name"], rank=fmt.rank(r["rank"], lang),
-                                              score=fmt.points(r["score"], lang),
-                                              tie=w.raw("profile.item_shared").format(
-                                                  k_word=w.count_word(shared_by(r), "nom"))
-                                              if shared_by(r) > 1 else "",
-                                              change=_change_suffix(w, r, prev_year, lang))
-                 for _, r in middle.iterrows()]
-        p1.append(w.say("profile.others_one" if len(items) == 1 else "profile.others", items=fmt.join_categories(items, lang), **ctx))
+        items = [
+            w.raw("profile.item").format(
+                label=r["name"],
+                rank=fmt.rank(r["rank"], lang),
+                score=fmt.points(r["score"], lang),
+                tie=w.raw("profile.item_shared").format(k_word=w.count_word(shared_by(r), "nom"))
+                if shared_by(r) > 1
+                else "",
+                change=_change_suffix(w, r, prev_year, lang),
+            )
+            for _, r in middle.iterrows()
+        ]
+        p1.append(
+            w.say(
+                "profile.others_one" if len(items) == 1 else "profile.others",
+                items=fmt.join_categories(items, lang),
+                **ctx,
+            )
+        )
     # best and worst categories with their change, as a list sentence when there is a previous year
     p2: list[str] = []
     n = len(cats)
@@ -367,17 +429,25 @@ def profile_text(ds, city: str, year: int | None = None, lang: str = "de", headi
     if not known.any():
         pass
     elif not known.all():
-        p2.append(w.say("partial.above_median_partial", k_word=w.count_word(int(known.sum())),
-                        n_word=w.count_word(n), above_word=w.raw("partial.above_none") if k == 0 else w.raw("partial.above_count").format(
-                            k=w.count_word(k), noun=w.raw("profile.clause_noun_one" if k == 1 else "profile.clause_noun_many")),
-                        **ctx))
+        p2.append(
+            w.say(
+                "partial.above_median_partial",
+                k_word=w.count_word(int(known.sum())),
+                n_word=w.count_word(n),
+                above_word=w.raw("partial.above_none")
+                if k == 0
+                else w.raw("partial.above_count").format(
+                    k=w.count_word(k), noun=w.raw("profile.clause_noun_one" if k == 1 else "profile.clause_noun_many")
+                ),
+                **ctx,
+            )
+        )
     elif k == n:
         p2.append(w.say("profile.above_median_all", n_word=w.count_word(n), **ctx))
     elif k == 0 and level == 0:
         p2.append(w.say("profile.above_median_none", n_word=w.count_word(n), **ctx))
     elif k == 0:
-        p2.append(w.say("profile.above_median_none_level", n_word=w.count_word(n),
-                        j_word=w.count_word(level), **ctx))
+        p2.append(w.say("profile.above_median_none_level", n_word=w.count_word(n), j_word=w.count_word(level), **ctx))
     else:
         key = "profile.above_median" if level == 0 else "profile.above_median_level"
         p2.append(w.say(key, k_word=w.count_word(k), n_word=w.count_word(n), j_word=w.count_word(level), **ctx))
@@ -422,12 +492,19 @@ def _ranked_item(w: _Writer, r, lang: str) -> str:
     tied = r.get("tied_with")
     k = len(tied) + 1 if isinstance(tied, (list, tuple)) else 1
     key = "strengths.item_rank_tied" if k > 1 else "strengths.item_rank"
-    return w.raw(key).format(name=r["name"], rank=fmt.rank(r["rank"], lang), n=int(r["n"]), k=k,
-                             k_word=w.count_word(k, "nom"), score=fmt.points(r["score"], lang))
+    return w.raw(key).format(
+        name=r["name"],
+        rank=fmt.rank(r["rank"], lang),
+        n=int(r["n"]),
+        k=k,
+        k_word=w.count_word(k, "nom"),
+        score=fmt.points(r["score"], lang),
+    )
 
 
-def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                   n_weakest: int = 4) -> Narrative:
+def strengths_text(
+    ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False, n_weakest: int = 4
+) -> Narrative:
     """Full marks (and whether they distinguish the city), distinguishing strengths (top
     quarter, not shared by half the field), the weakest indicators and relative weaknesses."""
     sw = an.strengths_weaknesses(ds, city, year, n_weakest=n_weakest, lang=lang)
@@ -449,18 +526,24 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
             if named.empty:
                 listed = w.raw("strengths.full_marks_count" + one).format(k=rest, k_word=w.count_word(rest))
             else:
-                listed = fmt.join([w.raw("strengths.item_full").format(name=n) for n in named["name"]], lang) \
-                    + " " + w.raw("strengths.full_marks_more" + one).format(k=rest, k_word=w.count_word(rest))
+                listed = (
+                    fmt.join([w.raw("strengths.item_full").format(name=n) for n in named["name"]], lang)
+                    + " "
+                    + w.raw("strengths.full_marks_more" + one).format(k=rest, k_word=w.count_word(rest))
+                )
         key = "strengths.full_marks_one" if len(full) == 1 else "strengths.full_marks"
         p1.append(w.say(key, items=listed, **ctx))
         if not sw.shared_top.empty:
             if len(sw.shared_top) <= 4:
-                detail = [w.raw("strengths.item_shared").format(name=r["name"], k=int(r["n_at_max"]), n=int(r["n"]))
-                          for _, r in sw.shared_top.iterrows()]
+                detail = [
+                    w.raw("strengths.item_shared").format(name=r["name"], k=int(r["n_at_max"]), n=int(r["n"]))
+                    for _, r in sw.shared_top.iterrows()
+                ]
                 p1.append(w.say("strengths.shared_top", detail=fmt.join(detail, lang), **ctx))
             else:
-                p1.append(w.say("strengths.shared_top_many", k=len(sw.shared_top),
-                                n=int(sw.shared_top["n"].iloc[0]), **ctx))
+                p1.append(
+                    w.say("strengths.shared_top_many", k=len(sw.shared_top), n=int(sw.shared_top["n"].iloc[0]), **ctx)
+                )
     distinct = sw.indicator_strengths
     distinct = distinct.loc[distinct["score"] < 100.0] if not full.empty else distinct
     if not distinct.empty:
@@ -471,8 +554,10 @@ def strengths_text(ds, city: str, year: int | None = None, lang: str = "de", hea
     p2: list[str] = []
     weakest = sw.weakest_indicators
     if not weakest.empty:
-        items = [w.raw("strengths.item_score").format(name=r["name"], score_num=fmt.number(r["score"], lang))
-                 for _, r in weakest.iterrows()]
+        items = [
+            w.raw("strengths.item_score").format(name=r["name"], score_num=fmt.number(r["score"], lang))
+            for _, r in weakest.iterrows()
+        ]
         p2.append(w.say("strengths.weakest", items=fmt.join(items, lang), **ctx))
     rel = sw.indicator_weaknesses
     rel = rel.loc[~rel["indicator"].isin(weakest["indicator"])] if not weakest.empty else rel
@@ -504,8 +589,11 @@ def _caveat_sentences(w: _Writer, caveats: list[dict], lang: str) -> list[str]:
             if cv.get("from") is None:
                 out.append(w.raw("trend.parameters_changed_unknown"))
             else:
-                out.append(w.raw("trend.parameters_changed").format(
-                    from_year=cv["from_year"], to_year=cv["to_year"], from_n=cv["from"], to_n=cv["to"]))
+                out.append(
+                    w.raw("trend.parameters_changed").format(
+                        from_year=cv["from_year"], to_year=cv["to_year"], from_n=cv["from"], to_n=cv["to"]
+                    )
+                )
         elif code == "category_renamed":
             out.append(w.raw("trend.category_renamed"))
         elif code == "field_size_changed":
@@ -518,8 +606,9 @@ def _caveat_sentences(w: _Writer, caveats: list[dict], lang: str) -> list[str]:
                     last = sizes[y]
             joined = sorted(cv.get("newcomers", {}).items())
             new_items = [w.raw("trend.newcomer_item").format(city=fmt.join(cs, lang), year=y) for y, cs in joined]
-            verb = w.raw("trend.newcomers_verb_one" if sum(len(cs) for _, cs in joined) == 1
-                         else "trend.newcomers_verb_many")
+            verb = w.raw(
+                "trend.newcomers_verb_one" if sum(len(cs) for _, cs in joined) == 1 else "trend.newcomers_verb_many"
+            )
             newcomers = w.raw("trend.newcomers").format(items=fmt.join(new_items, lang), verb=verb) if new_items else ""
             out.append(w.raw("trend.field_size_changed").format(sizes=", ".join(parts), newcomers=newcomers))
         elif code == "gap_in_editions":
@@ -544,13 +633,20 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         return Narrative(head + w.say(key, **ctx), facts, "trend", lang)
     traj = t.trajectory
     rank = int(traj.iloc[-1]["rank"])
-    ctx.update(rank=fmt.rank(rank, lang), first_year=t.first_year, first_rank=fmt.rank(t.first_rank, lang),
-               by_places=fmt.by_places(t.total_rank_change, lang))
+    ctx.update(
+        rank=fmt.rank(rank, lang),
+        first_year=t.first_year,
+        first_rank=fmt.rank(t.first_rank, lang),
+        by_places=fmt.by_places(t.total_rank_change, lang),
+    )
     p1: list[str] = []
     always_same = t.best_rank == t.worst_rank
     if always_same:  # "wieder auf demselben Rang" or "beste Platzierung" would mislead
-        p1.append(w.raw("trend.same_every_edition").format(city=t.city, first_year=t.first_year,
-                                                          rank_plain=fmt.rank(rank, lang)))
+        p1.append(
+            w.raw("trend.same_every_edition").format(
+                city=t.city, first_year=t.first_year, rank_plain=fmt.rank(rank, lang)
+            )
+        )
     elif t.total_rank_change > 0:
         p1.append(w.say("trend.since_first_up", **ctx))
     elif t.total_rank_change < 0:
@@ -559,8 +655,14 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         p1.append(w.say("trend.since_first_same", **ctx))
     for y in t.from_tendency:
         later = traj.loc[traj["year"] > y, "year"]
-        p1.append(w.say("partial.from_tendency", prev_year=y, year=int(later.iloc[0]) if len(later) else t.year,
-                        prev_rank=fmt.rank(int(traj.loc[traj["year"] == y, "rank"].iloc[0]), lang)))
+        p1.append(
+            w.say(
+                "partial.from_tendency",
+                prev_year=y,
+                year=int(later.iloc[0]) if len(later) else t.year,
+                prev_rank=fmt.rank(int(traj.loc[traj["year"] == y, "rank"].iloc[0]), lang),
+            )
+        )
     if t.streak >= 2:
         # the connective follows the facts it joins: a streak against the long-run direction is a contrast
         agrees = (t.total_rank_change > 0) if t.streak_direction == "up" else (t.total_rank_change < 0)
@@ -572,8 +674,11 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
             if not others:
                 p1.append(w.raw("trend.best_ever").format(rank=_cap(fmt.rank(rank, lang))))
             else:
-                p1.append(w.raw("trend.best_equal").format(rank=_cap(fmt.rank(rank, lang)),
-                                                           years=fmt.join([str(y) for y in others], lang)))
+                p1.append(
+                    w.raw("trend.best_equal").format(
+                        rank=_cap(fmt.rank(rank, lang)), years=fmt.join([str(y) for y in others], lang)
+                    )
+                )
         elif rank == t.worst_rank and t.worst_years == [t.year]:
             p1.append(w.raw("trend.worst_ever").format(rank=_cap(fmt.rank(rank, lang))))
     p2: list[str] = []
@@ -583,9 +688,13 @@ def trend_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         items = []
         for cat in names:
             r = cc.loc[cat]
-            items.append(w.raw("trend.cat_item").format(area=fmt.in_category(cat, t.year, lang),
-                                                        by_places=fmt.by_places(int(r["change_vs_previous"]), lang),
-                                                        rank=fmt.rank(int(r["rank"]), lang)))
+            items.append(
+                w.raw("trend.cat_item").format(
+                    area=fmt.in_category(cat, t.year, lang),
+                    by_places=fmt.by_places(int(r["change_vs_previous"]), lang),
+                    rank=fmt.rank(int(r["rank"]), lang),
+                )
+            )
         return fmt.join_categories(items, lang)  # "... und Umwelt (…) sowie ..."
 
     if cc is not None:
@@ -621,12 +730,20 @@ def _size_note(ds, w: _Writer, g, lang: str) -> str:
     if not below:
         return ""
     verb = w.raw("peers.size_note_verb_one" if len(below) == 1 else "peers.size_note_verb_many")
-    return w.raw("peers.size_note").format(cities=fmt.join(sorted(below), lang), verb=verb,
-                                           lower=fmt.number(lower, lang, 0))
+    return w.raw("peers.size_note").format(
+        cities=fmt.join(sorted(below), lang), verb=verb, lower=fmt.number(lower, lang, 0)
+    )
 
 
-def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
-               peers: list[str] | None = None, n_nearest: int = 5) -> Narrative:
+def peers_text(
+    ds,
+    city: str,
+    year: int | None = None,
+    lang: str = "de",
+    heading: bool = False,
+    peers: list[str] | None = None,
+    n_nearest: int = 5,
+) -> Narrative:
     """Standing within the Bundesland, the size class, the nearest cities and a custom group."""
     pr = an.peers(ds, city, year, custom=peers, n_nearest=n_nearest)
     w = _Writer(lang, f"{pr.city}|{pr.year}|peers")
@@ -637,9 +754,15 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
         if g is None or g.peer_rank is None:
             continue
         tie = w.raw("peers.tie_suffix").format(tied=fmt.join(g.tied_with, lang)) if g.tied_with else ""
-        c = dict(ctx, n=g.n, n_word=w.count_word(g.n, "nom"), peer_rank=fmt.rank(g.peer_rank, lang), tie=tie,
-                 leader=fmt.join([x for x in g.leader if x != pr.city] or g.leader, lang),
-                 others=fmt.join(g.others, lang))
+        c = dict(
+            ctx,
+            n=g.n,
+            n_word=w.count_word(g.n, "nom"),
+            peer_rank=fmt.rank(g.peer_rank, lang),
+            tie=tie,
+            leader=fmt.join([x for x in g.leader if x != pr.city] or g.leader, lang),
+            others=fmt.join(g.others, lang),
+        )
         leads = g.peer_rank == 1 and not g.tied_with and not g.missing
         if g.missing and kind in ("bundesland", "size_class"):
             c["n_present"] = g.n
@@ -661,7 +784,13 @@ def peers_text(ds, city: str, year: int | None = None, lang: str = "de", heading
             parts.append(w.say(f"peers.{kind}_leader" if leads else f"peers.{kind}", **c))
         if g.missing:
             k = len(g.missing)
-            key = "partial.peers_missing_one" if k == 1 else "partial.peers_missing" if k <= 6 else "partial.peers_missing_many"
+            key = (
+                "partial.peers_missing_one"
+                if k == 1
+                else "partial.peers_missing"
+                if k <= 6
+                else "partial.peers_missing_many"
+            )
             parts.append(w.say(key, k_word=w.count_word(k), n=g.n + k, names=fmt.join(g.missing, lang), **ctx))
     if not parts and an._field(ds, pr.year, "overall").row(pr.city) is None:
         parts.append(w.say("partial.peers_no_overall", **ctx))
@@ -685,8 +814,9 @@ def levers_by_effect(top: pd.DataFrame) -> pd.DataFrame:
     return an.order_levers(top).reset_index(drop=True)
 
 
-def lever_record(ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None,
-                 n_top: int = LEVERS_SHOWN) -> tuple[an.Levers, pd.DataFrame]:
+def lever_record(
+    ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None, n_top: int = LEVERS_SHOWN
+) -> tuple[an.Levers, pd.DataFrame]:
     """The levers of a city and the rows a report shows, in the order it shows them. The text
     (:func:`levers_text`) and the table (``report.CityReport.levers_table``) both read this
     record, so they name the same levers in the same order with the same numbers."""
@@ -695,17 +825,28 @@ def lever_record(ds, city: str, year: int | None = None, lang: str = "de", peers
 
 
 def _lever_ctx(w: _Writer, row, lang: str) -> dict:
-    return {"name": row["name"], "current": fmt.number(row["current"], lang),
-            "target": fmt.number(row["target_score"], lang),
-            "target_label": w.raw(f"levers.target_{row['target']}"),
-            "target_short": w.raw(f"levers.short_{row['target']}"),
-            "by_places": fmt.by_places(int(row["ranks_gained"]), lang),
-            "new_rank": fmt.rank(int(row["new_rank"]), lang), "new_score": fmt.points(row["new_overall"], lang),
-            "delta": fmt.points(row["delta"], lang)}
+    return {
+        "name": row["name"],
+        "current": fmt.number(row["current"], lang),
+        "target": fmt.number(row["target_score"], lang),
+        "target_label": w.raw(f"levers.target_{row['target']}"),
+        "target_short": w.raw(f"levers.short_{row['target']}"),
+        "by_places": fmt.by_places(int(row["ranks_gained"]), lang),
+        "new_rank": fmt.rank(int(row["new_rank"]), lang),
+        "new_score": fmt.points(row["new_overall"], lang),
+        "delta": fmt.points(row["delta"], lang),
+    }
 
 
-def levers_text(ds, city: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                peers: list[str] | None = None, n_top: int = LEVERS_SHOWN) -> Narrative:
+def levers_text(
+    ds,
+    city: str,
+    year: int | None = None,
+    lang: str = "de",
+    heading: bool = False,
+    peers: list[str] | None = None,
+    n_top: int = LEVERS_SHOWN,
+) -> Narrative:
     """The levers with the largest effect (most places gained; ties: fewest indicator points
     needed) as a modelled what-if; the same rows as the lever table, in the same order."""
     lv, top = lever_record(ds, city, year, lang, peers, n_top)
@@ -724,8 +865,11 @@ def levers_text(ds, city: str, year: int | None = None, lang: str = "de", headin
     facts["top"] = top
     r = top.iloc[0]
     # "the biggest lever" only when no other lever gains as many places
-    key = "levers.best" if len(top) == 1 or int(top.iloc[1]["ranks_gained"]) < int(r["ranks_gained"]) \
+    key = (
+        "levers.best"
+        if len(top) == 1 or int(top.iloc[1]["ranks_gained"]) < int(r["ranks_gained"])
         else "levers.best_shared"
+    )
     p = [w.raw("levers.intro"), w.say(key, **ctx, **_lever_ctx(w, r, lang))]
     if len(top) > 1:
         items = [w.raw("levers.item").format(**_lever_ctx(w, x, lang)) for _, x in top.iloc[1:].iterrows()]
@@ -741,13 +885,28 @@ def levers_text(ds, city: str, year: int | None = None, lang: str = "de", headin
 
 
 def _mover_items(w: _Writer, frame: pd.DataFrame, lang: str) -> str:
-    return fmt.join([w.raw("category.mover_item").format(city=r["city"], by_places=fmt.by_places(int(r["rank_change"]), lang),
-                                                         rank=fmt.rank(int(r["rank"]), lang))
-                     for _, r in frame.iterrows()], lang)
+    return fmt.join(
+        [
+            w.raw("category.mover_item").format(
+                city=r["city"],
+                by_places=fmt.by_places(int(r["rank_change"]), lang),
+                rank=fmt.rank(int(r["rank"]), lang),
+            )
+            for _, r in frame.iterrows()
+        ],
+        lang,
+    )
 
 
-def category_text(ds, category: str, year: int | None = None, lang: str = "de", heading: bool = False,
-                  n_movers: int = 5, min_land: int = an.MIN_LAND) -> Narrative:
+def category_text(
+    ds,
+    category: str,
+    year: int | None = None,
+    lang: str = "de",
+    heading: bool = False,
+    n_movers: int = 5,
+    min_land: int = an.MIN_LAND,
+) -> Narrative:
     """One category in one edition: leader, distribution, movers, Länder, indicator leaders."""
     v = an.category_view(ds, category, year, n_movers=n_movers, lang=lang)
     w = _Writer(lang, f"{v.category}|{v.year}|category")
@@ -757,9 +916,17 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
     if t.empty:
         return Narrative(head, facts, "category", lang)
     area = fmt.in_category(v.category, v.year, lang)
-    ctx: dict[str, Any] = {"year": v.year, "n": v.field_size or len(t), "area": area, "area_cap": _cap(area),
-                           "label": v.label, "leader": fmt.join(v.leaders, lang), "k": len(t),
-                           "first_rank": int(t["rank"].min()), "last_rank": int(t["rank"].max())}
+    ctx: dict[str, Any] = {
+        "year": v.year,
+        "n": v.field_size or len(t),
+        "area": area,
+        "area_cap": _cap(area),
+        "label": v.label,
+        "leader": fmt.join(v.leaders, lang),
+        "k": len(t),
+        "first_rank": int(t["rank"].min()),
+        "last_rank": int(t["rank"].max()),
+    }
     st = v.stats
     for k in ("median", "mean", "min", "max"):
         _pts(ctx, k, st.get(k), lang)
@@ -789,7 +956,11 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
         p2.append(w.say("category.fallers", items=_mover_items(w, v.fallers, lang)))
     bl = v.by_bundesland.loc[v.by_bundesland["n"] >= min_land] if not v.by_bundesland.empty else v.by_bundesland
     if not bl.empty:
-        c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "min_n": min_land, "min_n_word": w.count_word(min_land, "nom")}
+        c = {
+            "land": fmt.bundesland(bl.iloc[0]["bundesland"], lang),
+            "min_n": min_land,
+            "min_n_word": w.count_word(min_land, "nom"),
+        }
         _pts(c, "mean", bl.iloc[0]["mean"], lang)
         p2.append(w.say("category.best_land", **c))
     p3 = []
@@ -797,9 +968,13 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
         items = []
         lead = v.indicator_leaders
         for _, r in lead.iterrows():
-            who = fmt.join(r["leaders"], lang) if r["n_at_max"] <= 3 else \
-                w.raw("category.indicator_leader_many").format(k=r["n_at_max"], k_word=w.count_word(r["n_at_max"], "nom"),
-                                                               best=fmt.number(r["best_score"], lang))
+            who = (
+                fmt.join(r["leaders"], lang)
+                if r["n_at_max"] <= 3
+                else w.raw("category.indicator_leader_many").format(
+                    k=r["n_at_max"], k_word=w.count_word(r["n_at_max"], "nom"), best=fmt.number(r["best_score"], lang)
+                )
+            )
             items.append(w.raw("category.indicator_leader_item").format(name=r["name"], who=who))
         if items:
             shared = int((lead["n_at_max"] > 1).sum())
@@ -807,15 +982,27 @@ def category_text(ds, category: str, year: int | None = None, lang: str = "de", 
             if shared == 0:
                 p3.append(w.say("category.indicator_leaders_single", items="; ".join(items)))
             else:
-                key = "category.indicator_leaders_shared_all" if shared == n_ind else \
-                    "category.indicator_leaders_shared_one" if shared == 1 else "category.indicator_leaders_shared"
-                p3.append(w.say(key, items="; ".join(items), k_word=w.count_word(shared, "nom"),
-                                n_word=w.count_word(n_ind, "nom")))
+                key = (
+                    "category.indicator_leaders_shared_all"
+                    if shared == n_ind
+                    else "category.indicator_leaders_shared_one"
+                    if shared == 1
+                    else "category.indicator_leaders_shared"
+                )
+                p3.append(
+                    w.say(
+                        key,
+                        items="; ".join(items),
+                        k_word=w.count_word(shared, "nom"),
+                        n_word=w.count_word(n_ind, "nom"),
+                    )
+                )
     return Narrative(head + _paragraphs([p1, p2, p3]), facts, "category", lang)
 
 
-def national_text(ds, year: int | None = None, lang: str = "de", heading: bool = False, n_movers: int = 5,
-                  min_land: int = an.MIN_LAND) -> Narrative:
+def national_text(
+    ds, year: int | None = None, lang: str = "de", heading: bool = False, n_movers: int = 5, min_land: int = an.MIN_LAND
+) -> Narrative:
     """The national overview: leader, top 10, top-10 threshold over time, mean, movers, Länder."""
     v = an.national_view(ds, year, n_movers=n_movers)
     w = _Writer(lang, f"national|{v.year}")
@@ -824,8 +1011,14 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
     t = v.ranking
     if t.empty:
         return Narrative(head, facts, "national", lang)
-    ctx: dict[str, Any] = {"year": v.year, "n": v.field_size or len(t), "leader": fmt.join(v.leaders, lang),
-                           "k": len(t), "first_rank": int(t["rank"].min()), "last_rank": int(t["rank"].max())}
+    ctx: dict[str, Any] = {
+        "year": v.year,
+        "n": v.field_size or len(t),
+        "leader": fmt.join(v.leaders, lang),
+        "k": len(t),
+        "first_rank": int(t["rank"].min()),
+        "last_rank": int(t["rank"].max()),
+    }
     p1 = []
     if v.leaders:
         _pts(ctx, "leader_score", float(t.loc[t["city"] == v.leaders[0], "score"].iloc[0]), lang)
@@ -845,7 +1038,9 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
         if prev and not pd.isna(s.loc[prev[-1], "top10_threshold"]):
             d = round(float(thr) - float(s.loc[prev[-1], "top10_threshold"]), 1)
             key = "up" if d > 0 else "down" if d < 0 else "same"
-            compare = w.raw(f"national.threshold_compare_{key}").format(delta=fmt.points(abs(d), lang), prev_year=prev[-1])
+            compare = w.raw(f"national.threshold_compare_{key}").format(
+                delta=fmt.points(abs(d), lang), prev_year=prev[-1]
+            )
         c = dict(ctx, compare=compare)
         _pts(c, "threshold", float(thr), lang)
         p1.append(w.say("national.threshold", **c))
@@ -866,8 +1061,12 @@ def national_text(ds, year: int | None = None, lang: str = "de", heading: bool =
         p2.append(w.say("national.newcomers", items=fmt.join(v.newcomers, lang)))
     bl = v.by_bundesland.loc[v.by_bundesland["n"] >= min_land] if not v.by_bundesland.empty else v.by_bundesland
     if len(bl) >= 2:
-        c = {"land": fmt.bundesland(bl.iloc[0]["bundesland"], lang), "last_land": fmt.bundesland(bl.iloc[-1]["bundesland"], lang),
-             "min_n": min_land, "min_n_word": w.count_word(min_land, "nom")}
+        c = {
+            "land": fmt.bundesland(bl.iloc[0]["bundesland"], lang),
+            "last_land": fmt.bundesland(bl.iloc[-1]["bundesland"], lang),
+            "min_n": min_land,
+            "min_n_word": w.count_word(min_land, "nom"),
+        }
         _pts(c, "mean", bl.iloc[0]["mean"], lang)
         _pts(c, "last_mean", bl.iloc[-1]["mean"], lang)
         p2.append(w.say("national.best_land", **c))
@@ -888,19 +1087,26 @@ def coverage_text(ds, year: int, lang: str = "de") -> str:
     def name(c) -> str:
         return w.raw("partial.overall_table") if c.level == "overall" else fmt.category(c.category, year, lang)
 
-    items = [w.raw("partial.excerpt_item").format(table=name(c), k=c.n_present, n=c.n_field)
-             for c in tables if 0 < c.n_present < c.n_field]
+    items = [
+        w.raw("partial.excerpt_item").format(table=name(c), k=c.n_present, n=c.n_field)
+        for c in tables
+        if 0 < c.n_present < c.n_field
+    ]
     absent = [name(c) for c in tables if c.n_present == 0]
     if absent:
         items.append(w.raw("partial.absent_items").format(tables=fmt.join(absent, lang)))
     return w.say("partial.excerpts", year=year, items="; ".join(items))
 
 
-def city_summary(ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None,
-                 headings: bool = True) -> Narrative:
+def city_summary(
+    ds, city: str, year: int | None = None, lang: str = "de", peers: list[str] | None = None, headings: bool = True
+) -> Narrative:
     """Headline, profile, strengths, trend (and peers) as one Markdown text with ``##`` headings."""
-    parts = [headline_text(ds, city, year, lang, headings), profile_text(ds, city, year, lang, headings),
-             strengths_text(ds, city, year, lang, headings), trend_text(ds, city, year, lang, headings),
-             peers_text(ds, city, year, lang, headings, peers=peers)]
-    return Narrative("\n\n".join(p.text for p in parts if p.text),
-                     {p.section: p.facts for p in parts}, "summary", lang)
+    parts = [
+        headline_text(ds, city, year, lang, headings),
+        profile_text(ds, city, year, lang, headings),
+        strengths_text(ds, city, year, lang, headings),
+        trend_text(ds, city, year, lang, headings),
+        peers_text(ds, city, year, lang, headings, peers=peers),
+    ]
+    return Narrative("\n\n".join(p.text for p in parts if p.text), {p.section: p.facts for p in parts}, "summary", lang)

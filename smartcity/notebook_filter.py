@@ -15,6 +15,7 @@ that filter, and leaves every other file alone; outputs stay visible in the open
 closed. To keep a run notebook with its outputs, export it (``jupyter nbconvert --to smartcity-pdf``)
 or save a copy outside the repository.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,9 @@ def strip_on_save(model: dict[str, Any], path: str, contents_manager: Any, **kwa
     if command is None:
         return
     raw = nbformat.writes(nbformat.from_dict(model["content"]), version=nbformat.NO_CONVERT)
-    proc = subprocess.run(command, shell=True, input=raw, capture_output=True, text=True, cwd=os_path.parent,
-                          timeout=60)
+    proc = subprocess.run(
+        command, shell=True, input=raw, capture_output=True, text=True, cwd=os_path.parent, timeout=60
+    )
     if proc.returncode != 0:
         # git refuses to commit through a failing filter (filter.nbstripout.required); save unchanged
         log.warning("notebook filter failed on %s (%s): saved with outputs", path, proc.stderr.strip()[-300:])

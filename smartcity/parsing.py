@@ -4,6 +4,7 @@ Both :mod:`smartcity.loaders` (reading files) and :mod:`smartcity.validation` (c
 frame) need the same rules for ``71,4``, ``3.``, ``▲3`` and city/category/indicator names; they
 live here so that neither module has to import the other's internals.
 """
+
 from __future__ import annotations
 
 import functools
@@ -13,9 +14,21 @@ import pandas as pd
 
 from smartcity import catalogue
 
-__all__ = ["parse_number", "parse_rank", "parse_tendency", "is_blank", "clean_text", "norm", "resolve_city",
-           "resolve_category", "resolve_indicator", "indicator_table", "clear_lookup_cache", "or_list",
-           "LEVEL_NAMES"]
+__all__ = [
+    "parse_number",
+    "parse_rank",
+    "parse_tendency",
+    "is_blank",
+    "clean_text",
+    "norm",
+    "resolve_city",
+    "resolve_category",
+    "resolve_indicator",
+    "indicator_table",
+    "clear_lookup_cache",
+    "or_list",
+    "LEVEL_NAMES",
+]
 
 
 # --------------------------------------------------------------------------- cells
@@ -40,8 +53,27 @@ def clean_text(value: object) -> str:
 
 # --------------------------------------------------------------------------- numbers
 
-_NA_TOKENS = {"", "-", "–", "—", "n.v.", "n.v", "nv", "k.a.", "k. a.", "ka", "na", "n/a", "n.a.", "nan", "none",
-              "null", "x", "/", "?"}
+_NA_TOKENS = {
+    "",
+    "-",
+    "–",
+    "—",
+    "n.v.",
+    "n.v",
+    "nv",
+    "k.a.",
+    "k. a.",
+    "ka",
+    "na",
+    "n/a",
+    "n.a.",
+    "nan",
+    "none",
+    "null",
+    "x",
+    "/",
+    "?",
+}
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -69,13 +101,13 @@ def parse_number(value: object) -> float | None:
         return None
     if "." in text and "," in text:
         if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")   # 1.234,5
+            text = text.replace(".", "").replace(",", ".")  # 1.234,5
         else:
-            text = text.replace(",", "")                    # 1,234.5
+            text = text.replace(",", "")  # 1,234.5
     elif "," in text:
         text = text.replace(",", "") if text.count(",") > 1 else text.replace(",", ".")
     elif text.count(".") > 1:
-        text = text.replace(".", "")                        # 1.234.567
+        text = text.replace(".", "")  # 1.234.567
     if not _NUMBER_RE.match(text):
         raise NotANumber(str(value))
     return float(text)
@@ -132,9 +164,17 @@ def parse_tendency(value: object) -> int | None:
 
 #: spellings of the three levels (folded) -> level
 LEVEL_NAMES = {
-    "overall": "overall", "gesamt": "overall", "index": "overall", "gesamtindex": "overall", "total": "overall",
-    "category": "category", "kategorie": "category", "themenbereich": "category", "bereich": "category",
-    "indicator": "indicator", "indikator": "indicator",
+    "overall": "overall",
+    "gesamt": "overall",
+    "index": "overall",
+    "gesamtindex": "overall",
+    "total": "overall",
+    "category": "category",
+    "kategorie": "category",
+    "themenbereich": "category",
+    "bereich": "category",
+    "indicator": "indicator",
+    "indikator": "indicator",
 }
 
 

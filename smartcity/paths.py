@@ -6,6 +6,7 @@ pyproject.toml). Both layouts are found here through :mod:`importlib.resources`,
 editable install and an installed wheel behave the same. Installed packages are plain directories
 (wheels are unpacked), so the resources are real paths that papermill and WeasyPrint can open.
 """
+
 from __future__ import annotations
 
 import os

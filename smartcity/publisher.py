@@ -17,6 +17,7 @@ Without a config the neutral house style stays. Every problem is reported as a
 :class:`PublisherConfigError` naming the file, the key, the value and how to fix it; nothing
 is half-applied. See docs/publisher.md.
 """
+
 from __future__ import annotations
 
 import base64
@@ -132,19 +133,30 @@ def _markdown(text: str) -> str:
 def _text(path: Path, key: str, raw: dict) -> str:
     value = raw.get(key, "")
     if not isinstance(value, str):
-        raise PublisherConfigError(path, key, value, f"expected text, got {type(value).__name__}",
-                                   f'write it in quotes, e.g. {key} = "..."')
+        raise PublisherConfigError(
+            path, key, value, f"expected text, got {type(value).__name__}", f'write it in quotes, e.g. {key} = "..."'
+        )
     return value.strip()
 
 
 def _file(path: Path, key: str, value: str, suffixes: tuple[str, ...]) -> Path:
     target = (path.parent / value).resolve()
     if target.suffix.lower() not in suffixes:
-        raise PublisherConfigError(path, key, value, f"unsupported file type {target.suffix or '(none)'!r}",
-                                   f"use a {' or '.join(s.lstrip('.').upper() for s in suffixes)} file")
+        raise PublisherConfigError(
+            path,
+            key,
+            value,
+            f"unsupported file type {target.suffix or '(none)'!r}",
+            f"use a {' or '.join(s.lstrip('.').upper() for s in suffixes)} file",
+        )
     if not target.is_file():
-        raise PublisherConfigError(path, key, value, f"file not found ({target})",
-                                   "give a path relative to the config file, e.g. logo = \"logo.svg\"")
+        raise PublisherConfigError(
+            path,
+            key,
+            value,
+            f"file not found ({target})",
+            "give a path relative to the config file, e.g. logo = \"logo.svg\"",
+        )
     return target
 
 
@@ -152,23 +164,40 @@ def _logo(path: Path, value: str) -> str:
     target = _file(path, "logo", value, (".svg", ".png"))
     data = target.read_bytes()
     if len(data) > MAX_LOGO_BYTES:
-        raise PublisherConfigError(path, "logo", value, f"{len(data) // 1024} KB is too large for every report",
-                                   f"use a logo under {MAX_LOGO_BYTES // 1024} KB (an SVG, or a PNG of about 600 px width)")
+        raise PublisherConfigError(
+            path,
+            "logo",
+            value,
+            f"{len(data) // 1024} KB is too large for every report",
+            f"use a logo under {MAX_LOGO_BYTES // 1024} KB (an SVG, or a PNG of about 600 px width)",
+        )
     if target.suffix.lower() == ".png":
         if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-            raise PublisherConfigError(path, "logo", value, "the file is not a PNG image", "export the logo as PNG or SVG")
+            raise PublisherConfigError(
+                path, "logo", value, "the file is not a PNG image", "export the logo as PNG or SVG"
+            )
         mime = "image/png"
     else:
         try:
             root = lxml.etree.fromstring(data, parser=lxml.etree.XMLParser(resolve_entities=False, no_network=True))
         except lxml.etree.XMLSyntaxError as exc:
-            raise PublisherConfigError(path, "logo", value, f"the SVG is not well-formed XML ({exc})",
-                                       "open it in an SVG editor and save it again") from None
+            raise PublisherConfigError(
+                path,
+                "logo",
+                value,
+                f"the SVG is not well-formed XML ({exc})",
+                "open it in an SVG editor and save it again",
+            ) from None
         if lxml.etree.QName(root).localname != "svg":
             raise PublisherConfigError(path, "logo", value, "the file's root element is not <svg>", "use an SVG image")
         if root.xpath("//*[local-name()='script']") or re.search(rb"(?:xlink:)?href\s*=\s*[\"']https?:", data):
-            raise PublisherConfigError(path, "logo", value, "the SVG contains scripts or external links",
-                                       "remove them: reports load nothing from the network")
+            raise PublisherConfigError(
+                path,
+                "logo",
+                value,
+                "the SVG contains scripts or external links",
+                "remove them: reports load nothing from the network",
+            )
         mime = "image/svg+xml"
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
@@ -178,11 +207,17 @@ def _markdown_file(path: Path, key: str, value: str) -> str:
     try:
         text = target.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise PublisherConfigError(path, key, value, "the file is not UTF-8 text",
-                                   "save it as UTF-8 (any editor offers this under 'Save as')") from None
+        raise PublisherConfigError(
+            path, key, value, "the file is not UTF-8 text", "save it as UTF-8 (any editor offers this under 'Save as')"
+        ) from None
     if len(text) > MAX_TEXT_CHARS:
-        raise PublisherConfigError(path, key, value, f"{len(text)} characters are more than a page holds",
-                                   f"shorten it to under {MAX_TEXT_CHARS} characters")
+        raise PublisherConfigError(
+            path,
+            key,
+            value,
+            f"{len(text)} characters are more than a page holds",
+            f"shorten it to under {MAX_TEXT_CHARS} characters",
+        )
     return _markdown(text)
 
 
@@ -190,52 +225,82 @@ def load_publisher(path: str | Path) -> Publisher:
     """Read and validate a publisher config (see module docstring)."""
     path = Path(path)
     if not path.is_file():
-        raise PublisherConfigError(path, "(file)", str(path), "config file not found",
-                                   "pass the path of an existing report.toml, e.g. --config docs/examples/report.toml")
+        raise PublisherConfigError(
+            path,
+            "(file)",
+            str(path),
+            "config file not found",
+            "pass the path of an existing report.toml, e.g. --config docs/examples/report.toml",
+        )
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise PublisherConfigError(path, "(file)", path.name, f"not valid TOML ({exc})",
-                                   'write one key = "value" per line under [publisher]') from None
+        raise PublisherConfigError(
+            path, "(file)", path.name, f"not valid TOML ({exc})", 'write one key = "value" per line under [publisher]'
+        ) from None
     except UnicodeDecodeError:
-        raise PublisherConfigError(path, "(file)", path.name, "the file is not UTF-8 text", "save it as UTF-8") from None
+        raise PublisherConfigError(
+            path, "(file)", path.name, "the file is not UTF-8 text", "save it as UTF-8"
+        ) from None
     raw = doc.get("publisher")
     if not isinstance(raw, dict):
-        raise PublisherConfigError(path, "[publisher]", None, "the [publisher] table is missing",
-                                   'start the file with [publisher] and office = "..."')
+        raise PublisherConfigError(
+            path,
+            "[publisher]",
+            None,
+            "the [publisher] table is missing",
+            'start the file with [publisher] and office = "..."',
+        )
     unknown = sorted(set(raw) - KNOWN_KEYS)
     if unknown:
         close = difflib.get_close_matches(unknown[0], sorted(KNOWN_KEYS), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise PublisherConfigError(path, unknown[0], raw[unknown[0]], "unknown key",
-                                   f"{hint}known keys: {', '.join(sorted(KNOWN_KEYS))}")
+        raise PublisherConfigError(
+            path, unknown[0], raw[unknown[0]], "unknown key", f"{hint}known keys: {', '.join(sorted(KNOWN_KEYS))}"
+        )
     office = _text(path, "office", raw)
     if not office:
-        raise PublisherConfigError(path, "office", raw.get("office"), "the publishing office is required",
-                                   'name it, e.g. office = "Digitalbüro der Stadt Krefeld"')
+        raise PublisherConfigError(
+            path,
+            "office",
+            raw.get("office"),
+            "the publishing office is required",
+            'name it, e.g. office = "Digitalbüro der Stadt Krefeld"',
+        )
     accent = _text(path, "accent", raw)
     if accent:
         if not _HEX_RE.match(accent):
-            raise PublisherConfigError(path, "accent", accent, "not a hex colour", 'write it as "#rrggbb", e.g. "#00643c"')
+            raise PublisherConfigError(
+                path, "accent", accent, "not a hex colour", 'write it as "#rrggbb", e.g. "#00643c"'
+            )
         accent = "#" + "".join(ch * 2 for ch in accent[1:]) if len(accent) == 4 else accent
         accent = accent.lower()
         ratio, background = min((contrast_ratio(accent, bg), bg) for bg in backgrounds(accent))
         if ratio < AA_CONTRAST:
             where = "white" if background == "#ffffff" else f"its background {background}"
             raise PublisherConfigError(
-                path, "accent", accent,
+                path,
+                "accent",
+                accent,
                 f"contrast against {where} is {ratio:.2f}:1, below the WCAG AA minimum of {AA_CONTRAST}:1 "
                 "for headings, links and the portal header",
-                f'use a darker shade, e.g. accent = "{darken_to_contrast(accent)}"')
+                f'use a darker shade, e.g. accent = "{darken_to_contrast(accent)}"',
+            )
     web = _text(path, "web", raw)
     if web and not web.startswith(("https://", "http://")):
-        raise PublisherConfigError(path, "web", web, "not a web address", 'write it with https://, e.g. "https://www.krefeld.de"')
+        raise PublisherConfigError(
+            path, "web", web, "not a web address", 'write it with https://, e.g. "https://www.krefeld.de"'
+        )
     logo = _text(path, "logo", raw)
     foreword = _text(path, "foreword", raw)
     imprint = _text(path, "imprint", raw)
     return Publisher(
-        office=office, city=_text(path, "city", raw), contact=_text(path, "contact", raw), web=web,
-        logo=_logo(path, logo) if logo else "", logo_alt=_text(path, "logo_alt", raw) or (f"Logo: {office}" if logo else ""),
+        office=office,
+        city=_text(path, "city", raw),
+        contact=_text(path, "contact", raw),
+        web=web,
+        logo=_logo(path, logo) if logo else "",
+        logo_alt=_text(path, "logo_alt", raw) or (f"Logo: {office}" if logo else ""),
         accent=accent,
         foreword_html=_markdown_file(path, "foreword", foreword) if foreword else "",
         imprint_html=_markdown_file(path, "imprint", imprint) if imprint else "",

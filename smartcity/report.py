@@ -4,6 +4,7 @@ Notebooks stay thin: a cell calls one method, e.g. ``r.summary()`` or ``r.catego
 Text comes from `smartcity.narrative`, numbers from `smartcity.analysis`, charts from
 `smartcity.charts`; this module only puts them together for display.
 """
+
 from __future__ import annotations
 
 import html
@@ -19,6 +20,7 @@ from smartcity.dataset import SAMPLE_FILE, Dataset, load_dataset
 from smartcity.inputs import data_files
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
 
+
 def column_labels(lang: str) -> dict[str, str]:
     """Column labels of the tables shown in reports (``[table]`` in ``smartcity/phrases``)."""
     return narrative.phrasebook(lang)["table"]
@@ -33,34 +35,52 @@ def target_labels(lang: str) -> dict[str, str]:
 # Section headings of the category and overview reports: key -> (German, English, German intro, English intro).
 HEADINGS = {
     "ranking": ("Rangliste und Verteilung", "Ranking and distribution", "", ""),
-    "movers": ("Auf- und Absteiger", "Biggest movers",
-               "Die Städte mit den größten Gewinnen und Verlusten an Plätzen gegenüber der Vorjahresausgabe.",
-               "The cities that gained or lost the most places against the previous edition."),
-    "indicators": ("Indikatoren", "Indicators",
-                   "Bestwert je Indikator mit den Städten, die ihn erreichen, und die Indikatorpunkte aller Städte "
-                   "(Zeilen in der Reihenfolge der Rangliste).",
-                   "Best score per indicator with the cities that reach it, and the indicator scores of every city "
-                   "(rows in ranking order)."),
-    "bundesland": ("Länder im Vergleich", "The states compared",
-                   "Mittlere Punktzahl der Städte je Land, absteigend. Länder mit mindestens drei Städten "
-                   "stehen zuerst; Länder mit nur einer oder zwei Städten folgen am Ende der Tabelle, "
-                   "denn ihr Wert hängt an einzelnen Städten.",
-                   "Mean score of each state's cities, highest first. States with at least three cities come "
-                   "first; states with only one or two cities follow at the end of the table, as their value "
-                   "reflects those cities alone."),
-    "table": ("Anhang: vollständige Rangliste", "Appendix: full ranking",
-              "Alle Städte mit Platz, Punkten, Veränderung gegenüber der Vorjahresausgabe und Land.",
-              "Every city with rank, points, change against the previous edition and state."),
-    "table_excerpt": ("Anhang: Rangliste (Auszug)", "Appendix: ranking (excerpt)",
-                      "Die Städte, die die Daten enthalten, mit Platz, Punkten, Veränderung gegenüber der "
-                      "Vorjahresausgabe und Land.",
-                      "The cities the data holds, with rank, points, change against the previous edition and state."),
+    "movers": (
+        "Auf- und Absteiger",
+        "Biggest movers",
+        "Die Städte mit den größten Gewinnen und Verlusten an Plätzen gegenüber der Vorjahresausgabe.",
+        "The cities that gained or lost the most places against the previous edition.",
+    ),
+    "indicators": (
+        "Indikatoren",
+        "Indicators",
+        "Bestwert je Indikator mit den Städten, die ihn erreichen, und die Indikatorpunkte aller Städte "
+        "(Zeilen in der Reihenfolge der Rangliste).",
+        "Best score per indicator with the cities that reach it, and the indicator scores of every city "
+        "(rows in ranking order).",
+    ),
+    "bundesland": (
+        "Länder im Vergleich",
+        "The states compared",
+        "Mittlere Punktzahl der Städte je Land, absteigend. Länder mit mindestens drei Städten "
+        "stehen zuerst; Länder mit nur einer oder zwei Städten folgen am Ende der Tabelle, "
+        "denn ihr Wert hängt an einzelnen Städten.",
+        "Mean score of each state's cities, highest first. States with at least three cities come "
+        "first; states with only one or two cities follow at the end of the table, as their value "
+        "reflects those cities alone.",
+    ),
+    "table": (
+        "Anhang: vollständige Rangliste",
+        "Appendix: full ranking",
+        "Alle Städte mit Platz, Punkten, Veränderung gegenüber der Vorjahresausgabe und Land.",
+        "Every city with rank, points, change against the previous edition and state.",
+    ),
+    "table_excerpt": (
+        "Anhang: Rangliste (Auszug)",
+        "Appendix: ranking (excerpt)",
+        "Die Städte, die die Daten enthalten, mit Platz, Punkten, Veränderung gegenüber der Vorjahresausgabe und Land.",
+        "The cities the data holds, with rank, points, change against the previous edition and state.",
+    ),
     "top10": ("Die Top 10", "The top 10", "", ""),
-    "series": ("Entwicklung seit {first}", "Development since {first}",
-               "Punktzahl für Platz 10 und mittlere Punktzahl aller Städte je Ausgabe.",
-               "Score needed for rank 10 and mean score of all cities per edition."),
+    "series": (
+        "Entwicklung seit {first}",
+        "Development since {first}",
+        "Punktzahl für Platz 10 und mittlere Punktzahl aller Städte je Ausgabe.",
+        "Score needed for rank 10 and mean score of all cities per edition.",
+    ),
     "map": ("Karte", "Map", "", ""),
 }
+
 
 def _count(n: int, one: str, many: str) -> str:
     return (one if n == 1 else many).format(n=n)
@@ -122,8 +142,11 @@ class Table(_Section):
         if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
             return "–"
         if column in _CITY_COLUMNS:
-            value = [fmt.city(v, self.lang) for v in value] if isinstance(value, (list, tuple)) \
+            value = (
+                [fmt.city(v, self.lang) for v in value]
+                if isinstance(value, (list, tuple))
                 else fmt.city(str(value), self.lang)
+            )
         elif column == "bundesland":
             value = fmt.bundesland(str(value), self.lang)
         if isinstance(value, (list, tuple)):
@@ -145,14 +168,19 @@ class Table(_Section):
         labels = column_labels(self.lang)
         head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in self.frame.columns)
         body = "".join(
-            "<tr>" + "".join(
+            "<tr>"
+            + "".join(
                 f"<td class=\"{'num' if pd.api.types.is_numeric_dtype(self.frame[c]) else 'text'}\">{self._cell(c, v)}</td>"
-                for c, v in zip(self.frame.columns, row)) + "</tr>"
+                for c, v in zip(self.frame.columns, row)
+            )
+            + "</tr>"
             for row in self.frame.itertuples(index=False)
         )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         short = " short" if len(self.frame) <= 15 else ""  # printed on one page (paged.css)
-        return f'<table class="report-table{short}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return (
+            f'<table class="report-table{short}">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        )
 
     def _repr_markdown_(self) -> str:
         """The same table as a Markdown pipe table (numbers right-aligned)."""
@@ -164,8 +192,9 @@ class Table(_Section):
         columns = list(self.frame.columns)
         align = ["---:" if pd.api.types.is_numeric_dtype(self.frame[c]) else ":---" for c in columns]
         lines = [row(labels.get(c, c) for c in columns), "| " + " | ".join(align) + " |"]
-        lines += [row(self._text(c, v) for c, v in zip(columns, values))
-                  for values in self.frame.itertuples(index=False)]
+        lines += [
+            row(self._text(c, v) for c, v in zip(columns, values)) for values in self.frame.itertuples(index=False)
+        ]
         return (f"{self.caption}\n\n" if self.caption else "") + "\n".join(lines)
 
     def __str__(self) -> str:
@@ -177,8 +206,9 @@ def _cached_dataset(paths: tuple[str, ...] | None, year: int | None, history: st
     return load_dataset(list(paths) if paths else None, year=year, history=history)
 
 
-def dataset(data: str | list[str] | Dataset | None = None, year: int | None = None,
-            history: str | None = None) -> Dataset:
+def dataset(
+    data: str | list[str] | Dataset | None = None, year: int | None = None, history: str | None = None
+) -> Dataset:
     """The dataset for a report; loaded once per version of its files and process (it is never modified).
 
     ``data`` is a file, a folder or a list of them (None: the bundled sample); ``year`` is the edition
@@ -193,7 +223,9 @@ def dataset(data: str | list[str] | Dataset | None = None, year: int | None = No
         files = data_files(data)
         paths = tuple(str(f) for f in files)
     stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-    return _cached_dataset(paths, int(year) if year and paths else None, (history or "none") if paths else "none", stamp)
+    return _cached_dataset(
+        paths, int(year) if year and paths else None, (history or "none") if paths else "none", stamp
+    )
 
 
 class _Report:
@@ -226,10 +258,11 @@ class _Report:
             return ""
         book = narrative.phrasebook(self.lang)["method"]
         total = sum(counts.values())
-        per = fmt.join([book["history_item"].format(n=fmt.number(counts[y], self.lang, 0), year=y)
-                        for y in sorted(counts)], self.lang)
-        return book["history_one" if total == 1 else "history_many"].format(
-            n=fmt.number(total, self.lang, 0), per=per)
+        per = fmt.join(
+            [book["history_item"].format(n=fmt.number(counts[y], self.lang, 0), year=y) for y in sorted(counts)],
+            self.lang,
+        )
+        return book["history_one" if total == 1 else "history_many"].format(n=fmt.number(total, self.lang, 0), per=per)
 
     def method_note(self) -> Markdown:
         """The method paragraph and what the data of this edition holds. Counts are those of the
@@ -243,15 +276,21 @@ class _Report:
         ed = ds.editions.set_index("year") if "year" in ds.editions.columns else pd.DataFrame()
         row = ed.loc[self.year] if self.year in ed.index else None
         parts = ["## " + book["heading"], book["scaling"]]
-        counts = {"year": self.year, "cities": fmt.cities(n_cities, self.lang),
-                  "indicators": _count(n_ind, book["indicator_one"], book["indicator_many"])}
+        counts = {
+            "year": self.year,
+            "cities": fmt.cities(n_cities, self.lang),
+            "indicators": _count(n_ind, book["indicator_one"], book["indicator_many"]),
+        }
         if n_ind == 0:
             parts.append(book["holds_no_indicators"].format(**counts))
         else:
             parts.append(book["holds"].format(**counts))
         if row is not None and pd.notna(row.get("n_indicators")) and pd.notna(row.get("n_parameters")):
-            pub = {"n_indicators": int(row["n_indicators"]), "n_parameters": int(row["n_parameters"]),
-                   "year": self.year}
+            pub = {
+                "n_indicators": int(row["n_indicators"]),
+                "n_parameters": int(row["n_parameters"]),
+                "year": self.year,
+            }
             key = "published_same" if n_ind in (0, pub["n_indicators"]) else "published_differs"
             parts[-1] += " " + book[key].format(**pub)
         source = book["source_sample" if ds.is_sample else "source_file"]
@@ -282,8 +321,14 @@ class _Report:
             return Markdown("")
         if key == "bundesland" and view is not None and view.by_bundesland.empty:
             return Markdown("")  # an excerpt: the Länder cannot be compared
-        if key == "series" and view is not None and (len(view.series) < 2 or  # the first edition: no line
-                                                     view.series[["top10_threshold", "mean"]].isna().all().all()):
+        if (
+            key == "series"
+            and view is not None
+            and (
+                len(view.series) < 2  # the first edition: no line
+                or view.series[["top10_threshold", "mean"]].isna().all().all()
+            )
+        ):
             return Markdown("")  # excerpts only: no threshold or mean of any edition
         if key == "top10" and view is not None and view.top10.empty:
             return Markdown("")
@@ -298,14 +343,23 @@ class _Report:
 class CityReport(_Report):
     """Sections of the city report."""
 
-    def __init__(self, city: str, year: int | None = None, data: str | list[str] | None = None, lang: str = "de",
-                 peers: list[str] | None = None, history: str | None = None):
+    def __init__(
+        self,
+        city: str,
+        year: int | None = None,
+        data: str | list[str] | None = None,
+        lang: str = "de",
+        peers: list[str] | None = None,
+        history: str | None = None,
+    ):
         super().__init__(data, year, lang, history)
         self.city = an.resolve_city(self.ds, city)
         present = self.ds.scores[(self.ds.scores["year"] == self.year) & (self.ds.scores["city"] == self.city)]
         if present.empty:
-            raise an.NoReportData(f"Die Daten enthalten für {self.year} keinen Wert von {self.city} / "
-                                  f"the data holds no value of {self.city} for {self.year}")
+            raise an.NoReportData(
+                f"Die Daten enthalten für {self.year} keinen Wert von {self.city} / "
+                f"the data holds no value of {self.city} for {self.year}"
+            )
         self.peers = peers
 
     def title(self) -> Markdown:
@@ -322,8 +376,12 @@ class CityReport(_Report):
         tr = an.trend(self.ds, self.city, self.year)
         if tr.trajectory["rank"].notna().sum() < 2:
             return Markdown("")
-        return charts.rank_trajectory(tr.trajectory, fmt.city(self.city, self.lang), lang=self.lang,
-                                      title=self._chart_title("trajectory", city=self.city))
+        return charts.rank_trajectory(
+            tr.trajectory,
+            fmt.city(self.city, self.lang),
+            lang=self.lang,
+            title=self._chart_title("trajectory", city=self.city),
+        )
 
     def trend_text(self) -> Markdown:
         return Markdown(narrative.trend_text(self.ds, self.city, self.year, self.lang, heading=True).text)
@@ -348,15 +406,21 @@ class CityReport(_Report):
         prof = an.indicator_profile(self.ds, self.city, self.year, lang=self.lang)
         if prof.empty:
             return Markdown("")
-        frame = prof.assign(indicator_name=prof["name"],
-                            category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang)))
+        frame = prof.assign(
+            indicator_name=prof["name"], category=prof["category"].map(lambda c: fmt.category(c, self.year, self.lang))
+        )
         key = "indicators" if prof["median"].notna().any() else "indicators_no_median"  # excerpts: no median
-        return charts.indicator_profile(frame[["indicator_name", "category", "score", "median"]],
-                                        fmt.city(self.city, self.lang), lang=self.lang,
-                                        title=self._chart_title(key, city=self.city))
+        return charts.indicator_profile(
+            frame[["indicator_name", "category", "score", "median"]],
+            fmt.city(self.city, self.lang),
+            lang=self.lang,
+            title=self._chart_title(key, city=self.city),
+        )
 
     def peers_text(self) -> Markdown:
-        return Markdown(narrative.peers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
+        return Markdown(
+            narrative.peers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text
+        )
 
     def peers_chart(self):
         groups = an.peers(self.ds, self.city, self.year, custom=self.peers).groups
@@ -364,12 +428,17 @@ class CityReport(_Report):
         if group is None or group.peer_rank is None:  # no overall score: nothing to compare
             return Markdown("")
         table = group.table  # the city's own row is always part of its peer group
-        return charts.peer_comparison(self._named(table[["city", "score", "rank"]].sort_values("rank")),
-                                      fmt.city(self.city, self.lang), lang=self.lang,
-                                      title=self._chart_title("peers", city=self.city))
+        return charts.peer_comparison(
+            self._named(table[["city", "score", "rank"]].sort_values("rank")),
+            fmt.city(self.city, self.lang),
+            lang=self.lang,
+            title=self._chart_title("peers", city=self.city),
+        )
 
     def levers_text(self) -> Markdown:
-        return Markdown(narrative.levers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text)
+        return Markdown(
+            narrative.levers_text(self.ds, self.city, self.year, self.lang, heading=True, peers=self.peers).text
+        )
 
     def levers_table(self) -> Table | Markdown:
         lv, top = narrative.lever_record(self.ds, self.city, self.year, self.lang, self.peers)
@@ -385,7 +454,7 @@ class _FieldReport(_Report):
     """Sections shared by the reports on a whole field (a category or all cities): ``self.view``
     is an :class:`analysis.CategoryView` or :class:`analysis.NationalView`."""
 
-    view: Any   # an.CategoryView | an.NationalView, set by the subclass
+    view: Any  # an.CategoryView | an.NationalView, set by the subclass
 
     def movers_table(self) -> Table | Markdown:
         movers = pd.concat([self.view.climbers, self.view.fallers], ignore_index=True)
@@ -402,14 +471,22 @@ class _FieldReport(_Report):
 class CategoryReport(_FieldReport):
     """Sections of the category report."""
 
-    def __init__(self, category: str, year: int | None = None, data: str | list[str] | None = None,
-                 lang: str = "de", history: str | None = None):
+    def __init__(
+        self,
+        category: str,
+        year: int | None = None,
+        data: str | list[str] | None = None,
+        lang: str = "de",
+        history: str | None = None,
+    ):
         super().__init__(data, year, lang, history)
         self.category = an.resolve_category(category)
         self.view = an.category_view(self.ds, self.category, self.year, lang=self.lang)
         if self.view.ranking.empty:
-            raise an.NoReportData(f"Die Daten enthalten für {self.year} keine Tabelle der Kategorie {self.category} / "
-                                  f"the data holds no {self._label()} table for {self.year}")
+            raise an.NoReportData(
+                f"Die Daten enthalten für {self.year} keine Tabelle der Kategorie {self.category} / "
+                f"the data holds no {self._label()} table for {self.year}"
+            )
 
     def title(self) -> Markdown:
         return Markdown(f"# {fmt.category(self.category, self.year, self.lang)}: Smart City Index {self.year}")
@@ -418,8 +495,11 @@ class CategoryReport(_FieldReport):
         return Markdown(narrative.category_text(self.ds, self.category, self.year, self.lang, heading=True).text)
 
     def ranking_chart(self):
-        return charts.ranking_bars(self._named(self.view.ranking[["city", "score", "rank"]]), lang=self.lang,
-                                   title=self._chart_title("ranking", label=self._label()))
+        return charts.ranking_bars(
+            self._named(self.view.ranking[["city", "score", "rank"]]),
+            lang=self.lang,
+            title=self._chart_title("ranking", label=self._label()),
+        )
 
     def _label(self) -> str:
         return fmt.category(self.category, self.year, self.lang)
@@ -429,9 +509,11 @@ class CategoryReport(_FieldReport):
 
     def distribution_chart(self):
         key = "distribution" if self.view.complete else "distribution_excerpt"
-        return charts.score_distribution(self._named(self.view.ranking[["city", "score", "rank"]]), lang=self.lang,
-                                         title=self._chart_title(key, label=self._label(), n=len(self.view.ranking),
-                                                                 size=self.view.field_size))
+        return charts.score_distribution(
+            self._named(self.view.ranking[["city", "score", "rank"]]),
+            lang=self.lang,
+            title=self._chart_title(key, label=self._label(), n=len(self.view.ranking), size=self.view.field_size),
+        )
 
     def leaders_table(self) -> Table | Markdown:
         if not self.view.has_indicators:
@@ -447,23 +529,29 @@ class CategoryReport(_FieldReport):
         wide = rows.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
         wide = wide.reindex(self.view.ranking["city"]).rename(columns=names)
         wide.index = [fmt.city(c, self.lang) for c in wide.index]
-        return charts.indicator_heatmap(wide, category=self._label(), lang=self.lang,
-                                        title=self._chart_title("heatmap", label=self._label()))
+        return charts.indicator_heatmap(
+            wide, category=self._label(), lang=self.lang, title=self._chart_title("heatmap", label=self._label())
+        )
 
 
 class OverviewReport(_FieldReport):
     """Sections of the national overview of one edition."""
 
-    def __init__(self, year: int | None = None, data: str | list[str] | None = None, lang: str = "de",
-                 history: str | None = None):
+    def __init__(
+        self, year: int | None = None, data: str | list[str] | None = None, lang: str = "de", history: str | None = None
+    ):
         super().__init__(data, year, lang, history)
         self.view = an.national_view(self.ds, self.year)
         if self.view.ranking.empty:
-            raise an.NoReportData(f"Die Daten enthalten für {self.year} kein Gesamtranking / "
-                                  f"the data holds no overall ranking for {self.year}")
+            raise an.NoReportData(
+                f"Die Daten enthalten für {self.year} kein Gesamtranking / "
+                f"the data holds no overall ranking for {self.year}"
+            )
 
     def title(self) -> Markdown:
-        return Markdown(f"# Smart City Index {self.year}: {'Bundesweite Übersicht' if self.lang == 'de' else 'National overview'}")
+        return Markdown(
+            f"# Smart City Index {self.year}: {'Bundesweite Übersicht' if self.lang == 'de' else 'National overview'}"
+        )
 
     def summary(self) -> Markdown:
         return Markdown(narrative.national_text(self.ds, self.year, self.lang, heading=True).text)
@@ -482,15 +570,21 @@ class OverviewReport(_FieldReport):
         names = {"top10_threshold": book["series_threshold"], "mean": book["series_mean"]}
         long = series.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="value")
         long["series"] = long["series"].map(names)
-        return charts.trend_lines(long, lang=self.lang,
-                                  title=self._chart_title("series", first=int(series["year"].min())))
+        return charts.trend_lines(
+            long, lang=self.lang, title=self._chart_title("series", first=int(series["year"].min()))
+        )
 
     def map_chart(self):
         cities = catalogue.load_cities()[["name", "latitude", "longitude"]].rename(columns={"name": "city"})
         frame = self._named(self.view.ranking[["city", "score"]].merge(cities, on="city", how="left"))
         known = self.view.top5_complete  # label the five best only when the data holds them
-        return charts.germany_map(frame, lang=self.lang, label_top=5 if known else 0, title=self._chart_title("map"),
-                                  caption=self._chart_title("map_caption") if known else "")
+        return charts.germany_map(
+            frame,
+            lang=self.lang,
+            label_top=5 if known else 0,
+            title=self._chart_title("map"),
+            caption=self._chart_title("map_caption") if known else "",
+        )
 
     # The worked example of notebooks/_template.ipynb: one Land's cities compared.
 
@@ -503,14 +597,22 @@ class OverviewReport(_FieldReport):
         """``## Nordrhein-Westfalen: 30 Städte im Smart City Index 2025``; on an excerpt of the
         overall table it says how many of the Land's cities the data holds."""
         n = len(self.land_ranking(bundesland))
-        members = sum(1 for c in an._taking_part(self.ds, self.year) if an._city_attr(self.ds, c, "bundesland") == bundesland)
+        members = sum(
+            1 for c in an._taking_part(self.ds, self.year) if an._city_attr(self.ds, c, "bundesland") == bundesland
+        )
         land = fmt.bundesland(bundesland, self.lang)
         if self.view.complete or n >= members:
-            text = (f"## {land}: {fmt.cities(n, self.lang)} im Smart City Index {self.year}" if self.lang == "de"
-                    else f"## {land}: {fmt.cities(n, self.lang)} in the Smart City Index {self.year}")
+            text = (
+                f"## {land}: {fmt.cities(n, self.lang)} im Smart City Index {self.year}"
+                if self.lang == "de"
+                else f"## {land}: {fmt.cities(n, self.lang)} in the Smart City Index {self.year}"
+            )
         else:
-            text = (f"## {land}: {n} von {members} Städten im Auszug des Smart City Index {self.year}" if self.lang == "de"
-                    else f"## {land}: {n} of {members} cities in the excerpt of the Smart City Index {self.year}")
+            text = (
+                f"## {land}: {n} von {members} Städten im Auszug des Smart City Index {self.year}"
+                if self.lang == "de"
+                else f"## {land}: {n} of {members} cities in the excerpt of the Smart City Index {self.year}"
+            )
         return Markdown(text)
 
     def land_table(self, bundesland: str) -> Table | Markdown:

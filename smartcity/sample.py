@@ -30,6 +30,7 @@ Every value carries its provenance: `published` (with source URL) or `modelled`.
 Ranks follow Bitkom's tables: where published ranks separate equal one-decimal scores, they are kept.
 With SAMPLE_DEBUG=1, `build` prints the published figures each programme pass gives up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,14 +74,15 @@ def _normal(*key) -> float:
 
 # --------------------------------------------------------------------------- facts
 
+
 @dataclass
 class Targets:
     """Published figures of one edition, keyed for the builder."""
 
-    score: dict = field(default_factory=dict)    # (level, category, indicator, city) -> value
-    rank: dict = field(default_factory=dict)     # (level, category, indicator, city) -> rank
-    change: dict = field(default_factory=dict)   # (level, category, indicator, city) -> change
-    streak: dict = field(default_factory=dict)   # (level, category, indicator, city) -> improvements in a row
+    score: dict = field(default_factory=dict)  # (level, category, indicator, city) -> value
+    rank: dict = field(default_factory=dict)  # (level, category, indicator, city) -> rank
+    change: dict = field(default_factory=dict)  # (level, category, indicator, city) -> change
+    streak: dict = field(default_factory=dict)  # (level, category, indicator, city) -> improvements in a row
     aggregates: dict = field(default_factory=dict)
 
 
@@ -195,8 +197,11 @@ def _pair_unknown_ranks(targets: dict[int, Targets]) -> None:
             near = t.rank.get(("overall", "", "", city), n_cities[year] // 2)
             near_prev = prev.rank.get(("overall", "", "", city), n_cities[year - 1] // 2)
             busy, busy_prev = _taken(t, key[:3]), _taken(prev, key[:3])
-            options = [r for r in range(1, n_cities[year] + 1)
-                       if r not in busy and 1 <= r + delta <= n_cities[year - 1] and r + delta not in busy_prev]
+            options = [
+                r
+                for r in range(1, n_cities[year] + 1)
+                if r not in busy and 1 <= r + delta <= n_cities[year - 1] and r + delta not in busy_prev
+            ]
             if options:
                 rank = min(options, key=lambda r: (abs(r - near) + abs(r + delta - near_prev), r))
                 t.rank[key], prev.rank[key] = rank, rank + delta
@@ -204,8 +209,10 @@ def _pair_unknown_ranks(targets: dict[int, Targets]) -> None:
 
 # --------------------------------------------------------------------------- ordering
 
-def _order(cities: list[str], fixed_rank: dict[str, int], key: dict[str, float],
-           pins: dict[str, float] | None = None) -> list[list[str]]:
+
+def _order(
+    cities: list[str], fixed_rank: dict[str, int], key: dict[str, float], pins: dict[str, float] | None = None
+) -> list[list[str]]:
     """Full ranking as a list of tie groups: published ranks fixed, the other cities by key.
 
     A city with a published score but no published rank must land on the right side of every
@@ -251,8 +258,17 @@ def _order(cities: list[str], fixed_rank: dict[str, int], key: dict[str, float],
 
 # --------------------------------------------------------------------------- overall + category programmes
 
-def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, category_keys: dict | None = None,
-                  soft_order: bool = False, order_cost: float = 50.0, choose_gaps: bool = False):
+
+def _solve_scores(
+    year: int,
+    cities: list[str],
+    t: Targets,
+    history: dict,
+    category_keys: dict | None = None,
+    soft_order: bool = False,
+    order_cost: float = 50.0,
+    choose_gaps: bool = False,
+):
     """Overall and category scores (tenths) for one edition.
 
     The overall order and the published category ranks are given. The other cities of a category
@@ -317,9 +333,9 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
     nv = a_s + n_s
     cost = np.zeros(nv)
     if not choose_gaps:  # choosing gaps is a feasibility question; the shape comes from the next pass
-        cost[a_o:a_o + n] = 1.0
-        cost[a_c:a_c + n_c] = 0.4
-        cost[a_s:a_s + n_s] = 0.6
+        cost[a_o : a_o + n] = 1.0
+        cost[a_c : a_c + n_c] = 0.4
+        cost[a_s : a_s + n_s] = 0.6
     lb = np.zeros(nv)
     ub = np.full(nv, np.inf)
     lb[:a_o] = 1
@@ -446,8 +462,13 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         for j, v in coeffs.items():
             matrix[r, j] = v
         lo[r], hi[r] = l, h
-    result = milp(cost, constraints=LinearConstraint(matrix.tocsr(), lo, hi), bounds=Bounds(lb, ub),
-                  integrality=integrality, options=GAP_OPTIONS if choose_gaps else {"time_limit": 60, "mip_rel_gap": 0.05})
+    result = milp(
+        cost,
+        constraints=LinearConstraint(matrix.tocsr(), lo, hi),
+        bounds=Bounds(lb, ub),
+        integrality=integrality,
+        options=GAP_OPTIONS if choose_gaps else {"time_limit": 60, "mip_rel_gap": 0.05},
+    )
     if result.x is None:
         raise Infeasible(f"sample {year}: the published figures admit no consistent solution ({result.message})")
     if os.environ.get("SAMPLE_DEBUG"):
@@ -457,12 +478,22 @@ def _solve_scores(year: int, cities: list[str], t: Targets, history: dict, categ
         for coeffs, value, weight in soft:
             got = sum(v * result.x[j] for j, v in coeffs.items())
             if abs(got - value) > 0.5:
-                print(year, "gaps" if choose_gaps else "soft" if soft_order else "hard", "pin missed:", [names.get(j, j) for j in coeffs][:3], value, round(got, 1))
+                print(
+                    year,
+                    "gaps" if choose_gaps else "soft" if soft_order else "hard",
+                    "pin missed:",
+                    [names.get(j, j) for j in coeffs][:3],
+                    value,
+                    round(got, 1),
+                )
         for hi_var, lo_var, _gap in pin_gap:
             if result.x[hi_var] - result.x[lo_var] < 0.5:
                 print(year, "order missed:", names[hi_var], names[lo_var])
-    return ({c: result.x[o0 + idx[c]] / 10 for c in cities},
-                {(c, cat): result.x[cvar(c, cat)] / 10 for c in cities for cat in CATEGORY_NAMES}, relations)
+    return (
+        {c: result.x[o0 + idx[c]] / 10 for c in cities},
+        {(c, cat): result.x[cvar(c, cat)] / 10 for c in cities for cat in CATEGORY_NAMES},
+        relations,
+    )
 
 
 def _pin_category_scores(t: Targets, cat: str, idx: dict, cities: list[str], cvar, pin) -> None:
@@ -660,6 +691,7 @@ def _category_offset(city: str, category: str, year: int, overall: float) -> flo
 
 # --------------------------------------------------------------------------- indicators
 
+
 def _indicator_scores(year: int, cities: list[str], cats: dict, t: Targets) -> dict:
     meta = catalogue.indicators_for(year)
     out: dict[tuple[str, str], float] = {}
@@ -684,7 +716,7 @@ def _indicator_scores(year: int, cities: list[str], cats: dict, t: Targets) -> d
                     fixed[(city, ind_id)] = 100.0
                     designated.add(city)
             if 0.0 not in values:
-                bottom = [c for c in by_score[-2 * band:] if (c, ind_id) not in fixed and c not in designated]
+                bottom = [c for c in by_score[-2 * band :] if (c, ind_id) not in fixed and c not in designated]
                 if bottom:
                     city = bottom[-1 - int(_unit("min", year, ind_id) * min(len(bottom), band))]
                     fixed[(city, ind_id)] = 0.0
@@ -743,6 +775,7 @@ def _fit(values: dict, w: dict, free: list, target: float) -> dict:
 
 # --------------------------------------------------------------------------- build
 
+
 def build() -> pd.DataFrame:
     cities_table = catalogue.load_cities()
     facts = _target_facts()
@@ -767,8 +800,7 @@ def build() -> pd.DataFrame:
         candidates = []
         # Cheap order violations first let the published scores place the cities; then dearer.
         for order_cost in (2.0, 10.0, 50.0, 50.0):
-            soft = _solve_scores(year, cities, t, history, category_keys=keys, soft_order=True,
-                                 order_cost=order_cost)
+            soft = _solve_scores(year, cities, t, history, category_keys=keys, soft_order=True, order_cost=order_cost)
             keys = soft[1]
             candidates.append(soft)
         try:
@@ -826,6 +858,7 @@ def write(frame: pd.DataFrame, path=OUTPUT) -> None:
 
 # --------------------------------------------------------------------------- verify
 
+
 @dataclass
 class Check:
     figure: str
@@ -846,8 +879,10 @@ def _why_not(f, chosen: pd.Series, keyed: pd.DataFrame) -> str:
     if f.metric == "rank_change":
         ranks = [chosen.get((y, f.city, f.level, f.category, f.indicator, "rank")) for y in (year - 1, year)]
         if None not in ranks and ranks[0] - ranks[1] != f.value:
-            return (f"inconsistent with the published ranks: {int(ranks[0])} in {year - 1} and {int(ranks[1])} "
-                    f"in {year} give a change of {int(ranks[0] - ranks[1])}")
+            return (
+                f"inconsistent with the published ranks: {int(ranks[0])} in {year - 1} and {int(ranks[1])} "
+                f"in {year} give a change of {int(ranks[0] - ranks[1])}"
+            )
         for y in (year, year - 1):
             key = (y, f.city, f.level, f.category, f.indicator, "rank")
             if key in chosen.index:
@@ -891,7 +926,9 @@ def verify(scores: pd.DataFrame | None = None) -> list[Check]:
         if ident in seen:
             continue
         seen.add(ident)
-        label = f"{f.year} {f.city} {f.level} {f.category or ''} {f.indicator or ''} {f.metric}={f.value}".replace("  ", " ")
+        label = f"{f.year} {f.city} {f.level} {f.category or ''} {f.indicator or ''} {f.metric}={f.value}".replace(
+            "  ", " "
+        )
         if f.metric == "n_cities":
             actual = float(scores.loc[scores["year"] == int(f.year), "city"].nunique())
         elif f.metric == "improvement_streak":
@@ -906,7 +943,9 @@ def verify(scores: pd.DataFrame | None = None) -> list[Check]:
         check = Check(label, float(f.value), actual, origin=str(getattr(f, "origin", "published")))
         if not check.ok:
             key = (int(f.year), f.city, f.level, f.category, f.indicator, f.metric)
-            if getattr(f, "status", "chosen") == "rejected_conflict" or (key in chosen.index and float(chosen[key]) != float(f.value)):
+            if getattr(f, "status", "chosen") == "rejected_conflict" or (
+                key in chosen.index and float(chosen[key]) != float(f.value)
+            ):
                 check.reason = f"conflicting sources: {chosen.get(key, 'another value')} was chosen ({f.source_url})"
             else:
                 check.reason = _why_not(f, chosen, keyed)
@@ -927,8 +966,14 @@ def verify(scores: pd.DataFrame | None = None) -> list[Check]:
             actual = float(method.round1(year_scores["score"].iloc[0] - year_scores["score"].iloc[9]))
         elif a.metric.startswith("mean_category_score_"):
             cat = a.metric.removeprefix("mean_category_score_")
-            cat_scores = scores[(scores["year"] == int(a.year)) & (scores["level"] == "category") & (scores["category"] == cat)]
-            actual = float(round(cat_scores["score"].mean())) if float(a.value).is_integer() else float(method.round1(cat_scores["score"].mean()))
+            cat_scores = scores[
+                (scores["year"] == int(a.year)) & (scores["level"] == "category") & (scores["category"] == cat)
+            ]
+            actual = (
+                float(round(cat_scores["score"].mean()))
+                if float(a.value).is_integer()
+                else float(method.round1(cat_scores["score"].mean()))
+            )
         check = Check(f"{a.year} {a.scope} {a.metric}={a.value}", float(a.value), actual)
         if not check.ok:
             check.reason = "inconsistent with the method or with other published figures"

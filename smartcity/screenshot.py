@@ -4,6 +4,7 @@ and the 2025 portal page (docs/portal-2025.png, headless Chromium).
     python -m smartcity.screenshot            (or: make screenshot; does both)
     python -m smartcity.screenshot portal     only the portal
 """
+
 from __future__ import annotations
 
 import shutil
@@ -26,15 +27,32 @@ def main(pages: int = 3, dpi: int = 45) -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        subprocess.run([sys.executable, str(REPO_ROOT / "run_reports.py"), "--city", "Krefeld", "--year", "2025",
-                        "--notebook", "city_report", "--format", "pdf", "--out", str(out), "--progress", "none"],
-                       check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO_ROOT / "run_reports.py"),
+                "--city",
+                "Krefeld",
+                "--year",
+                "2025",
+                "--notebook",
+                "city_report",
+                "--format",
+                "pdf",
+                "--out",
+                str(out),
+                "--progress",
+                "none",
+            ],
+            check=True,
+        )
         pdf = out / "2025" / "staedte" / "krefeld.pdf"
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", str(pages + 1), str(pdf), str(out / "p")],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", str(pages + 1), str(pdf), str(out / "p")], check=True
+        )
         images = [Image.open(p).convert("RGB") for p in sorted(out.glob("p-*.png"))]
         # cover, "Auf einen Blick" and the first body page; not the contents page (page 3)
-        images = images[:2] + images[3:pages + 1]
+        images = images[:2] + images[3 : pages + 1]
         w, h = images[0].size
         sheet = Image.new("RGB", (w * len(images) + 10 * (len(images) - 1), h), "white")
         for i, im in enumerate(images):
@@ -48,21 +66,53 @@ def main(pages: int = 3, dpi: int = 45) -> int:
 
 def portal(width: int = 1280, height: int = 1500) -> int:
     """The 2025 portal with Krefeld's report and the example publisher config, compare view open."""
-    chromium = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+    chromium = next(
+        (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None
+    )
     if chromium is None:
         print("chromium is missing: install it (make does this)", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        subprocess.run([sys.executable, str(REPO_ROOT / "run_reports.py"), "--year", "2024,2025", "--city", "Krefeld",
-                        "--notebook", "city_report", "--format", "html", "--config",
-                        str(REPO_ROOT / "docs" / "examples" / "report.toml"), "--out", str(out), "--progress", "none"],
-                       check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO_ROOT / "run_reports.py"),
+                "--year",
+                "2024,2025",
+                "--city",
+                "Krefeld",
+                "--notebook",
+                "city_report",
+                "--format",
+                "html",
+                "--config",
+                str(REPO_ROOT / "docs" / "examples" / "report.toml"),
+                "--out",
+                str(out),
+                "--progress",
+                "none",
+            ],
+            check=True,
+        )
         page = (out / "2025" / "index.html").as_uri() + "#vergleich=krefeld,duesseldorf,duisburg"
         shot = out / "portal.png"
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                        f"--user-data-dir={out / 'profile'}", f"--window-size={width},{height}",
-                        f"--screenshot={shot}", page], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={out / 'profile'}",
+                f"--window-size={width},{height}",
+                f"--screenshot={shot}",
+                page,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         image = Image.open(shot).convert("RGB")
         image = image.resize((width * 3 // 4, height * 3 // 4), Image.Resampling.LANCZOS)
         tmp_png = PORTAL_OUTPUT.with_suffix(".tmp.png")

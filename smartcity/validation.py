@@ -5,6 +5,7 @@
 value, what is wrong and how to fix it). It returns the clean long score frame (columns of
 ``docs/architecture.md``; city, category and indicator names in catalogue spelling).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -80,8 +81,11 @@ class Problem:
 
     def __str__(self) -> str:
         value = ""
-        if self.value is not None and not (isinstance(self.value, float) and pd.isna(self.value)) \
-                and _show(self.value) != "":
+        if (
+            self.value is not None
+            and not (isinstance(self.value, float) and pd.isna(self.value))
+            and _show(self.value) != ""
+        ):
             value = f" [value: '{_show(self.value)}']"
         return f"{self.location}{value}: {self.message} Fix: {self.hint}"
 
@@ -101,8 +105,10 @@ class DataValidationError(ValueError):
         lines = [head] + [f"  - {p}" for p in self.problems[: self.max_listed]]
         rest = n - self.max_listed
         if rest > 0:
-            lines.append(f"  ... and {rest} more problem{'s' if rest != 1 else ''} not listed "
-                         "(fix the ones above and load the file again).")
+            lines.append(
+                f"  ... and {rest} more problem{'s' if rest != 1 else ''} not listed "
+                "(fix the ones above and load the file again)."
+            )
         return "\n".join(lines)
 
 
@@ -127,12 +133,21 @@ def scores_schema(years: Iterable[int] | None = None) -> pa.DataFrameSchema:
             "source_url": pa.Column(str, coerce=True),
         },
         checks=[
-            pa.Check(lambda df: (df["level"] != "overall") | ((df["category"] == "") & (df["indicator"] == "")),
-                     element_wise=False, error="overall rows have no category and no indicator"),
-            pa.Check(lambda df: (df["level"] == "overall") | (df["category"] != ""),
-                     element_wise=False, error="category and indicator rows name a category"),
-            pa.Check(lambda df: (df["level"] != "indicator") | (df["indicator"] != ""),
-                     element_wise=False, error="indicator rows name an indicator"),
+            pa.Check(
+                lambda df: (df["level"] != "overall") | ((df["category"] == "") & (df["indicator"] == "")),
+                element_wise=False,
+                error="overall rows have no category and no indicator",
+            ),
+            pa.Check(
+                lambda df: (df["level"] == "overall") | (df["category"] != ""),
+                element_wise=False,
+                error="category and indicator rows name a category",
+            ),
+            pa.Check(
+                lambda df: (df["level"] != "indicator") | (df["indicator"] != ""),
+                element_wise=False,
+                error="indicator rows name an indicator",
+            ),
         ],
         unique=_KEY,
         report_duplicates="exclude_first",
@@ -239,7 +254,9 @@ class _Checker:
 
     def add(self, idx: Any, role: str | None, value: Any, message: str, hint: str) -> None:
         row, sheet = self.where(idx) if idx is not None else (None, None)
-        column = self.column(idx, role) if (role and idx is not None) else (self.names.get(role, role) if role else None)
+        column = (
+            self.column(idx, role) if (role and idx is not None) else (self.names.get(role, role) if role else None)
+        )
         self.problems.append(Problem(self.source, row, column, value, message, hint, sheet=sheet))
 
     def line_label(self, idx: Any) -> str:
@@ -249,8 +266,9 @@ class _Checker:
         return f"sheet '{sheet}' row {row}" if sheet else f"line {row}"
 
 
-def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | None = None,
-                    max_listed: int = MAX_LISTED) -> pd.DataFrame:
+def validate_scores(
+    frame: pd.DataFrame, source: str, *, years: Iterable[int] | None = None, max_listed: int = MAX_LISTED
+) -> pd.DataFrame:
     """Check a long score frame and return it clean, or raise ``DataValidationError``.
 
     ``source`` names the file in the messages. ``years`` are editions that must have rows (e.g. a
@@ -268,24 +286,34 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
     required = ["year", "city", "level", "category", "indicator", "score"]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        chk.add(None, None, ", ".join(map(str, frame.columns)),
-                f"Missing required column(s): {', '.join(missing)}. Columns found: "
-                f"{', '.join(map(str, frame.columns)) or 'none'}.",
-                "Add the missing columns (see docs/data-formats.md for the long format).")
+        chk.add(
+            None,
+            None,
+            ", ".join(map(str, frame.columns)),
+            f"Missing required column(s): {', '.join(missing)}. Columns found: "
+            f"{', '.join(map(str, frame.columns)) or 'none'}.",
+            "Add the missing columns (see docs/data-formats.md for the long format).",
+        )
         raise DataValidationError(chk.problems, source, max_listed)
     if not len(frame):
         if not chk.problems:
-            chk.add(None, None, None, "The file contains no data rows.",
-                    "Fill in at least one row of scores below the header row, or check that you picked the "
-                    "right file.")
+            chk.add(
+                None,
+                None,
+                None,
+                "The file contains no data rows.",
+                "Fill in at least one row of scores below the header row, or check that you picked the right file.",
+            )
         raise DataValidationError(chk.problems, source, max_listed)
 
     editions = [int(y) for y in catalogue.load_editions()["year"]]
     cities = set(catalogue.load_cities()["name"])
     cat_choices = _category_choices()
     table = _indicator_table()
-    indicators = {i: (str(r["category"]), str(r["editions"]), set(catalogue.edition_years(r["editions"])))
-                  for i, r in table.iterrows()}
+    indicators = {
+        i: (str(r["category"]), str(r["editions"]), set(catalogue.edition_years(r["editions"])))
+        for i, r in table.iterrows()
+    }
     ind_choices: dict[int | None, dict[str, str]] = {}
 
     records: dict[Any, dict[str, Any]] = {}
@@ -302,13 +330,22 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
         if year is not None:
             all_years.add(year)
         if year is None:
-            chk.add(idx, "year", rec["year"], "The year is missing or not a whole number.",
-                    "Write the edition year as four digits, e.g. 2025.")
+            chk.add(
+                idx,
+                "year",
+                rec["year"],
+                "The year is missing or not a whole number.",
+                "Write the edition year as four digits, e.g. 2025.",
+            )
             ok = False
         elif year not in editions:
-            chk.add(idx, "year", year,
-                    f"{year} is not an edition of the Smart City Index (editions: {_years_text(editions)}).",
-                    "Correct the year, or remove the rows of that year.")
+            chk.add(
+                idx,
+                "year",
+                year,
+                f"{year} is not an edition of the Smart City Index (editions: {_years_text(editions)}).",
+                "Correct the year, or remove the rows of that year.",
+            )
             ok = False
         rec["year"] = year
 
@@ -321,9 +358,14 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
             else:
                 suggestions = catalogue.suggest_cities(city_raw, 3)
                 mean = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
-                chk.add(idx, "city", city_raw, f"Unknown city '{city_raw}'.{mean}",
-                        "Use the official name of one of the 83 cities of the index (data/cities.csv, column "
-                        "'name'); other spellings work only if listed as an alias there.")
+                chk.add(
+                    idx,
+                    "city",
+                    city_raw,
+                    f"Unknown city '{city_raw}'.{mean}",
+                    "Use the official name of one of the 83 cities of the index (data/cities.csv, column "
+                    "'name'); other spellings work only if listed as an alias there.",
+                )
             ok = False
         rec["city"] = city or city_raw
 
@@ -331,23 +373,39 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
         level_raw = "" if _is_missing(rec["level"]) else str(rec["level"]).strip()
         category_raw = "" if _is_missing(rec["category"]) else str(rec["category"]).strip()
         indicator_raw = "" if _is_missing(rec["indicator"]) else str(rec["indicator"]).strip()
-        level = _LEVEL_NAMES.get(norm(level_raw), "") if level_raw else \
-            ("indicator" if indicator_raw else ("category" if category_raw else "overall"))
+        level = (
+            _LEVEL_NAMES.get(norm(level_raw), "")
+            if level_raw
+            else ("indicator" if indicator_raw else ("category" if category_raw else "overall"))
+        )
         if not level:
-            chk.add(idx, "level", level_raw, f"Unknown level '{level_raw}'.",
-                    "Use overall (Gesamt), category (Kategorie) or indicator (Indikator).")
+            chk.add(
+                idx,
+                "level",
+                level_raw,
+                f"Unknown level '{level_raw}'.",
+                "Use overall (Gesamt), category (Kategorie) or indicator (Indikator).",
+            )
             ok = False
         category = ""
         if level == "overall":
             if category_raw and norm(category_raw) not in {"gesamt", "overall", "index", "total"}:
-                chk.add(idx, "category", category_raw,
-                        f"Overall rows have no category, but '{category_raw}' is given.",
-                        "Leave the category empty for overall rows, or set the level to 'category'.")
+                chk.add(
+                    idx,
+                    "category",
+                    category_raw,
+                    f"Overall rows have no category, but '{category_raw}' is given.",
+                    "Leave the category empty for overall rows, or set the level to 'category'.",
+                )
                 ok = False
             if indicator_raw:
-                chk.add(idx, "indicator", indicator_raw,
-                        f"Overall rows have no indicator, but '{indicator_raw}' is given.",
-                        "Leave the indicator empty for overall rows, or set the level to 'indicator'.")
+                chk.add(
+                    idx,
+                    "indicator",
+                    indicator_raw,
+                    f"Overall rows have no indicator, but '{indicator_raw}' is given.",
+                    "Leave the indicator empty for overall rows, or set the level to 'indicator'.",
+                )
                 ok = False
         elif level in ("category", "indicator"):
             if category_raw:
@@ -355,24 +413,43 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
                 if not category:
                     suggestions = _suggest(category_raw, cat_choices)
                     mean = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
-                    chk.add(idx, "category", category_raw, f"Unknown category '{category_raw}'.{mean}",
-                            "Use one of Verwaltung, IT und Kommunikation, Energie und Umwelt, Mobilität, "
-                            "Gesellschaft und Bildung (English names and slugs work too).")
+                    chk.add(
+                        idx,
+                        "category",
+                        category_raw,
+                        f"Unknown category '{category_raw}'.{mean}",
+                        "Use one of Verwaltung, IT und Kommunikation, Energie und Umwelt, Mobilität, "
+                        "Gesellschaft und Bildung (English names and slugs work too).",
+                    )
                     ok = False
             elif level == "category":
-                chk.add(idx, "category", None, "The category is missing for a category row.",
-                        "Fill in the category (e.g. Verwaltung), or set the level to 'overall'.")
+                chk.add(
+                    idx,
+                    "category",
+                    None,
+                    "The category is missing for a category row.",
+                    "Fill in the category (e.g. Verwaltung), or set the level to 'overall'.",
+                )
                 ok = False
             if level == "category" and indicator_raw:
-                chk.add(idx, "indicator", indicator_raw,
-                        f"Category rows have no indicator, but '{indicator_raw}' is given.",
-                        "Leave the indicator empty for category rows, or set the level to 'indicator'.")
+                chk.add(
+                    idx,
+                    "indicator",
+                    indicator_raw,
+                    f"Category rows have no indicator, but '{indicator_raw}' is given.",
+                    "Leave the indicator empty for category rows, or set the level to 'indicator'.",
+                )
                 ok = False
         indicator = ""
         if level == "indicator":
             if not indicator_raw:
-                chk.add(idx, "indicator", None, "The indicator is missing for an indicator row.",
-                        "Fill in the indicator name or id (data/indicators.csv), or change the level.")
+                chk.add(
+                    idx,
+                    "indicator",
+                    None,
+                    "The indicator is missing for an indicator row.",
+                    "Fill in the indicator name or id (data/indicators.csv), or change the level.",
+                )
                 ok = False
             elif year is not None:
                 indicator = _resolve_indicator(indicator_raw, year, category, indicators)
@@ -381,25 +458,37 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
                     other = resolve_indicator(indicator_raw)
                     if other:
                         eds = indicators[other][1]
-                        chk.add(idx, "indicator", indicator_raw,
-                                f"Indicator '{indicator_raw}' is not part of the {year} edition "
-                                f"(it belongs to the editions {eds}).",
-                                f"Use an indicator of the {year} edition (catalogue.indicators_for({year}) / "
-                                "data/indicators.csv), or check the year.")
+                        chk.add(
+                            idx,
+                            "indicator",
+                            indicator_raw,
+                            f"Indicator '{indicator_raw}' is not part of the {year} edition "
+                            f"(it belongs to the editions {eds}).",
+                            f"Use an indicator of the {year} edition (catalogue.indicators_for({year}) / "
+                            "data/indicators.csv), or check the year.",
+                        )
                     else:
                         choices = ind_choices.setdefault(year, _indicator_choices(year))
                         suggestions = _suggest(indicator_raw, choices)
                         mean = f" Did you mean {_or_list(suggestions)}?" if suggestions else ""
-                        chk.add(idx, "indicator", indicator_raw, f"Unknown indicator '{indicator_raw}'.{mean}",
-                                "Use an indicator id or its German/English name as listed in "
-                                "data/indicators.csv for that edition.")
+                        chk.add(
+                            idx,
+                            "indicator",
+                            indicator_raw,
+                            f"Unknown indicator '{indicator_raw}'.{mean}",
+                            "Use an indicator id or its German/English name as listed in "
+                            "data/indicators.csv for that edition.",
+                        )
                 else:
                     ind_category = indicators[indicator][0]
                     if category and category != ind_category:
-                        chk.add(idx, "category", category_raw,
-                                f"Indicator '{indicator_raw}' belongs to the category '{ind_category}', "
-                                f"not '{category}'.",
-                                f"Set the category to '{ind_category}' or leave it empty.")
+                        chk.add(
+                            idx,
+                            "category",
+                            category_raw,
+                            f"Indicator '{indicator_raw}' belongs to the category '{ind_category}', not '{category}'.",
+                            f"Set the category to '{ind_category}' or leave it empty.",
+                        )
                         ok = False
                     category = ind_category
         rec.update(level=level or level_raw, category=category, indicator=indicator)
@@ -408,16 +497,26 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
         try:
             score = _to_float(rec["score"])
         except ValueError:
-            chk.add(idx, "score", rec["score"], f"The score '{_show(rec['score'])}' is not a number.",
-                    "Write scores as numbers between 0 and 100, e.g. 71,4 or 71.4.")
+            chk.add(
+                idx,
+                "score",
+                rec["score"],
+                f"The score '{_show(rec['score'])}' is not a number.",
+                "Write scores as numbers between 0 and 100, e.g. 71,4 or 71.4.",
+            )
             score, ok = None, False
         else:
             if score is None:
                 chk.add(idx, "score", None, "The score is missing.", "Fill in the score (0-100) or delete the row.")
                 ok = False
             elif not 0 <= score <= 100:
-                chk.add(idx, "score", score, _SCHEMA_MESSAGES["score"][0].format(v=_show(score)),
-                        _SCHEMA_MESSAGES["score"][1])
+                chk.add(
+                    idx,
+                    "score",
+                    score,
+                    _SCHEMA_MESSAGES["score"][0].format(v=_show(score)),
+                    _SCHEMA_MESSAGES["score"][1],
+                )
                 ok = False
         rec["score"] = score
 
@@ -426,8 +525,13 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
             try:
                 rec[name] = _to_int(rec[name])
             except ValueError:
-                chk.add(idx, name, rec[name], f"The {name.replace('_', ' ')} '{_show(rec[name])}' is not a whole "
-                        "number.", "Write whole numbers or leave the cell empty.")
+                chk.add(
+                    idx,
+                    name,
+                    rec[name],
+                    f"The {name.replace('_', ' ')} '{_show(rec[name])}' is not a whole number.",
+                    "Write whole numbers or leave the cell empty.",
+                )
                 rec[name], ok = None, False
 
         prov = "" if _is_missing(rec["provenance"]) else str(rec["provenance"]).strip().lower()
@@ -445,8 +549,13 @@ def validate_scores(frame: pd.DataFrame, source: str, *, years: Iterable[int] | 
     for y in requested:
         if y not in all_years:
             have = _years_text(sorted(all_years)) or "none"
-            chk.add(None, "year", y, f"No data for the year {y}: the file has rows for {have}.",
-                    f"Check the year given (--year/year=), or add the rows for {y} to the file.")
+            chk.add(
+                None,
+                "year",
+                y,
+                f"No data for the year {y}: the file has rows for {have}.",
+                f"Check the year given (--year/year=), or add the rows for {y} to the file.",
+            )
 
     if chk.problems:
         # in file order: by sheet and row; problems of the whole file last
@@ -474,12 +583,16 @@ def _resolve_indicator(raw: str, year: int, category: str, indicators: dict[str,
 
 
 _SCHEMA_MESSAGES = {
-    "score": ("The score {v} is outside the range 0-100.",
-              "Index scores are points from 0 to 100: check for a misplaced decimal separator (e.g. 714 instead "
-              "of 71,4) or a raw value that is not an index score."),
+    "score": (
+        "The score {v} is outside the range 0-100.",
+        "Index scores are points from 0 to 100: check for a misplaced decimal separator (e.g. 714 instead "
+        "of 71,4) or a raw value that is not an index score.",
+    ),
     "rank": ("The rank {v} is not 1 or more.", "Ranks start at 1; leave the cell empty to have ranks computed."),
-    "provenance": ("Unknown provenance '{v}'.", "Use one of " + ", ".join(PROVENANCES)
-                   + ", or leave the column out (user data counts as 'official')."),
+    "provenance": (
+        "Unknown provenance '{v}'.",
+        "Use one of " + ", ".join(PROVENANCES) + ", or leave the column out (user data counts as 'official').",
+    ),
 }
 
 
@@ -496,9 +609,13 @@ def _schema_checks(chk: _Checker, clean: pd.DataFrame, editions: list[int]) -> p
             idx = case.index
             column = case.column if isinstance(case.column, str) and case.column in clean.columns else None
             value = case.failure_case
-            msg, hint = _SCHEMA_MESSAGES.get(column or "", (
-                f"Check failed: {case.check} (value {{v}}).",
-                "Correct the value; see docs/data-formats.md for the allowed values."))
+            msg, hint = _SCHEMA_MESSAGES.get(
+                column or "",
+                (
+                    f"Check failed: {case.check} (value {{v}}).",
+                    "Correct the value; see docs/data-formats.md for the allowed values.",
+                ),
+            )
             if idx is None or (isinstance(idx, float) and np.isnan(idx)):
                 chk.add(None, column, value, msg.format(v=_show(value)), hint)
                 continue
@@ -518,10 +635,13 @@ def _duplicate_checks(chk: _Checker, clean: pd.DataFrame) -> None:
             first[key] = idx
             continue
         what = f"{key[0]}, {key[1]}, {key[2]}" + (f", {key[3]}" if key[3] else "") + (f", {key[4]}" if key[4] else "")
-        chk.add(idx, None, None,
-                f"Duplicate row: same year, city, level, category and indicator ({what}) as "
-                f"{chk.line_label(first[key])}.",
-                "Delete one of the two rows (if their scores differ, keep the correct one).")
+        chk.add(
+            idx,
+            None,
+            None,
+            f"Duplicate row: same year, city, level, category and indicator ({what}) as {chk.line_label(first[key])}.",
+            "Delete one of the two rows (if their scores differ, keep the correct one).",
+        )
 
 
 def _rank_checks(chk: _Checker, clean: pd.DataFrame) -> None:
@@ -534,16 +654,23 @@ def _rank_checks(chk: _Checker, clean: pd.DataFrame) -> None:
         # pair (i, j): i has the higher score but the worse (larger) rank
         bad = (scores[:, None] > scores[None, :]) & (ranks[:, None] > ranks[None, :])
         year, level, category, indicator = key
-        ranking = f"{year} {level}" + (f" '{category}'" if category and level == "category" else "") + \
-            (f" '{indicator}'" if indicator else "")
+        ranking = (
+            f"{year} {level}"
+            + (f" '{category}'" if category and level == "category" else "")
+            + (f" '{indicator}'" if indicator else "")
+        )
         for i in np.flatnonzero(bad.any(axis=1)):
             js = np.flatnonzero(bad[i])
             j = js[np.argmin(ranks[js])]
             idx, jdx = group.index[i], group.index[j]
-            chk.add(idx, "rank", int(ranks[i]),
-                    f"Rank {int(ranks[i])} of {group.at[idx, 'city']} (score {_show(scores[i])}) does not fit the "
-                    f"scores: {group.at[jdx, 'city']} has a lower score ({_show(scores[j])}) but a better rank "
-                    f"({int(ranks[j])}) in the {ranking} ranking ({chk.line_label(jdx)}).",
-                    "A higher score must have the same or a better rank within one year and ranking: correct the "
-                    "score or rank of one of the two rows (e.g. a row shifted while copying), or leave the rank "
-                    "column empty to have ranks computed.")
+            chk.add(
+                idx,
+                "rank",
+                int(ranks[i]),
+                f"Rank {int(ranks[i])} of {group.at[idx, 'city']} (score {_show(scores[i])}) does not fit the "
+                f"scores: {group.at[jdx, 'city']} has a lower score ({_show(scores[j])}) but a better rank "
+                f"({int(ranks[j])}) in the {ranking} ranking ({chk.line_label(jdx)}).",
+                "A higher score must have the same or a better rank within one year and ranking: correct the "
+                "score or rank of one of the two rows (e.g. a row shifted while copying), or leave the rank "
+                "column empty to have ranks computed.",
+            )

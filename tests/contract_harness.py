@@ -7,6 +7,7 @@ middle slice of a table, previous editions missing (the Tendenz column then carr
 rank), the Tendenz column missing, one city's own indicator sheet, and ties. The result goes
 through ``method.complete`` exactly as ``load_dataset`` does with a user's files.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -32,6 +33,7 @@ def _sample() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _catalogue():
     from smartcity import catalogue
+
     return catalogue.load_cities(), catalogue.load_indicators(), catalogue.load_editions()
 
 
@@ -44,10 +46,10 @@ def _slice(table: pd.DataFrame, how: str, a: int, b: int, cities: frozenset) -> 
     if how == "top":
         return t.iloc[:k]
     if how == "bottom":
-        return t.iloc[n - k:]
+        return t.iloc[n - k :]
     if how == "slice":
         start = min(n - 1, b)
-        return t.iloc[start:start + k]
+        return t.iloc[start : start + k]
     if how == "drop":
         return t[~t["city"].isin(cities)]
     return t
@@ -69,8 +71,12 @@ def thinned_datasets(draw, years=(2024, 2025), indicator_modes=("none", "none", 
     s = _sample()
     year = draw(st.sampled_from(list(years)))
     history = draw(st.sampled_from(["none", "previous", "all", "older_only"]))
-    keep_years = {year} | {"none": set(), "previous": {year - 1}, "all": {y for y in YEARS if y < year},
-                           "older_only": {y for y in YEARS if y < year - 1}}[history]
+    keep_years = {year} | {
+        "none": set(),
+        "previous": {year - 1},
+        "all": {y for y in YEARS if y < year},
+        "older_only": {y for y in YEARS if y < year - 1},
+    }[history]
     overall = draw(st.booleans()) or draw(st.booleans())
     cats = draw(st.lists(st.sampled_from(CATEGORY_NAMES), unique=True, max_size=5))
     indicators = draw(st.sampled_from(list(indicator_modes)))
@@ -119,6 +125,18 @@ def thinned_datasets(draw, years=(2024, 2025), indicator_modes=("none", "none", 
     report_cities = [draw(st.sampled_from(city_pool))]
     category = draw(st.sampled_from(CATEGORY_NAMES))
     land = draw(st.sampled_from(LANDS))
-    desc = dict(year=year, history=history, overall=overall, cats=cats, indicators=indicators, how=how,
-                per_table=per_table, a=a, b=b, n_dropped=len(dropped), no_tendency=no_tendency, ties=ties)
+    desc = dict(
+        year=year,
+        history=history,
+        overall=overall,
+        cats=cats,
+        indicators=indicators,
+        how=how,
+        per_table=per_table,
+        a=a,
+        b=b,
+        n_dropped=len(dropped),
+        no_tendency=no_tendency,
+        ties=ties,
+    )
     return ds, year, report_cities, category, land, desc

@@ -5,6 +5,7 @@ each with the columns ``Platz;Tendenz;Stadt;Index``. :func:`bitkom_csv` writes s
 ``data/scores.csv`` (sample values, clearly not official figures) so that tests can load them the
 way a user would, through :func:`smartcity.dataset.load_dataset`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,8 +33,7 @@ def _tendency(value) -> str:
     return "±0" if v == 0 else f"{v:+d}"
 
 
-def bitkom_csv(year: int, tables: dict[str, pd.DataFrame | None] | None = None, *,
-               tendency: bool = True) -> str:
+def bitkom_csv(year: int, tables: dict[str, pd.DataFrame | None] | None = None, *, tendency: bool = True) -> str:
     """CSV text with one titled table per entry of ``tables`` (``""`` = overall ranking,
     else a category name; ``None`` = the full table of the sample)."""
     if tables is None:
@@ -67,15 +67,50 @@ import re  # noqa: E402
 from smartcity import analysis as an  # noqa: E402
 from smartcity import report as rp  # noqa: E402
 
-CITY_SECTIONS = ["title", "notice", "summary", "trend_text", "profile_text", "category_table", "strengths_text",
-                 "peers_text", "levers_text", "levers_table", "method_note"]
+CITY_SECTIONS = [
+    "title",
+    "notice",
+    "summary",
+    "trend_text",
+    "profile_text",
+    "category_table",
+    "strengths_text",
+    "peers_text",
+    "levers_text",
+    "levers_table",
+    "method_note",
+]
 CITY_CHARTS = ["trajectory_chart", "category_chart", "indicator_chart", "peers_chart"]
-CATEGORY_SECTIONS = ["title", "notice", "summary", "heading:ranking", "heading:movers", "movers_table",
-                     "heading:indicators", "leaders_table", "heading:bundesland", "bundesland_table", "method_note",
-                     "heading:table", "ranking_table"]
+CATEGORY_SECTIONS = [
+    "title",
+    "notice",
+    "summary",
+    "heading:ranking",
+    "heading:movers",
+    "movers_table",
+    "heading:indicators",
+    "leaders_table",
+    "heading:bundesland",
+    "bundesland_table",
+    "method_note",
+    "heading:table",
+    "ranking_table",
+]
 CATEGORY_CHARTS = ["ranking_chart", "distribution_chart", "heatmap"]
-OVERVIEW_SECTIONS = ["title", "notice", "summary", "heading:top10", "top10_table", "heading:series", "heading:map",
-                     "heading:movers", "movers_table", "heading:bundesland", "bundesland_table", "method_note"]
+OVERVIEW_SECTIONS = [
+    "title",
+    "notice",
+    "summary",
+    "heading:top10",
+    "top10_table",
+    "heading:series",
+    "heading:map",
+    "heading:movers",
+    "movers_table",
+    "heading:bundesland",
+    "bundesland_table",
+    "method_note",
+]
 OVERVIEW_CHARTS = ["series_chart", "map_chart"]
 TEMPLATE_SECTIONS = ["land_heading", "land_table"]
 TEMPLATE_CHARTS = ["land_chart"]
@@ -98,8 +133,17 @@ def _call(report, name: str, *args):
     return getattr(report, name)(*args)
 
 
-def report_sections(ds, year: int, lang: str, cities: list[str], categories: list[str], *,
-                    overview: bool = True, lands: list[str] | None = None, with_charts: bool = False):
+def report_sections(
+    ds,
+    year: int,
+    lang: str,
+    cities: list[str],
+    categories: list[str],
+    *,
+    overview: bool = True,
+    lands: list[str] | None = None,
+    with_charts: bool = False,
+):
     """Yield ``(kind, scope, section, shown text)`` for every section of every report kind;
     a report kind with nothing to say yields ``(kind, scope, "skipped", reason)``."""
     jobs = [("city", c) for c in cities] + [("category", c) for c in categories]
@@ -116,8 +160,11 @@ def report_sections(ds, year: int, lang: str, cities: list[str], categories: lis
                 names = CATEGORY_SECTIONS + (CATEGORY_CHARTS if with_charts else [])
             else:
                 r = rp.OverviewReport(year, ds, lang)
-                names = (OVERVIEW_SECTIONS + (OVERVIEW_CHARTS if with_charts else [])) if kind == "overview" else \
-                    TEMPLATE_SECTIONS + (TEMPLATE_CHARTS if with_charts else [])
+                names = (
+                    (OVERVIEW_SECTIONS + (OVERVIEW_CHARTS if with_charts else []))
+                    if kind == "overview"
+                    else TEMPLATE_SECTIONS + (TEMPLATE_CHARTS if with_charts else [])
+                )
         except an.NoReportData as exc:
             yield kind, scope, "skipped", str(exc)
             continue
@@ -127,7 +174,9 @@ def report_sections(ds, year: int, lang: str, cities: list[str], categories: lis
 
 
 PLACEHOLDER = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|<NA>|\bNaT\b|\binf\b|\{[a-z_]+\}|\bundefined\b")
-NEGATIVE_GAP = re.compile(r"(?:fehlen|beträgt|gap (?:is|of)|lacks?)\s+[-−]\d|[-−]\d+(?:[.,]\d+)?\s(?:Punkte?n?|points?)\b")
+NEGATIVE_GAP = re.compile(
+    r"(?:fehlen|beträgt|gap (?:is|of)|lacks?)\s+[-−]\d|[-−]\d+(?:[.,]\d+)?\s(?:Punkte?n?|points?)\b"
+)
 RANK_OF = {"de": re.compile(r"Platz (\d+) von (\d+)"), "en": re.compile(r"\b[Rr]ank (\d+) of (\d+)")}
 
 
@@ -138,16 +187,22 @@ def check_text(kind: str, section: str, text: str, lang: str, field_size: int) -
     problems = []
     plain = re.sub(r"<[^>]+>", " ", text)
     for m in PLACEHOLDER.finditer(plain):
-        problems.append(f"{kind}/{section}: placeholder {m.group(0)!r} in {plain[max(0, m.start() - 80):m.end() + 40]!r}")
+        problems.append(
+            f"{kind}/{section}: placeholder {m.group(0)!r} in {plain[max(0, m.start() - 80) : m.end() + 40]!r}"
+        )
     for m in NEGATIVE_GAP.finditer(plain):
-        problems.append(f"{kind}/{section}: negative gap {m.group(0)!r} in {plain[max(0, m.start() - 80):m.end() + 40]!r}")
+        problems.append(
+            f"{kind}/{section}: negative gap {m.group(0)!r} in {plain[max(0, m.start() - 80) : m.end() + 40]!r}"
+        )
     for m in RANK_OF[lang].finditer(plain):
         x, n = int(m.group(1)), int(m.group(2))
         if x > n:
             problems.append(f"{kind}/{section}: rank {x} of {n}")
         if section != "peers_text" and n != field_size:
-            problems.append(f"{kind}/{section}: field size {n}, edition has {field_size}: "
-                            f"{plain[max(0, m.start() - 80):m.end() + 40]!r}")
+            problems.append(
+                f"{kind}/{section}: field size {n}, edition has {field_size}: "
+                f"{plain[max(0, m.start() - 80) : m.end() + 40]!r}"
+            )
     return problems
 
 
@@ -163,9 +218,10 @@ def _row(ds, year: int, level: str, city: str, category: str = ""):
         top = s[s["level"] != "indicator"]
         rows = {}
         for r in top.itertuples(index=False):
-            rows.setdefault((int(r.year), r.level, r.city, r.category), {"rank": r.rank, "score": r.score,
-                                                                          "rank_change": r.rank_change,
-                                                                          "provenance": r.provenance})
+            rows.setdefault(
+                (int(r.year), r.level, r.city, r.category),
+                {"rank": r.rank, "score": r.score, "rank_change": r.rank_change, "provenance": r.provenance},
+            )
         index = _ROWS[id(s)] = (s, rows)
     return index[1].get((int(year), level, city, category))
 
@@ -276,9 +332,15 @@ def check_views(ds, year: int, categories: list[str]) -> list[str]:
     return problems
 
 
-def check_reports(ds, year: int, langs=("de", "en"), cities: list[str] | None = None,
-                  categories: list[str] | None = None, with_charts: bool = False,
-                  lands: list[str] | None = None) -> tuple[list[str], list]:
+def check_reports(
+    ds,
+    year: int,
+    langs=("de", "en"),
+    cities: list[str] | None = None,
+    categories: list[str] | None = None,
+    with_charts: bool = False,
+    lands: list[str] | None = None,
+) -> tuple[list[str], list]:
     """Run every section of every report kind and return ``(problems, shown sections)``."""
     s = ds.scores
     in_year = s[s["year"] == year]
@@ -290,8 +352,9 @@ def check_reports(ds, year: int, langs=("de", "en"), cities: list[str] | None = 
     problems: list[str] = []
     shown = []
     for lang in langs:
-        for kind, scope, section, text in report_sections(ds, year, lang, cities, categories, with_charts=with_charts,
-                                                          lands=lands):
+        for kind, scope, section, text in report_sections(
+            ds, year, lang, cities, categories, with_charts=with_charts, lands=lands
+        ):
             shown.append((lang, kind, scope, section, text))
             if section == "skipped":
                 continue

@@ -7,6 +7,7 @@ published definition (docs/method.md). :func:`check_city`, :func:`check_category
 problems, one string per claim of the report (text or table) that disagrees with the oracle.
 An empty list means every checked claim holds.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,21 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 CATEGORIES = ["Verwaltung", "IT und Kommunikation", "Energie und Umwelt", "Mobilität", "Gesellschaft und Bildung"]
 WORDS = {
-    "de": ["keiner", "einer", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf"],
+    "de": [
+        "keiner",
+        "einer",
+        "zwei",
+        "drei",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "zehn",
+        "elf",
+        "zwölf",
+    ],
     "en": ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"],
 }
 ORDINALS = {
@@ -109,8 +124,10 @@ class Oracle:
     @lru_cache(maxsize=None)  # noqa: B019 - one oracle per test session
     def field(self, year: int, level: str = "overall", category: str = "", indicator: str = "") -> pd.DataFrame:
         s = self.scores
-        f = s.loc[(s["year"] == year) & (s["level"] == level) & (s["category"] == category)
-                  & (s["indicator"] == indicator), ["city", "score", "rank"]]
+        f = s.loc[
+            (s["year"] == year) & (s["level"] == level) & (s["category"] == category) & (s["indicator"] == indicator),
+            ["city", "score", "rank"],
+        ]
         return f.sort_values(["rank", "city"]).reset_index(drop=True)
 
     def prev_year(self, year: int) -> int | None:
@@ -177,10 +194,12 @@ class Oracle:
     def _year_levers(self, year: int):
         s = self.scores
         y = s.loc[s["year"] == year]
-        wide = y.loc[y["level"] == "indicator"].pivot_table(index="city", columns="indicator", values="score",
-                                                            aggfunc="first")
-        cats = y.loc[y["level"] == "category"].pivot_table(index="city", columns="category", values="score",
-                                                          aggfunc="first")
+        wide = y.loc[y["level"] == "indicator"].pivot_table(
+            index="city", columns="indicator", values="score", aggfunc="first"
+        )
+        cats = y.loc[y["level"] == "category"].pivot_table(
+            index="city", columns="category", values="score", aggfunc="first"
+        )
         top10 = {i: self.top10_mean(wide[i].dropna()) for i in wide.columns}
         return wide, cats, self.weights(year), top10
 
@@ -209,8 +228,11 @@ class Oracle:
             cat = cat_of[ind_id]
             share = weight[ind_id] / sum(present[cat])
             pm = peer_values[ind_id].dropna()
-            goals = {"peer_median": half_up(pm.median()) if len(pm) else None,
-                     "top10_mean": top10[ind_id], "max": 100.0}
+            goals = {
+                "peer_median": half_up(pm.median()) if len(pm) else None,
+                "top10_mean": top10[ind_id],
+                "max": 100.0,
+            }
             base = overall_with(cat, half_up(min(100.0, max(0.0, cats[cat]))))
             for target, goal in goals.items():
                 if goal is None or goal <= cur:
@@ -219,15 +241,26 @@ class Oracle:
                 new_overall = half_up(score + overall_with(cat, moved) - base)
                 new_rank = len(others) - int(np.searchsorted(others, new_overall + 1e-9, side="right")) + 1
                 label = meta.at[ind_id, "name_de" if lang == "de" else "name_en"]
-                rows.append({"indicator": ind_id, "name": label, "target": target, "target_score": goal,
-                             "delta": half_up(goal - cur), "new_overall": new_overall, "new_rank": new_rank,
-                             "ranks_gained": rank - new_rank, "score_gain": half_up(new_overall - score)})
+                rows.append(
+                    {
+                        "indicator": ind_id,
+                        "name": label,
+                        "target": target,
+                        "target_score": goal,
+                        "delta": half_up(goal - cur),
+                        "new_overall": new_overall,
+                        "new_rank": new_rank,
+                        "ranks_gained": rank - new_rank,
+                        "score_gain": half_up(new_overall - score),
+                    }
+                )
         t = pd.DataFrame(rows)
         if t.empty:
             return t
         t = t.loc[t["ranks_gained"] > 0]
-        t = t.sort_values(["ranks_gained", "delta", "score_gain", "name", "target"],
-                          ascending=[False, True, False, True, True])
+        t = t.sort_values(
+            ["ranks_gained", "delta", "score_gain", "name", "target"], ascending=[False, True, False, True, True]
+        )
         return t.drop_duplicates("indicator").head(n_top).reset_index(drop=True)
 
     # --- movers ------------------------------------------------------------------------------------
@@ -304,7 +337,9 @@ def check_city(r, o: Oracle) -> list[str]:
     strengths = _text(r.strengths_text())
     meta = o.weights(year)
     label = "name_de" if lang == "de" else "name_en"
-    pattern = r"„([^“]+)“ \(Platz (\d+) von (\d+)([^)]*)\)" if lang == "de" else r"“([^”]+)” \(rank (\d+) of (\d+)([^)]*)\)"
+    pattern = (
+        r"„([^“]+)“ \(Platz (\d+) von (\d+)([^)]*)\)" if lang == "de" else r"“([^”]+)” \(rank (\d+) of (\d+)([^)]*)\)"
+    )
     for ind_name, r_, n_, rest in re.findall(pattern, strengths):
         ids = meta.index[meta[label] == ind_name]
         if len(ids) != 1:
@@ -371,8 +406,11 @@ def check_city(r, o: Oracle) -> list[str]:
             if f"{p} {first_rank}" not in trend:
                 bad("trend", f"first rank {first_rank} missing")
         streak, direction = o.streak(city, year)
-        up_words, down_words = (("Verbesserung", "verbessert"), ("Verschlechterung", "verschlechtert")) if lang == "de" \
+        up_words, down_words = (
+            (("Verbesserung", "verbessert"), ("Verschlechterung", "verschlechtert"))
+            if lang == "de"
             else (("improvement", "improved"), ("decline", "declined"))
+        )
         in_a_row = "in Folge" if lang == "de" else "in a row"
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", trend) if in_a_row in s]
         if streak >= 2:
@@ -445,7 +483,7 @@ def check_city(r, o: Oracle) -> list[str]:
     note = _text(r.method_note())
     s = o.scores
     n_ind = s.loc[(s["year"] == year) & (s["level"] == "indicator"), "indicator"].nunique()
-    want = (f"{n} Städte und {n_ind} Indikatoren" if lang == "de" else f"{n} cities and {n_ind} indicators")
+    want = f"{n} Städte und {n_ind} Indikatoren" if lang == "de" else f"{n} cities and {n_ind} indicators"
     if want not in note:
         bad("method note", f"expected {want!r}")
     if re.search(r"--\w|\.csv\b", note + _text(r.notice())):
@@ -512,8 +550,9 @@ def check_category(r, o: Oracle) -> list[str]:
             m = re.search(r"(?:Bei|In) (\w+) (?:von|of) (\w+) (?:Indikatoren|indicators)", text)
             said = None if not m else 1 if m.group(1).lower() in ("einem", "one") else _word_value(m.group(1), lang)
             if said != shared:
-                problems.append(f"{cat} {year} {lang}: {shared} of {n_ind} indicators have shared leaders, "
-                                f"text says {m.group(0) if m else 'nothing'}")
+                problems.append(
+                    f"{cat} {year} {lang}: {shared} of {n_ind} indicators have shared leaders, "
+                    f"text says {m.group(0) if m else 'nothing'}"
+                )
     _check_movers(r, o, "category", cat, problems, cat)
     return problems
-

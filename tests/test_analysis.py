@@ -1,13 +1,14 @@
 """Unit tests for smartcity.analysis on small hand-made datasets with known answers."""
+
 import pandas as pd
 import pytest
 
 from smartcity import analysis as an
 
-from analysis_fixtures import (CATS, IND_IDS, TWELVE, lever_dataset, overall_dataset, small_field,
-                               streak_dataset)
+from analysis_fixtures import CATS, IND_IDS, TWELVE, lever_dataset, overall_dataset, small_field, streak_dataset
 
 # --- building blocks ------------------------------------------------------------------------------
+
 
 def test_midrank_percentile_ties_and_all_equal():
     p = an.midrank_percentile(pd.Series([10.0, 20.0, 20.0, 30.0]))
@@ -41,6 +42,7 @@ def test_resolve_city_aliases_and_errors():
 
 
 # --- headline -------------------------------------------------------------------------------------
+
 
 def test_headline_known_answer():
     prev = dict(TWELVE, Krefeld=58.0)  # 2024: Krefeld behind Mönchengladbach/Neuss -> rank 11
@@ -80,6 +82,7 @@ def test_headline_new_city_and_missing():
 
 # --- profile --------------------------------------------------------------------------------------
 
+
 def test_category_profile_known_answer():
     ds = small_field()
     cp = an.category_profile(ds, "Krefeld", 2025).set_index("category")
@@ -108,6 +111,7 @@ def test_indicator_profile_and_partial_data():
 
 # --- peers ----------------------------------------------------------------------------------------
 
+
 def test_nearest_cities_of_krefeld():
     ds = small_field()
     near = an.nearest_cities(ds, "Krefeld", 4)
@@ -119,13 +123,13 @@ def test_nearest_cities_of_krefeld():
 def test_nearest_cities_ordered_before_rounding():
     """Neuss: Solingen (27.98 km) is nearer than Leverkusen (28.01 km), though both print as 28,0."""
     from smartcity.report import dataset
+
     near = an.nearest_cities(dataset(), "Neuss", 5, 2025)
     assert list(near["city"])[-1] == "Solingen" and near["distance_km"].iloc[-1] == 28.0
 
 
 def test_movers_keep_ties_at_the_cut():
-    t = pd.DataFrame({"city": list("abcdefg"), "rank": range(1, 8),
-                      "rank_change": [5, 3, 3, -11, -11, -2, pd.NA]})
+    t = pd.DataFrame({"city": list("abcdefg"), "rank": range(1, 8), "rank_change": [5, 3, 3, -11, -11, -2, pd.NA]})
     climbers, fallers = an._movers(t, 2)
     assert list(climbers["city"]) == ["a", "b", "c"]  # b and c share the second-largest gain
     assert list(fallers["city"]) == ["d", "e"]
@@ -135,6 +139,7 @@ def test_movers_keep_ties_at_the_cut():
 
 def test_levers_ordered_by_places_gained_then_points_needed():
     from smartcity.report import dataset
+
     lv = an.levers(dataset(), "Essen", 2025)
     top = lv.top
     keys = list(zip(-top["ranks_gained"], top["delta"]))
@@ -168,6 +173,7 @@ def test_peer_rank_ties():
 
 # --- strengths and weaknesses ---------------------------------------------------------------------
 
+
 def test_strengths_weaknesses_known_answer():
     ds = small_field()
     sw = an.strengths_weaknesses(ds, "Krefeld", 2025)
@@ -186,7 +192,9 @@ def test_strengths_weaknesses_known_answer():
 
 
 def test_strengths_without_indicator_level():
-    ds = overall_dataset({2025: TWELVE}, categories={2025: {c: {k: 50.0 + i for i, k in enumerate(CATS)} for c in TWELVE}})
+    ds = overall_dataset(
+        {2025: TWELVE}, categories={2025: {c: {k: 50.0 + i for i, k in enumerate(CATS)} for c in TWELVE}}
+    )
     sw = an.strengths_weaknesses(ds, "Krefeld", 2025)
     assert sw.has_indicators is False
     assert sw.full_marks.empty and sw.weakest_indicators.empty
@@ -194,6 +202,7 @@ def test_strengths_without_indicator_level():
 
 
 # --- trends ---------------------------------------------------------------------------------------
+
 
 def test_trend_streak_and_trajectory():
     t = an.trend(streak_dataset(), "Krefeld", 2025)
@@ -248,6 +257,7 @@ def test_trend_gap_in_editions():
 
 # --- levers ---------------------------------------------------------------------------------------
 
+
 def test_levers_known_answer():
     ds = lever_dataset()
     lv = an.levers(ds, "Krefeld", 2025, peer_cities=["A", "B", "C"])
@@ -267,7 +277,8 @@ def test_levers_known_answer():
     assert (lv.top["ranks_gained"] > 0).all()
     # top-10 mean of v-online: the ten best scores of the field
     assert t.loc[("v-online", "top10_mean"), "target_score"] == pytest.approx(
-        round(sum([97, 95, 90, 85, 80, 70, 60, 55.5, 53, 52]) / 10, 1))
+        round(sum([97, 95, 90, 85, 80, 70, 60, 55.5, 53, 52]) / 10, 1)
+    )
 
 
 def test_levers_partial_data():
@@ -276,6 +287,7 @@ def test_levers_partial_data():
 
 
 # --- category and national views ------------------------------------------------------------------
+
 
 def test_category_view():
     ds = small_field()
@@ -302,9 +314,14 @@ def test_national_view():
 
 
 def test_group_means_lists_small_laender_last():
-    t = pd.DataFrame({"city": list("ABCDEFG"), "score": [90.0, 50.0, 52.0, 54.0, 60.0, 61.0, 62.0],
-                      "rank": [1, 7, 6, 5, 4, 3, 2],
-                      "bundesland": ["Hamburg", "X", "X", "X", "Y", "Y", "Y"]})
+    t = pd.DataFrame(
+        {
+            "city": list("ABCDEFG"),
+            "score": [90.0, 50.0, 52.0, 54.0, 60.0, 61.0, 62.0],
+            "rank": [1, 7, 6, 5, 4, 3, 2],
+            "bundesland": ["Hamburg", "X", "X", "X", "Y", "Y", "Y"],
+        }
+    )
     bl = an._group_means(t, "bundesland", an.MIN_LAND)
     assert list(bl["bundesland"]) == ["Y", "X", "Hamburg"]
     assert list(an._group_means(t, "bundesland")["bundesland"]) == ["Hamburg", "Y", "X"]

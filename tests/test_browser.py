@@ -4,6 +4,7 @@ Builds the status page plus one city, one category and the overview report (the 
 exist, else the runner's fixture notebooks), serves reports/<year>/ on 127.0.0.1 and drives Chromium
 through the DevTools protocol (websocket-client, no Selenium, no downloads, no network).
 """
+
 from __future__ import annotations
 
 import http.server
@@ -24,9 +25,18 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--remote-debugging-port=0", "--remote-allow-origins=*"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--remote-debugging-port=0",
+    "--remote-allow-origins=*",
+]
 
 
 def _chromium() -> str | None:
@@ -92,8 +102,17 @@ def site(tmp_path_factory):
     nbdir = real if len(discover_notebooks(real)) >= 3 else FIXTURES
     specs = discover_notebooks(nbdir)
     out = tmp_path_factory.mktemp("reports")
-    result = Build(Options(cities=["Krefeld"], categories=["Verwaltung"], notebooks=[s.name for s in specs],
-                           out=out, notebook_dir=nbdir, jobs=2, progress="plain")).run()
+    result = Build(
+        Options(
+            cities=["Krefeld"],
+            categories=["Verwaltung"],
+            notebooks=[s.name for s in specs],
+            out=out,
+            notebook_dir=nbdir,
+            jobs=2,
+            progress="plain",
+        )
+    ).run()
     assert result.exit_code == 0, result.summary
     year_dir = result.year_dir
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(year_dir))
@@ -113,8 +132,11 @@ def browser(tmp_path_factory):
         pytest.skip("chromium is not installed (apt-get install chromium chromium-driver; CI has it)")
     pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
     profile = tmp_path_factory.mktemp("chrome-profile")
-    proc = subprocess.Popen([exe, *CHROME_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, *CHROME_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     port_file = profile / "DevToolsActivePort"
     deadline = time.monotonic() + 30
     while not (port_file.exists() and port_file.read_text().strip()) and time.monotonic() < deadline:
@@ -145,7 +167,7 @@ def _visit(cdp: CDP, url: str) -> dict:
     cdp.events.clear()
     cdp.call("Page.navigate", url=url)
     cdp.wait_for("Page.loadEventFired")
-    cdp.evaluate("new Promise(r => setTimeout(r, 300))")   # let late console messages arrive
+    cdp.evaluate("new Promise(r => setTimeout(r, 300))")  # let late console messages arrive
     info = cdp.evaluate("""({
         title: document.title,
         images: Array.from(document.images).map(i => ({src: i.currentSrc.slice(0, 80), complete: i.complete,
@@ -160,8 +182,11 @@ def _visit(cdp: CDP, url: str) -> dict:
             errors.append(("console", [a.get("value", a.get("description")) for a in p.get("args", [])]))
         elif m == "Runtime.exceptionThrown":
             errors.append(("exception", p["exceptionDetails"].get("text")))
-        elif m == "Log.entryAdded" and p["entry"].get("level") == "error" \
-                and not str(p["entry"].get("url", "")).endswith("/favicon.ico"):   # browser-initiated
+        elif (
+            m == "Log.entryAdded"
+            and p["entry"].get("level") == "error"
+            and not str(p["entry"].get("url", "")).endswith("/favicon.ico")
+        ):  # browser-initiated
             errors.append(("log", p["entry"].get("text"), p["entry"].get("url")))
         elif m == "Network.loadingFailed" and not p.get("canceled"):
             errors.append(("network", p.get("errorText"), p.get("type")))
@@ -177,7 +202,7 @@ def _check_links(base: str, page_url: str, info: dict) -> list[str]:
         if parsed.scheme in ("mailto", "tel", "data"):
             continue
         if not url.startswith(base):
-            continue   # external sources (e.g. bitkom.org) are citations, not resources; offline here
+            continue  # external sources (e.g. bitkom.org) are citations, not resources; offline here
         if parsed.fragment and url.split("#")[0] == page_url.split("#")[0]:
             if parsed.fragment not in info["ids"]:
                 problems.append(f"{href}: no element with id {parsed.fragment!r}")

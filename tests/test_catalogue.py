@@ -1,4 +1,5 @@
 """Tests of the bundled catalogue (data/*.csv) and smartcity.catalogue."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -26,8 +27,16 @@ def test_83_cities_with_unique_names_and_slugs():
 def test_city_columns_and_values():
     cities = cat.load_cities()
     assert list(cities.columns) == [
-        "name", "slug", "bundesland", "population", "population_date", "latitude", "longitude",
-        "size_class", "first_edition", "aliases",
+        "name",
+        "slug",
+        "bundesland",
+        "population",
+        "population_date",
+        "latitude",
+        "longitude",
+        "size_class",
+        "first_edition",
+        "aliases",
     ]
     assert set(cities["size_class"]) <= {"100-200k", "200-500k", ">500k"}
     assert cities["bundesland"].nunique() == 16
@@ -59,25 +68,28 @@ def test_new_cities():
     assert (by_name.drop(["Hanau", "Cottbus"])["first_edition"] == 2019).all()
 
 
-@pytest.mark.parametrize("alias, official", [
-    ("Frankfurt", "Frankfurt am Main"),
-    ("Halle", "Halle (Saale)"),
-    ("Freiburg", "Freiburg im Breisgau"),
-    ("Mülheim", "Mülheim an der Ruhr"),
-    ("Muelheim", "Mülheim an der Ruhr"),
-    ("Ludwigshafen", "Ludwigshafen am Rhein"),
-    ("Offenbach", "Offenbach am Main"),
-    ("Oldenburg (Oldb)", "Oldenburg"),
-    ("Muenchen", "München"),
-    ("munich", "München"),
-    ("Koeln", "Köln"),
-    ("Cologne", "Köln"),
-    ("  düsseldorf ", "Düsseldorf"),
-    ("DUESSELDORF", "Düsseldorf"),
-    ("frankfurt-am-main", "Frankfurt am Main"),
-    ("halle-saale", "Halle (Saale)"),
-    ("Halle (Saale)", "Halle (Saale)"),
-])
+@pytest.mark.parametrize(
+    "alias, official",
+    [
+        ("Frankfurt", "Frankfurt am Main"),
+        ("Halle", "Halle (Saale)"),
+        ("Freiburg", "Freiburg im Breisgau"),
+        ("Mülheim", "Mülheim an der Ruhr"),
+        ("Muelheim", "Mülheim an der Ruhr"),
+        ("Ludwigshafen", "Ludwigshafen am Rhein"),
+        ("Offenbach", "Offenbach am Main"),
+        ("Oldenburg (Oldb)", "Oldenburg"),
+        ("Muenchen", "München"),
+        ("munich", "München"),
+        ("Koeln", "Köln"),
+        ("Cologne", "Köln"),
+        ("  düsseldorf ", "Düsseldorf"),
+        ("DUESSELDORF", "Düsseldorf"),
+        ("frankfurt-am-main", "Frankfurt am Main"),
+        ("halle-saale", "Halle (Saale)"),
+        ("Halle (Saale)", "Halle (Saale)"),
+    ],
+)
 def test_resolve_city(alias, official):
     assert cat.resolve_city(alias) == official
 
@@ -106,27 +118,38 @@ def test_city_slug():
 
 def test_categories():
     assert [c.name_de for c in CATEGORIES] == [
-        "Verwaltung", "IT und Kommunikation", "Energie und Umwelt", "Mobilität", "Gesellschaft und Bildung",
+        "Verwaltung",
+        "IT und Kommunikation",
+        "Energie und Umwelt",
+        "Mobilität",
+        "Gesellschaft und Bildung",
     ]
     assert [c.slug for c in CATEGORIES] == [
-        "verwaltung", "it-und-kommunikation", "energie-und-umwelt", "mobilitaet", "gesellschaft-und-bildung",
+        "verwaltung",
+        "it-und-kommunikation",
+        "energie-und-umwelt",
+        "mobilitaet",
+        "gesellschaft-und-bildung",
     ]
     assert isinstance(CATEGORIES[0], Category)
     with pytest.raises(dataclasses.FrozenInstanceError):
         CATEGORIES[0].name_de = "x"  # frozen
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Gesellschaft", "Gesellschaft und Bildung"),
-    ("gesellschaft und bildung", "Gesellschaft und Bildung"),
-    ("Society and Education", "Gesellschaft und Bildung"),
-    ("mobilitaet", "Mobilität"),
-    ("Mobility", "Mobilität"),
-    ("IT-Infrastruktur", "IT und Kommunikation"),
-    ("energie-und-umwelt", "Energie und Umwelt"),
-    ("Administration", "Verwaltung"),
-    ("Unsinn", None),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Gesellschaft", "Gesellschaft und Bildung"),
+        ("gesellschaft und bildung", "Gesellschaft und Bildung"),
+        ("Society and Education", "Gesellschaft und Bildung"),
+        ("mobilitaet", "Mobilität"),
+        ("Mobility", "Mobilität"),
+        ("IT-Infrastruktur", "IT und Kommunikation"),
+        ("energie-und-umwelt", "Energie und Umwelt"),
+        ("Administration", "Verwaltung"),
+        ("Unsinn", None),
+    ],
+)
 def test_resolve_category(name, expected):
     assert cat.resolve_category(name) == expected
 
@@ -198,21 +221,24 @@ def test_open_data_moves_category():
     assert cat.resolve_indicator("Digitalkompetenz", 2023) == "digitalkompetenz"
 
 
-@pytest.mark.parametrize("name, year, expected", [
-    ("Digitale Kompetenz", 2023, "digitalkompetenz"),
-    ("Digitalisierungskonzepte für Schulen", 2023, "digitalisierung-schulen"),
-    ("Digitalisierungskonzept Schulen", 2023, "digitalisierung-schulen"),
-    ("Digitalisierung Schulen", 2024, "digitalisierung-schulen"),
-    ("Umweltsensorik", 2022, "umweltmonitoring-2019"),
-    ("Smart Parking", 2024, "parken"),
-    ("Pilotprojekte (Verwaltung)", 2021, "sonstige-verwaltung-2019"),
-    ("Pilotprojekte (IT-Infrastruktur)", 2021, "sonstige-it-2019"),
-    ("smart metering", 2024, "smart-metering"),
-    ("Intelligente Strassenbeleuchtung", 2024, "strassenbeleuchtung"),
-    ("breitband", None, "breitband"),
-    ("parken-2019", None, "parken-2019"),
-    ("Sonstige Projekte", 2024, None),
-])
+@pytest.mark.parametrize(
+    "name, year, expected",
+    [
+        ("Digitale Kompetenz", 2023, "digitalkompetenz"),
+        ("Digitalisierungskonzepte für Schulen", 2023, "digitalisierung-schulen"),
+        ("Digitalisierungskonzept Schulen", 2023, "digitalisierung-schulen"),
+        ("Digitalisierung Schulen", 2024, "digitalisierung-schulen"),
+        ("Umweltsensorik", 2022, "umweltmonitoring-2019"),
+        ("Smart Parking", 2024, "parken"),
+        ("Pilotprojekte (Verwaltung)", 2021, "sonstige-verwaltung-2019"),
+        ("Pilotprojekte (IT-Infrastruktur)", 2021, "sonstige-it-2019"),
+        ("smart metering", 2024, "smart-metering"),
+        ("Intelligente Strassenbeleuchtung", 2024, "strassenbeleuchtung"),
+        ("breitband", None, "breitband"),
+        ("parken-2019", None, "parken-2019"),
+        ("Sonstige Projekte", 2024, None),
+    ],
+)
 def test_resolve_indicator(name, year, expected):
     assert cat.resolve_indicator(name, year) == expected
 
@@ -259,8 +285,17 @@ def test_reference_indicator_names_resolve():
 def test_facts_columns_and_values():
     facts = cat.load_facts()
     assert list(facts.columns) == [
-        "year", "city", "level", "category", "indicator", "metric", "value", "source_url",
-        "n_sources", "status", "origin",
+        "year",
+        "city",
+        "level",
+        "category",
+        "indicator",
+        "metric",
+        "value",
+        "source_url",
+        "n_sources",
+        "status",
+        "origin",
     ]
     assert set(facts["origin"]) == {"published", "seed"}
     assert set(facts["status"]) == {"chosen", "rejected_conflict"}
@@ -285,8 +320,13 @@ def test_documented_conflicts():
     pub = facts[facts["origin"] == "published"]
 
     def chosen(year, city, metric):
-        rows = pub[(pub["year"] == year) & (pub["city"] == city) & (pub["level"] == "overall")
-                   & (pub["metric"] == metric) & (pub["status"] == "chosen")]
+        rows = pub[
+            (pub["year"] == year)
+            & (pub["city"] == city)
+            & (pub["level"] == "overall")
+            & (pub["metric"] == metric)
+            & (pub["status"] == "chosen")
+        ]
         return rows["value"].tolist()
 
     assert chosen(2019, "Bochum", "rank") == [32]
@@ -303,8 +343,14 @@ def test_aggregates_and_editions():
     ed = cat.load_editions()
     assert list(ed["year"]) == list(YEARS)
     assert list(ed.columns) == [
-        "year", "n_cities", "n_indicators", "n_parameters", "n_datapoints", "collection_period",
-        "method_changes", "source_url",
+        "year",
+        "n_cities",
+        "n_indicators",
+        "n_parameters",
+        "n_datapoints",
+        "collection_period",
+        "method_changes",
+        "source_url",
     ]
     assert ed.set_index("year").loc[2023, "n_parameters"] == 157
 

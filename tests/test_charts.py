@@ -1,4 +1,5 @@
 """House style and charts (smartcity.charts)."""
+
 from __future__ import annotations
 
 import re
@@ -110,8 +111,9 @@ def test_pyplot_figure_is_closed_after_render():
 
 
 def test_rank_trajectory_many_editions():
-    df = pd.DataFrame({"year": [2021, 2022, 2023, 2024, 2025], "rank": [52, 47, 38, 38, 41],
-                       "n_cities": [81, 81, 83, 83, 83]})
+    df = pd.DataFrame(
+        {"year": [2021, 2022, 2023, 2024, 2025], "rank": [52, 47, 38, 38, 41], "n_cities": [81, 81, 83, 83, 83]}
+    )
     c = charts.rank_trajectory(df, "Krefeld")
     _check_png(c)
     assert "von Platz 52 (2021) auf Platz 41 von 83 (2025)" in c.alt
@@ -136,9 +138,15 @@ def test_rank_trajectory_skips_unranked_years():
 
 
 def test_category_profile_with_missing_category():
-    df = pd.DataFrame({"category": CATS, "score": [71.4, 55.0, np.nan, 80.2, 64.3],
-                       "median": [70.9, 60.1, 50.0, 66.0, 61.2], "top10_mean": [88.1, 80.5, 75.3, 85.0, 82.2],
-                       "best": [98.2, 95.0, 92.1, 100.0, 97.5]})
+    df = pd.DataFrame(
+        {
+            "category": CATS,
+            "score": [71.4, 55.0, np.nan, 80.2, 64.3],
+            "median": [70.9, 60.1, 50.0, 66.0, 61.2],
+            "top10_mean": [88.1, 80.5, 75.3, 85.0, 82.2],
+            "best": [98.2, 95.0, 92.1, 100.0, 97.5],
+        }
+    )
     c = charts.category_profile(df, "Krefeld")
     _check_png(c)
     assert "Verwaltung 71,4 Punkte (Median 70,9, Top-10-Mittel 88,1, Bestwert 98,2)" in c.alt
@@ -151,8 +159,9 @@ def _indicators(n_missing: int = 1) -> pd.DataFrame:
     rows = []
     for cat, k in zip(CATS, [6, 5, 4, 3, 1]):  # the last category has a single indicator
         for i in range(k):
-            rows.append({"indicator_name": f"{cat} {i + 1}", "category": cat,
-                         "score": float(10 * (i + 1)), "median": 25.0})
+            rows.append(
+                {"indicator_name": f"{cat} {i + 1}", "category": cat, "score": float(10 * (i + 1)), "median": 25.0}
+            )
     df = pd.DataFrame(rows)
     df.loc[: n_missing - 1, "score"] = np.nan
     return df
@@ -223,8 +232,9 @@ def test_ranking_bars_ties():
 
 def test_indicator_heatmap(field):
     rng = np.random.default_rng(1)
-    wide = pd.DataFrame(np.round(rng.uniform(0, 100, (83, 8)), 1), index=field["city"],
-                        columns=[f"Indikator {i}" for i in range(8)])
+    wide = pd.DataFrame(
+        np.round(rng.uniform(0, 100, (83, 8)), 1), index=field["city"], columns=[f"Indikator {i}" for i in range(8)]
+    )
     wide.iloc[3, 2] = np.nan
     wide["leer"] = np.nan  # dropped
     c = charts.indicator_heatmap(wide, highlight="Krefeld", category="Verwaltung")
@@ -235,12 +245,19 @@ def test_indicator_heatmap(field):
 
 
 def test_trend_lines():
-    df = pd.DataFrame({"year": [2023, 2024, 2025] * 2, "value": [70.2, 75.0, 80.1, 50.0, 52.5, 55.3],
-                       "series": ["Top-10-Schwelle"] * 3 + ["Mittelwert"] * 3})
+    df = pd.DataFrame(
+        {
+            "year": [2023, 2024, 2025] * 2,
+            "value": [70.2, 75.0, 80.1, 50.0, 52.5, 55.3],
+            "series": ["Top-10-Schwelle"] * 3 + ["Mittelwert"] * 3,
+        }
+    )
     c = charts.trend_lines(df)
     _check_png(c)
-    assert c.alt == ("Liniendiagramm 2023–2025: Top-10-Schwelle von 70,2 (2023) auf 80,1 Punkte (2025); "
-                     "Mittelwert von 50,0 (2023) auf 55,3 Punkte (2025).")
+    assert c.alt == (
+        "Liniendiagramm 2023–2025: Top-10-Schwelle von 70,2 (2023) auf 80,1 Punkte (2025); "
+        "Mittelwert von 50,0 (2023) auf 55,3 Punkte (2025)."
+    )
     one = charts.trend_lines(df[df.year == 2025])
     assert one.alt.startswith("Punktdiagramm 2025")
 
@@ -266,8 +283,12 @@ def test_map_labels_do_not_overlap_in_the_ruhr():
     c = charts.germany_map(df, highlight="Krefeld", label_top=5)
     boxes = c.facts["label_boxes"]
     assert len(boxes) == 6
-    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
-                   if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
     assert overlapping == []
 
 
@@ -318,10 +339,18 @@ def _text_figure():
         ax = fig.add_axes((0.1, 0.2, 0.8, 0.7))
         ax.plot([0, 1], [0, 1])
         ax.set_xlabel("Punkte")
-        for i, (size, weight, rot) in enumerate([(8, "normal", 0), (8.5, "bold", 0), (8, "normal", 90),
-                                                 (9.5, "bold", 33)]):
-            ax.text(0.1 + 0.2 * i, 0.37 + 0.11 * i, f"Öffentlichkeitsbeteiligung {i},5", fontsize=size,
-                    fontweight=weight, rotation=rot, clip_path=charts._noclip(ax))
+        for i, (size, weight, rot) in enumerate(
+            [(8, "normal", 0), (8.5, "bold", 0), (8, "normal", 90), (9.5, "bold", 33)]
+        ):
+            ax.text(
+                0.1 + 0.2 * i,
+                0.37 + 0.11 * i,
+                f"Öffentlichkeitsbeteiligung {i},5",
+                fontsize=size,
+                fontweight=weight,
+                rotation=rot,
+                clip_path=charts._noclip(ax),
+            )
         ax.annotate("Krefeld (71,4)", (0.5, 0.5), xytext=(7, 5), textcoords="offset points", style="italic")
     return fig
 

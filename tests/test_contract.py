@@ -15,6 +15,7 @@ CPU minutes together; ``make test`` runs them, ``make test-fast`` does not); the
 fast. The control tests plant a placeholder
 and a wrong field size and check that the checker reports them.
 """
+
 import copy
 
 import pytest
@@ -28,18 +29,27 @@ from smartcity.dataset import Dataset, load_dataset
 from contract_harness import thinned_datasets
 from contract_support import check_reports
 
-TABLE_PARTS = {"2025": dict(years=(2025,), indicator_modes=("none",)),
-               "2024": dict(years=(2024,), indicator_modes=("none",))}
-INDICATOR_PARTS = {"2025": dict(years=(2025,), indicator_modes=("all", "one_city")),
-                   "2024": dict(years=(2024,), indicator_modes=("all", "one_city"))}
+TABLE_PARTS = {
+    "2025": dict(years=(2025,), indicator_modes=("none",)),
+    "2024": dict(years=(2024,), indicator_modes=("none",)),
+}
+INDICATOR_PARTS = {
+    "2025": dict(years=(2025,), indicator_modes=("all", "one_city")),
+    "2024": dict(years=(2024,), indicator_modes=("all", "one_city")),
+}
 # 2 x 175 + 2 x 75 = 500 generated datasets (indicator levels cost about twice as much)
 TABLE_EXAMPLES, INDICATOR_EXAMPLES = 175, 75
 
 
 def _settings(n: int) -> settings:
-    return settings(max_examples=n, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much], print_blob=True)
+    return settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        print_blob=True,
+    )
 
 
 def _check(data, part: dict) -> None:
@@ -96,8 +106,9 @@ def test_control_catches_a_planted_placeholder(sample, monkeypatch):
 def test_control_catches_a_planted_wrong_field_size(sample, monkeypatch):
     real = an.field_size
     monkeypatch.setattr(an, "field_size", lambda ds, year: (real(ds, year) or 0) + 1)
-    problems, _ = check_reports(_fresh(sample), 2025, langs=("de",), cities=["Krefeld"], categories=["Verwaltung"],
-                                lands=[])
+    problems, _ = check_reports(
+        _fresh(sample), 2025, langs=("de",), cities=["Krefeld"], categories=["Verwaltung"], lands=[]
+    )
     assert any("field size 84, edition has 83" in p for p in problems), problems
 
 
@@ -109,6 +120,7 @@ def test_control_catches_a_leader_without_rank_1(sample, monkeypatch):
 
 
 def test_control_passes_on_the_complete_sample(sample):
-    problems, _ = check_reports(_fresh(sample), 2025, cities=["Krefeld", "Cottbus", "München"],
-                                categories=["Verwaltung"])
+    problems, _ = check_reports(
+        _fresh(sample), 2025, cities=["Krefeld", "Cottbus", "München"], categories=["Verwaltung"]
+    )
     assert not problems, problems

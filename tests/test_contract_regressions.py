@@ -4,6 +4,7 @@ Each scenario loads Bitkom-style tables (``Platz;Tendenz;Stadt;Index``) through
 ``load_dataset`` as a user would and runs every section of every report kind in German and
 English through the report contract (``contract_support.check_reports``).
 """
+
 import pytest
 
 from smartcity import analysis as an
@@ -87,8 +88,7 @@ def test_press_excerpt_ranks_61_to_70(tmp_path):
 
 
 def test_four_row_excerpt_builds_krefeld(tmp_path):
-    text = ("Platz;Tendenz;Stadt;Index\n1;+0;München;90,2\n2;+1;Hamburg;88,0\n3;-1;Köln;87,9\n"
-            "41;+2;Krefeld;71,4\n")
+    text = "Platz;Tendenz;Stadt;Index\n1;+0;München;90,2\n2;+1;Hamburg;88,0\n3;-1;Köln;87,9\n41;+2;Krefeld;71,4\n"
     ds = _load(tmp_path, "gesamt_2025.csv", text, year=None)
     shown = _assert_clean(ds, cities=["Krefeld", "München"], categories=["Verwaltung"])
     summary = _text(shown, "de", "city", "Krefeld", "summary")
@@ -154,8 +154,12 @@ def test_no_report_data_is_a_no_data(official_2025):
     assert issubclass(an.NoReportData, an.NoData)
     ds = official_2025
     with pytest.raises(an.NoReportData, match="2025"):
-        rp.CityReport("Krefeld", 2025, ds.__class__(scores=ds.scores[ds.scores["city"] != "Krefeld"],
-                                                      source="x", is_sample=False, checksum=""), "de")
+        rp.CityReport(
+            "Krefeld",
+            2025,
+            ds.__class__(scores=ds.scores[ds.scores["city"] != "Krefeld"], source="x", is_sample=False, checksum=""),
+            "de",
+        )
 
 
 def test_coverage_text_is_empty_on_complete_data(official_2025):

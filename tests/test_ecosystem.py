@@ -1,4 +1,5 @@
 """Conventions of the ecosystem: the command line, the version, papermill's parameter help, sections outside Jupyter."""
+
 from __future__ import annotations
 
 import logging
@@ -45,15 +46,21 @@ def test_changelog_keeps_a_changelog_and_names_this_version():
 
 # ----------------------------------------------------------------------------- command line
 def test_version_option_prints_the_distribution_and_version():
-    proc = subprocess.run([sys.executable, "-m", "smartcity", "--version"], capture_output=True, text=True,
-                          timeout=60, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "smartcity", "--version"], capture_output=True, text=True, timeout=60, check=True
+    )
     name, version = proc.stdout.split()[:2]
     assert name == "smartcity-reports" and version == smartcity.__version__
 
 
-@pytest.mark.parametrize("argv0, prog", [("/usr/local/bin/smartcity-reports", "smartcity-reports"),
-                                          ("run_reports.py", "run_reports.py"),
-                                          ("/x/site-packages/smartcity/__main__.py", "python -m smartcity")])
+@pytest.mark.parametrize(
+    "argv0, prog",
+    [
+        ("/usr/local/bin/smartcity-reports", "smartcity-reports"),
+        ("run_reports.py", "run_reports.py"),
+        ("/x/site-packages/smartcity/__main__.py", "python -m smartcity"),
+    ],
+)
 def test_program_name_is_the_command_typed(argv0, prog):
     assert cli.program_name(argv0) == prog
     parser = cli.build_parser(cli.program_name(argv0))
@@ -62,17 +69,23 @@ def test_program_name_is_the_command_typed(argv0, prog):
 
 
 def test_python_dash_m_smartcity_is_the_cli():
-    proc = subprocess.run([sys.executable, "-m", "smartcity", "--city", "Krefld"], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "smartcity", "--city", "Krefld"], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("python -m smartcity: error: unknown city 'Krefld'")
 
 
-@pytest.mark.parametrize("flags, runner, libraries", [([], logging.INFO, logging.WARNING),
-                                                      (["-v"], logging.DEBUG, logging.WARNING),
-                                                      (["-vv"], logging.DEBUG, logging.DEBUG),
-                                                      (["-q"], logging.WARNING, logging.WARNING),
-                                                      (["-qq"], logging.ERROR, logging.WARNING)])
+@pytest.mark.parametrize(
+    "flags, runner, libraries",
+    [
+        ([], logging.INFO, logging.WARNING),
+        (["-v"], logging.DEBUG, logging.WARNING),
+        (["-vv"], logging.DEBUG, logging.DEBUG),
+        (["-q"], logging.WARNING, logging.WARNING),
+        (["-qq"], logging.ERROR, logging.WARNING),
+    ],
+)
 def test_quiet_and_verbose_set_log_levels(flags, runner, libraries, monkeypatch):
     monkeypatch.setattr(logging.getLogger(), "handlers", [])
     monkeypatch.setattr(logging.getLogger(), "level", logging.WARNING)
@@ -103,8 +116,12 @@ def test_papermill_help_lists_every_parameter_with_type_and_help(path):
 
 
 def test_papermill_help_notebook_command():
-    proc = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook",
-                           str(NOTEBOOK_DIR / "city_report.ipynb")], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "papermill", "--help-notebook", str(NOTEBOOK_DIR / "city_report.ipynb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Unknown type" not in proc.stdout
     assert "city: str (default \"Krefeld\")" in proc.stdout
@@ -120,15 +137,27 @@ def test_sections_show_their_text_in_terminal_ipython_and_print():
 
 
 def test_table_as_markdown_has_the_report_formatting():
-    frame = pd.DataFrame({"rank": [1, 41], "city": ["München", "A|B"], "score": [85.63, 71.4],
-                          "rank_change": pd.array([0, 2], dtype="Int64")})
+    frame = pd.DataFrame(
+        {
+            "rank": [1, 41],
+            "city": ["München", "A|B"],
+            "score": [85.63, 71.4],
+            "rank_change": pd.array([0, 2], dtype="Int64"),
+        }
+    )
     table = Table(frame, "de", caption="Gesamtwertung")
-    assert str(table) == pretty(table) == table._repr_markdown_() == (
-        "Gesamtwertung\n\n"
-        "| Platz | Stadt | Punkte | Veränderung (Plätze) |\n"
-        "| ---: | :--- | ---: | ---: |\n"
-        "| 1 | München | 85,6 | ±0 |\n"
-        "| 41 | A\\|B | 71,4 | +2 |")
+    assert (
+        str(table)
+        == pretty(table)
+        == table._repr_markdown_()
+        == (
+            "Gesamtwertung\n\n"
+            "| Platz | Stadt | Punkte | Veränderung (Plätze) |\n"
+            "| ---: | :--- | ---: | ---: |\n"
+            "| 1 | München | 85,6 | ±0 |\n"
+            "| 41 | A\\|B | 71,4 | +2 |"
+        )
+    )
     assert "<td class=\"num\">85,6</td>" in table._repr_html_()
     english = Table(frame, "en")._repr_markdown_()
     assert english.startswith("| Rank | City | Points | Rank change |") and "85.6" in english
@@ -137,4 +166,3 @@ def test_table_as_markdown_has_the_report_formatting():
 def test_readme_install_line_uses_the_distribution_name():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install smartcity-reports" in readme
-

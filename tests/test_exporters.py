@@ -1,4 +1,5 @@
 """The nbconvert exporters smartcity-html / smartcity-pdf: registered, report layout, meta from the notebook."""
+
 from __future__ import annotations
 
 import io
@@ -10,8 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell
 from pypdf import PdfReader
 from test_render import CODE_MARKER, build_notebook
 
-from smartcity.exporters import (UNKNOWN, SmartcityHTMLExporter, SmartcityPDFExporter, notebook_parameters,
-                                 report_meta)
+from smartcity.exporters import UNKNOWN, SmartcityHTMLExporter, SmartcityPDFExporter, notebook_parameters, report_meta
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTE = "ANALYST_NOTE_MARKER"
@@ -40,8 +40,10 @@ def _with_parameters(source: str, smartcity: dict | None = None):
 def test_entry_points_name_the_exporter_classes():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     eps = project["project"]["entry-points"]["nbconvert.exporters"]
-    assert eps == {"smartcity-html": "smartcity.exporters:SmartcityHTMLExporter",
-                   "smartcity-pdf": "smartcity.exporters:SmartcityPDFExporter"}
+    assert eps == {
+        "smartcity-html": "smartcity.exporters:SmartcityHTMLExporter",
+        "smartcity-pdf": "smartcity.exporters:SmartcityPDFExporter",
+    }
     assert SmartcityHTMLExporter().file_extension == ".html"
     assert SmartcityPDFExporter().file_extension == ".pdf"
 
@@ -75,20 +77,29 @@ def test_pdf_is_the_print_report():
 
 def test_command_line_values_override_the_notebook():
     html, _ = SmartcityHTMLExporter(title="Krefeld im Vergleich", lang="en", year=2024).from_notebook_node(
-        _report_notebook())
+        _report_notebook()
+    )
     assert '<html lang="en">' in html and "Krefeld im Vergleich – Smart City Index 2024" in html
 
 
 def test_meta_of_a_category_report_with_the_latest_edition_from_its_data():
-    meta = report_meta(_with_parameters('category = "gesellschaft-und-bildung"\nyear = None\ndata = None\nlang = "en"',
-                                        {"scope": "category", "title": "Kategoriebericht", "slug": "kategorien"}))
+    meta = report_meta(
+        _with_parameters(
+            'category = "gesellschaft-und-bildung"\nyear = None\ndata = None\nlang = "en"',
+            {"scope": "category", "title": "Kategoriebericht", "slug": "kategorien"},
+        )
+    )
     assert (meta.kind, meta.title, meta.lang, meta.is_sample) == ("category", "Society and Education", "en", True)
     assert meta.year == 2025 and meta.subtitle == "Smart City Index 2025"
 
 
 def test_own_notebook_reading_a_user_file_carries_its_title_and_source():
-    meta = report_meta(_with_parameters('year = 2025\ndata = "/daten/ergebnisse_2025.xlsx"\ncity = "Krefeld"',
-                                        {"scope": "city", "title": "Digitalcheck", "slug": "digitalcheck"}))
+    meta = report_meta(
+        _with_parameters(
+            'year = 2025\ndata = "/daten/ergebnisse_2025.xlsx"\ncity = "Krefeld"',
+            {"scope": "city", "title": "Digitalcheck", "slug": "digitalcheck"},
+        )
+    )
     assert meta.kind_label == "Digitalcheck" and meta.subtitle == "Digitalcheck · Smart City Index 2025"
     assert not meta.is_sample and meta.data_note == "Datenquelle: Bitkom Smart City Index 2025"
 
@@ -109,6 +120,10 @@ def test_plain_notebook_meta_is_its_name_and_no_sample_claim():
 
 
 def test_computed_data_parameter_makes_no_sample_claim():
-    meta = report_meta(_with_parameters('import os\ndata = os.environ.get("DATEN")\nyear = 2025',
-                                        {"scope": "edition", "title": "Übersicht", "slug": "uebersicht"}))
+    meta = report_meta(
+        _with_parameters(
+            'import os\ndata = os.environ.get("DATEN")\nyear = 2025',
+            {"scope": "edition", "title": "Übersicht", "slug": "uebersicht"},
+        )
+    )
     assert not meta.is_sample and meta.data_note is None

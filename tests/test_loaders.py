@@ -1,4 +1,5 @@
 """Reading the three input formats: long, wide (CSV/XLSX), Bitkom ranking tables (CSV/XLSX)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,11 +43,29 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
 # --------------------------------------------------------------------------- numbers
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("71,4", 71.4), ("71.4", 71.4), (" 71,4 ", 71.4), ("100", 100.0), ("0", 0.0), ("1.234,5", 1234.5),
-    ("1,234.5", 1234.5), ("1.234.567", 1234567.0), ("1.234", 1.234), ("−3,5", -3.5), ("71,4\xa0", 71.4),
-    (71.4, 71.4), (80, 80.0), ("", None), ("-", None), ("n.v.", None), ("k.A.", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("71,4", 71.4),
+        ("71.4", 71.4),
+        (" 71,4 ", 71.4),
+        ("100", 100.0),
+        ("0", 0.0),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1.234.567", 1234567.0),
+        ("1.234", 1.234),
+        ("−3,5", -3.5),
+        ("71,4\xa0", 71.4),
+        (71.4, 71.4),
+        (80, 80.0),
+        ("", None),
+        ("-", None),
+        ("n.v.", None),
+        ("k.A.", None),
+        (None, None),
+    ],
+)
 def test_parse_number_german_and_english(text, expected):
     assert parse_number(text) == expected
 
@@ -57,10 +76,28 @@ def test_parse_number_rejects_text(text):
         parse_number(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("+3", 3), ("-2", -2), ("±0", 0), ("0", 0), ("–1", -1), ("−4", -4), ("▲3", 3), ("▼2", -2), ("↑ 5", 5),
-    ("neu", None), ("new", None), ("Neu", None), ("", None), (None, None), (3, 3), (-2.0, -2), ("=", 0),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("+3", 3),
+        ("-2", -2),
+        ("±0", 0),
+        ("0", 0),
+        ("–1", -1),
+        ("−4", -4),
+        ("▲3", 3),
+        ("▼2", -2),
+        ("↑ 5", 5),
+        ("neu", None),
+        ("new", None),
+        ("Neu", None),
+        ("", None),
+        (None, None),
+        (3, 3),
+        (-2.0, -2),
+        ("=", 0),
+    ],
+)
 def test_parse_tendency(text, expected):
     assert parse_tendency(text) == expected
 
@@ -111,7 +148,9 @@ def test_long_english_headers_aliases_names_and_provenance():
     indicators = frame[frame["level"] == "indicator"].set_index("year")["indicator"]
     assert set(frame.loc[frame["level"] == "indicator", "category"]) == {"IT und Kommunikation"}
     assert sorted(frame.loc[(frame["level"] == "indicator") & (frame["year"] == 2023), "indicator"]) == [
-        "breitband", "glasfaser"]
+        "breitband",
+        "glasfaser",
+    ]
     # the 2021 name resolves to the id of the 2019-2022 catalogue
     assert indicators.loc[2021] == "breitband-2019"
 
@@ -148,11 +187,25 @@ def test_wide_cp1252_csv_with_umlauts_rank_and_ignored_columns():
 
 
 def test_wide_xlsx_with_indicator_columns_and_rank_columns(tmp_path):
-    path = write_xlsx(tmp_path / "staedte.xlsx", {"Tabelle1": [
-        ["City", "Year", "Overall", "Administration", "Rang Verwaltung", "Breitband", "open-data", "Bundesland"],
-        ["Köln", 2025, 79.8, 70.1, 2, 55.5, 100, "NRW"],
-        ["Krefeld", 2025, 50.2, 80.0, 1, None, 0, "NRW"],
-    ]})
+    path = write_xlsx(
+        tmp_path / "staedte.xlsx",
+        {
+            "Tabelle1": [
+                [
+                    "City",
+                    "Year",
+                    "Overall",
+                    "Administration",
+                    "Rang Verwaltung",
+                    "Breitband",
+                    "open-data",
+                    "Bundesland",
+                ],
+                ["Köln", 2025, 79.8, 70.1, 2, 55.5, 100, "NRW"],
+                ["Krefeld", 2025, 50.2, 80.0, 1, None, 0, "NRW"],
+            ]
+        },
+    )
     frame = load(path)
     koeln = frame[frame["city"] == "Köln"]
     assert row(koeln, level="overall")["score"] == 79.8
@@ -207,12 +260,15 @@ def test_bitkom_single_table_category_from_file_name():
 
 def test_bitkom_xlsx_one_sheet_per_table_year_from_file_name(tmp_path):
     header = ["Platz", "Tendenz", "Stadt", "Index"]
-    path = write_xlsx(tmp_path / "bitkom_2024.xlsx", {
-        "Gesamtranking": [header, [1, "+2", "München", 84.3], [2, "±0", "Hamburg", 82.0]],
-        "Verwaltung": [header, ["1.", "▲1", "Hamburg", 90.0], ["2.", "neu", "Hanau", 40.5]],
-        "IT und Kommunikation": [header, [1, -1, "Bochum", 77.7]],
-        "Gesellschaft": [header, [1, "0", "Bochum", 55.5]],
-    })
+    path = write_xlsx(
+        tmp_path / "bitkom_2024.xlsx",
+        {
+            "Gesamtranking": [header, [1, "+2", "München", 84.3], [2, "±0", "Hamburg", 82.0]],
+            "Verwaltung": [header, ["1.", "▲1", "Hamburg", 90.0], ["2.", "neu", "Hanau", 40.5]],
+            "IT und Kommunikation": [header, [1, -1, "Bochum", 77.7]],
+            "Gesellschaft": [header, [1, "0", "Bochum", 55.5]],
+        },
+    )
     frame = load(path)
     assert set(frame["year"]) == {2024}
     assert row(frame, level="overall", city="München")["rank_change"] == 2
@@ -222,15 +278,24 @@ def test_bitkom_xlsx_one_sheet_per_table_year_from_file_name(tmp_path):
 
 
 def test_bitkom_xlsx_title_row_names_year_and_category(tmp_path):
-    path = write_xlsx(tmp_path / "export.xlsx", {"Tabelle1": [
-        ["Smart City Index 2023 – Energie und Umwelt"],
-        [],
-        ["Platz", "Tendenz", "Stadt", "Punkte"],
-        [1, "+1", "Hamburg", "92,5"],
-    ]})
+    path = write_xlsx(
+        tmp_path / "export.xlsx",
+        {
+            "Tabelle1": [
+                ["Smart City Index 2023 – Energie und Umwelt"],
+                [],
+                ["Platz", "Tendenz", "Stadt", "Punkte"],
+                [1, "+1", "Hamburg", "92,5"],
+            ]
+        },
+    )
     frame = load(path)
     assert row(frame, city="Hamburg")[["year", "level", "category", "score"]].tolist() == [
-        2023, "category", "Energie und Umwelt", 92.5]
+        2023,
+        "category",
+        "Energie und Umwelt",
+        92.5,
+    ]
 
 
 def test_bitkom_table_without_year_is_a_clear_error(tmp_path):
@@ -251,7 +316,9 @@ def test_partial_data_and_coverage(tmp_path):
     path.write_text(
         "Jahr;Stadt;Ebene;Kategorie;Indikator;Punkte\n"
         "2025;Bonn;overall;;;60\n2025;Köln;overall;;;70\n2025;Bonn;category;Verwaltung;;55\n"
-        "2023;Bonn;overall;;;58\n", encoding="utf-8")
+        "2023;Bonn;overall;;;58\n",
+        encoding="utf-8",
+    )
     frame = load(path)
     cov = coverage(frame)
     assert list(cov.columns) == ["year", "level", "n_cities", "n_values"]

@@ -53,8 +53,13 @@ def test_overall_missing_when_a_category_is_missing():
 def test_krefeld_verwaltung_indicators_give_published_category_score():
     meta = catalogue.indicators_for(2025).set_index("id")
     names = {
-        "Interne Prozesse": 100.0, "Payment": 100.0, "Online-Terminvergabe": 100.0, "OZG-Leistungen": 100.0,
-        "Website und Social Media": 94.7, "Serviceportal": 87.5, "Bevölkerungsanliegen": 70.0,
+        "Interne Prozesse": 100.0,
+        "Payment": 100.0,
+        "Online-Terminvergabe": 100.0,
+        "OZG-Leistungen": 100.0,
+        "Website und Social Media": 94.7,
+        "Serviceportal": 87.5,
+        "Bevölkerungsanliegen": 70.0,
         "Sonstige Projekte Verwaltung": 35.0,
     }
     row = {catalogue.resolve_indicator(n, 2025): v for n, v in names.items()}
@@ -76,7 +81,7 @@ def test_complete_fills_overall_ranks_and_changes():
     assert problems == []
     overall = frame[(frame.level == "overall") & (frame.year == 2025)].set_index("city")
     assert overall.at["A", "score"] == 80 and overall.at["A", "rank"] == 1
-    assert overall.at["A", "rank_change"] == 1   # from 2 to 1
+    assert overall.at["A", "rank_change"] == 1  # from 2 to 1
     assert overall.at["B", "rank_change"] == -1  # from 1 to 2
     assert overall.at["C", "rank_change"] == 0
     assert set(overall["provenance"]) == {"computed"}

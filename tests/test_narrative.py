@@ -1,4 +1,5 @@
 """Narrative tests on hand-made datasets: every stated number and direction follows the data."""
+
 import re
 
 import pandas as pd
@@ -49,7 +50,10 @@ def test_headline_same_is_never_an_improvement():
     for lang in ("de", "en"):
         n = nv.headline_text(ds, "Krefeld", 2025, lang)
         assert _directions(n.text, lang) == {"same"}, n.text
-    assert "hält" in nv.headline_text(ds, "Krefeld", 2025).text or "unverändert" in nv.headline_text(ds, "Krefeld", 2025).text
+    assert (
+        "hält" in nv.headline_text(ds, "Krefeld", 2025).text
+        or "unverändert" in nv.headline_text(ds, "Krefeld", 2025).text
+    )
 
 
 def test_headline_down_one_place_and_relative_note():
@@ -87,8 +91,13 @@ def test_profile_best_category_and_tie():
     # IT and Mobility are tied for the worst rank: both are named, joined unambiguously
     assert "IT und Kommunikation sowie Mobilität" in n.text
     cats = {2025: {c: {k: 60.0 for k in CATS} for c in TWELVE}}
-    cats[2025]["Krefeld"] = {"Verwaltung": 95.0, "IT und Kommunikation": 95.0, "Energie und Umwelt": 40.0,
-                             "Mobilität": 50.0, "Gesellschaft und Bildung": 55.0}
+    cats[2025]["Krefeld"] = {
+        "Verwaltung": 95.0,
+        "IT und Kommunikation": 95.0,
+        "Energie und Umwelt": 40.0,
+        "Mobilität": 50.0,
+        "Gesellschaft und Bildung": 55.0,
+    }
     ds2 = overall_dataset({2025: TWELVE}, categories=cats)
     t = nv.profile_text(ds2, "Krefeld", 2025)
     assert t.facts["strongest_tie"] and set(t.facts["strongest"]) == {"Verwaltung", "IT und Kommunikation"}
@@ -197,6 +206,7 @@ def test_no_unfilled_placeholders():
 
 def test_levers_text_lists_levers_by_effect():
     from smartcity.report import dataset
+
     ds = dataset()
     for lang in ("de", "en"):
         n = nv.levers_text(ds, "Krefeld", 2025, lang)
@@ -208,11 +218,19 @@ def test_levers_text_lists_levers_by_effect():
 
 
 def test_levers_by_effect_and_at_most_one_place():
-    top = pd.DataFrame({"name": ["a", "b", "c", "d"], "target": ["max"] * 4, "ranks_gained": [2, 1, 2, 2],
-                        "delta": [10.0, 1.0, 4.0, 4.0], "score_gain": [0.5, 0.9, 0.7, 0.8]})
+    top = pd.DataFrame(
+        {
+            "name": ["a", "b", "c", "d"],
+            "target": ["max"] * 4,
+            "ranks_gained": [2, 1, 2, 2],
+            "delta": [10.0, 1.0, 4.0, 4.0],
+            "score_gain": [0.5, 0.9, 0.7, 0.8],
+        }
+    )
     # most places first; at equal places the fewest points, then the larger overall gain
     assert list(nv.levers_by_effect(top)["name"]) == ["d", "c", "a", "b"]
     from smartcity.report import dataset
+
     ds = dataset()
     # Essen 2025: "Smarter ÖPNV" gains 3 places, so "no single lever" must not be said
     essen = nv.levers_text(ds, "Essen", 2025).text

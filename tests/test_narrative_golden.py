@@ -4,6 +4,7 @@ Skipped until ``data/scores.csv`` exists (``python -m smartcity.sample build``).
 Published sources: Stadt Krefeld press release 15.09.2025, WAZ Bochum 2024, Stadt Leverkusen
 12.09.2025 (see ``data/published_facts.csv``).
 """
+
 import re
 
 import pytest

@@ -5,6 +5,7 @@ that ties are frequent), two or three editions, cities joining and leaving. For 
 of the last edition the German and English headline texts are parsed back: rank, score,
 number of cities, rank change and its direction must equal the analysis.
 """
+
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +16,23 @@ from smartcity import narrative as nv
 
 from analysis_fixtures import overall_dataset
 
-NAMES = ["Astadt", "Bedorf", "Cehausen", "Deburg", "Efeld", "Geheim", "Hakirchen", "Ibach",
-         "Jotal", "Kaberg", "Elmau", "Emstein", "Enwald", "Ohafen", "Pebrück"]
+NAMES = [
+    "Astadt",
+    "Bedorf",
+    "Cehausen",
+    "Deburg",
+    "Efeld",
+    "Geheim",
+    "Hakirchen",
+    "Ibach",
+    "Jotal",
+    "Kaberg",
+    "Elmau",
+    "Emstein",
+    "Enwald",
+    "Ohafen",
+    "Pebrück",
+]
 
 RE = {
     "de": {
@@ -36,7 +52,7 @@ RE = {
 
 @st.composite
 def editions(draw):
-    years = [2023, 2024, 2025][-draw(st.integers(2, 3)):]
+    years = [2023, 2024, 2025][-draw(st.integers(2, 3)) :]
     low = draw(st.integers(0, 900))
     spread = draw(st.sampled_from([5, 30, 100]))  # small spreads force ties
     spec = {}

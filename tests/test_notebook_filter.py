@@ -1,4 +1,5 @@
 """Notebooks stay clean in git: the nbstripout filter `make` installs, and notebooks written as it leaves them."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,14 @@ def test_committed_notebooks_are_as_the_filter_leaves_them(path):
 
 
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=Analyst", "-c", "user.email=analyst@example.org", *args],
-                          cwd=repo, capture_output=True, text=True, check=True, timeout=120).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=Analyst", "-c", "user.email=analyst@example.org", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
 
 
 def _repo_with_filter(tmp_path: Path) -> Path:
@@ -52,8 +59,12 @@ def _repo_with_filter(tmp_path: Path) -> Path:
     for path in NOTEBOOKS:
         shutil.copy(path, repo / "notebooks")
     _git(repo, "init", "-q")
-    subprocess.run(["make", "-s", "-f", str(REPO_ROOT / "Makefile"), "notebook-filter", f"PY={sys.executable}"],
-                   cwd=repo, check=True, timeout=60)
+    subprocess.run(
+        ["make", "-s", "-f", str(REPO_ROOT / "Makefile"), "notebook-filter", f"PY={sys.executable}"],
+        cwd=repo,
+        check=True,
+        timeout=60,
+    )
     assert "nbstripout" in _git(repo, "config", "filter.nbstripout.clean")
     hook = json.loads((repo / ".venv/etc/jupyter/jupyter_server_config.json").read_text())
     assert hook == {"ContentsManager": {"pre_save_hook": "smartcity.notebook_filter.strip_on_save"}}
@@ -83,15 +94,14 @@ def _jupyter_contents_manager(root: Path, config_dir: Path, monkeypatch):
     monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config_dir))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(root.parent / "runtime"))
     app = ServerApp()
-    app.initialize(argv=[f"--ServerApp.root_dir={root}", "--no-browser"], find_extensions=False,
-                   new_httpserver=False)
+    app.initialize(argv=[f"--ServerApp.root_dir={root}", "--no-browser"], find_extensions=False, new_httpserver=False)
     return app.contents_manager
 
 
 def _save(manager, nb: nbformat.NotebookNode, path: str) -> None:
     model = {"type": "notebook", "format": "json", "content": nb}
     result = manager.save(model, path)
-    if asyncio.iscoroutine(result):   # JupyterLab's default manager is asynchronous
+    if asyncio.iscoroutine(result):  # JupyterLab's default manager is asynchronous
         asyncio.run(result)
 
 
@@ -110,8 +120,9 @@ def test_running_and_saving_in_jupyterlab_leaves_git_status_clean(tmp_path, exec
     assert '"output_type"' not in saved and "language_info" not in saved
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    _save(_jupyter_contents_manager(elsewhere, repo / ".venv" / "etc" / "jupyter", monkeypatch), executed,
-          "kopie.ipynb")
+    _save(
+        _jupyter_contents_manager(elsewhere, repo / ".venv" / "etc" / "jupyter", monkeypatch), executed, "kopie.ipynb"
+    )
     assert '"output_type"' in (elsewhere / "kopie.ipynb").read_text(encoding="utf-8")
 
 

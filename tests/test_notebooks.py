@@ -1,4 +1,5 @@
 """The report notebooks: committed clean, and executed by papermill on several parameter sets."""
+
 import json
 import subprocess
 import sys
@@ -40,15 +41,23 @@ def _run(tmp_path, name, **params):
     import papermill as pm
 
     out = tmp_path / f"{name}-out.ipynb"
-    pm.execute_notebook(str(NOTEBOOK_DIR / name), str(out), parameters=params, kernel_name="python3",
-                        progress_bar=False, cwd=str(REPO_ROOT))
+    pm.execute_notebook(
+        str(NOTEBOOK_DIR / name),
+        str(out),
+        parameters=params,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(REPO_ROOT),
+    )
     nb = nbformat.read(out, 4)
     texts = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             assert output.output_type != "error", f"{name}: error output {output.get('ename')}"
             data = output.get("data", {})
-            texts.append(str(data.get("text/markdown", "")) + str(data.get("text/html", "")) + str(output.get("text", "")))
+            texts.append(
+                str(data.get("text/markdown", "")) + str(data.get("text/html", "")) + str(output.get("text", ""))
+            )
     return "\n".join(texts)
 
 
@@ -105,9 +114,24 @@ def test_reports_on_data_without_indicator_level(tmp_path):
 @pytest.mark.slow
 def test_template_runs_through_discovery(tmp_path):
     result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "run_reports.py"), "--notebook", "notebooks/_template.ipynb",
-         "--format", "html", "--out", str(tmp_path), "--progress", "plain", "--jobs", "1"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(REPO_ROOT / "run_reports.py"),
+            "--notebook",
+            "notebooks/_template.ipynb",
+            "--format",
+            "html",
+            "--out",
+            str(tmp_path),
+            "--progress",
+            "plain",
+            "--jobs",
+            "1",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     html = list(tmp_path.rglob("*.html"))
@@ -130,4 +154,6 @@ def test_chart_titles_do_not_repeat_the_section_headings():
     o = OverviewReport(2025)
     assert o.map_chart().title == "Gesamtpunkte 2025 je Stadt"
     assert o.series_chart().title.startswith("Top-10-Schwelle und Durchschnitt je Ausgabe")
-    assert CategoryReport("Verwaltung", 2025, lang="en").ranking_chart().title == "Administration: points per city in 2025"
+    assert (
+        CategoryReport("Verwaltung", 2025, lang="en").ranking_chart().title == "Administration: points per city in 2025"
+    )

@@ -5,6 +5,7 @@ five categories, 83 rows each), the four-row excerpt of the overall ranking and 
 per table without a year. Every requested report is built or skipped for a stated reason, and no
 placeholder reaches a reader.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,10 @@ def problems(manifest: dict, year_dir: Path) -> list[str]:
     for e in sorted(manifest["reports"], key=lambda e: e["id"]):
         if e["status"] in ("failed", "timeout"):
             err = e.get("error") or {}
-            out.append(f"{e['id']}: {e['status']} in cell {err.get('cell_index')}: {err.get('ename')}: "
-                       f"{str(err.get('message'))[:200]}")
+            out.append(
+                f"{e['id']}: {e['status']} in cell {err.get('cell_index')}: {err.get('ename')}: "
+                f"{str(err.get('message'))[:200]}"
+            )
         elif e["status"] == "built":
             found = PLACEHOLDER.search(reader_text(year_dir / e["outputs"]["html"]["path"]))
             if found:
@@ -73,7 +76,7 @@ def test_the_four_row_excerpt_builds_its_cities_and_skips_the_rest(tmp_path, lan
     found = problems(m, year_dir)
     assert not found, f"{len(found)} reports with problems:\n" + "\n".join(found)
     st = Counter(e["status"] for e in m["reports"])
-    assert code == 0 and st == {"built": 5, "skipped": 84}    # four cities and the overview; no category tables
+    assert code == 0 and st == {"built": 5, "skipped": 84}  # four cities and the overview; no category tables
     krefeld = reader_text(year_dir / "staedte" / "krefeld.html")
     if lang == "de":
         assert "Platz 41 von 83" in krefeld and "71,4" in krefeld and "Platz 43" in krefeld
@@ -83,10 +86,19 @@ def test_the_four_row_excerpt_builds_its_cities_and_skips_the_rest(tmp_path, lan
 
 def test_a_folder_of_tables_without_a_year_builds_the_listed_cities_as_given(tmp_path):
     out = tmp_path / "reports"
-    code, m = build(out, "--data", str(OFFICIAL / "tabellen"), "--year", "2025", "--city", "Krefeld",
-                    "--city", "Mülheim an der Ruhr")
+    code, m = build(
+        out,
+        "--data",
+        str(OFFICIAL / "tabellen"),
+        "--year",
+        "2025",
+        "--city",
+        "Krefeld",
+        "--city",
+        "Mülheim an der Ruhr",
+    )
     found = problems(m, out / "2025")
     assert not found, f"{len(found)} reports with problems:\n" + "\n".join(found)
     assert code == 0 and Counter(e["status"] for e in m["reports"]) == {"built": 2}
     krefeld = reader_text(out / "2025" / "staedte" / "krefeld.html")
-    assert "93,5" in krefeld          # Verwaltung: Platz 8 with 93,5 as given
+    assert "93,5" in krefeld  # Verwaltung: Platz 8 with 93,5 as given

@@ -11,6 +11,7 @@ from ``data/*.csv`` in plain pandas, independent of ``smartcity.analysis``.
   (about 1,150 city reports; ~3 min of CPU);
 * controls: a planted wrong lever order and a planted wrong median comparison are reported.
 """
+
 import pytest
 
 from smartcity.paths import DATA_DIR
@@ -25,8 +26,25 @@ from smartcity import catalogue, report
 
 YEARS = list(range(2019, 2026))
 LANGS = ["de", "en"]
-SAMPLE = ["Essen", "Krefeld", "Augsburg", "Dortmund", "Duisburg", "Lübeck", "Bergisch Gladbach", "Berlin",
-          "Hamburg", "Bremen", "Bremerhaven", "München", "Köln", "Hannover", "Hanau", "Cottbus", "Neuss"]
+SAMPLE = [
+    "Essen",
+    "Krefeld",
+    "Augsburg",
+    "Dortmund",
+    "Duisburg",
+    "Lübeck",
+    "Bergisch Gladbach",
+    "Berlin",
+    "Hamburg",
+    "Bremen",
+    "Bremerhaven",
+    "München",
+    "Köln",
+    "Hannover",
+    "Hanau",
+    "Cottbus",
+    "Neuss",
+]
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +89,7 @@ def test_every_city_report_agrees_with_the_oracle(oracle, year, lang):
 
 
 # --- controls: the oracle catches what it is meant to catch -----------------------------------------
+
 
 def test_oracle_catches_a_planted_wrong_lever(oracle, monkeypatch):
     """Levers ranked by places per point (the old order) instead of places gained."""

@@ -1,5 +1,6 @@
 """The performance work must not change results: fast paths against their reference definitions,
 and the per-dataset caches against mutation of returned frames and reassignment of ``scores``."""
+
 import pandas as pd
 import pytest
 
@@ -15,8 +16,9 @@ def ds():
 
 def _reference_rows(ds, city, year, peers=None, lang="de"):
     lv = an.levers(ds, city, year, peer_cities=peers, lang=lang)
-    rows = an._lever_rows_reference(ds, lv.city, lv.year, lv.score, lv.rank, lv.peer_cities,
-                                    ("peer_median", "top10_mean", "max"), lang)
+    rows = an._lever_rows_reference(
+        ds, lv.city, lv.year, lv.score, lv.rank, lv.peer_cities, ("peer_median", "top10_mean", "max"), lang
+    )
     return lv, pd.DataFrame(rows, columns=an._LEVER_COLS)
 
 

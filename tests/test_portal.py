@@ -1,4 +1,5 @@
 """The portal pages (smartcity/runner/portal.py) from a hand-made manifest and the bundled data."""
+
 from __future__ import annotations
 
 import json
@@ -22,12 +23,32 @@ def info_and_data(tmp_path_factory):
 def _tree(out, year, lang, info, cities=("Krefeld",)):
     tree = out / str(year) if lang == "de" else out / str(year) / lang
     tree.mkdir(parents=True, exist_ok=True)
-    reports = [{"id": f"staedte/{c.lower()}", "kind": "city", "scope_name": c, "standard": True, "status": "built",
-                "outputs": {"html": {"path": f"staedte/{c.lower()}.html"}, "pdf": {"path": f"staedte/{c.lower()}.pdf"}}}
-               for c in cities]
-    reports.append({"id": "kategorien/verwaltung", "kind": "category", "scope_name": "Verwaltung", "standard": True,
-                    "status": "built", "outputs": {"html": {"path": "kategorien/verwaltung.html"}}})
-    m = {"year": year, "data": {"checksum": info.checksum, "is_sample": True, "source": info.source}, "reports": reports}
+    reports = [
+        {
+            "id": f"staedte/{c.lower()}",
+            "kind": "city",
+            "scope_name": c,
+            "standard": True,
+            "status": "built",
+            "outputs": {"html": {"path": f"staedte/{c.lower()}.html"}, "pdf": {"path": f"staedte/{c.lower()}.pdf"}},
+        }
+        for c in cities
+    ]
+    reports.append(
+        {
+            "id": "kategorien/verwaltung",
+            "kind": "category",
+            "scope_name": "Verwaltung",
+            "standard": True,
+            "status": "built",
+            "outputs": {"html": {"path": "kategorien/verwaltung.html"}},
+        }
+    )
+    m = {
+        "year": year,
+        "data": {"checksum": info.checksum, "is_sample": True, "source": info.source},
+        "reports": reports,
+    }
     (tree / MANIFEST_NAME).write_text(json.dumps(m), encoding="utf-8")
     return tree
 
@@ -46,20 +67,26 @@ def test_edition_portal_ranking_and_links(tmp_path, info_and_data):
     assert '<td class="num" data-v="8">8</td>' in krefeld
     assert '<a href="staedte/krefeld.html">Krefeld</a>' in krefeld and 'href="staedte/krefeld.pdf"' in krefeld
     munich = re.search(r'<tr data-slug="muenchen".*?</tr>', html).group(0)
-    assert "href=" not in munich   # no report built: no dead link
+    assert "href=" not in munich  # no report built: no dead link
     assert '<a href="kategorien/verwaltung.html">Verwaltung</a>' in html
     # edition switcher: only built editions; no English tree, no language link
-    assert '<a href="../2024/index.html">2024</a>' in html and '<a href="index.html" aria-current="page">2025</a>' in html
+    assert (
+        '<a href="../2024/index.html">2024</a>' in html and '<a href="index.html" aria-current="page">2025</a>' in html
+    )
     assert "../2023/index.html" not in html and "en/index.html" not in html
     assert '<a href="status.html">' in html and '<a href="../index.html">Alle Ausgaben</a>' in html
     # accessible table: caption, column and row headers with scope, sortable headers are buttons
     assert "<caption" in html and html.count('scope="col"') >= 12 and html.count('<th scope="row" data-v=') == 83
     assert 'aria-sort="ascending"' in html and 'class="sort"' in html
     # filters: every Land of the edition, three size classes
-    assert html.count("<option value=") == 2 + len({r["land"] for r in data["editions"]["2025"]}) + 3   # two "all" options
+    assert (
+        html.count("<option value=") == 2 + len({r["land"] for r in data["editions"]["2025"]}) + 3
+    )  # two "all" options
     # the map: 16 Länder, a link per city with a report
     assert html.count('<path class="land"') == 16
-    assert re.search(r'<a href="staedte/krefeld.html" data-slug="krefeld" aria-label="Krefeld: Platz 41, 71,4 Punkte">', html)
+    assert re.search(
+        r'<a href="staedte/krefeld.html" data-slug="krefeld" aria-label="Krefeld: Platz 41, 71,4 Punkte">', html
+    )
     # static and offline: embedded data parses, no external resource
     blob = re.search(r'<script type="application/json" id="portal-data">(.*?)</script>', html, re.S).group(1)
     payload = json.loads(blob)
@@ -76,7 +103,7 @@ def test_english_portal_and_language_links(tmp_path, info_and_data):
     assert '<html lang="en">' in en and "Administration" in en and "North Rhine-Westphalia" in en
     assert 'href="en/index.html" hreflang="en" lang="en">English version<' in de
     assert 'href="../index.html" hreflang="de" lang="de">Deutsche Fassung<' in en
-    assert '<a href="../../index.html">All editions</a>' not in en   # English site page lives in en/
+    assert '<a href="../../index.html">All editions</a>' not in en  # English site page lives in en/
     assert '<a href="../../en/index.html">All editions</a>' in en
     written = site.write()
     assert (tmp_path / "index.html") in written and (tmp_path / "en" / "index.html") in written
@@ -157,7 +184,18 @@ def test_summary_pdf_next_to_the_report(tmp_path):
 
     from smartcity.runner.cli import main
 
-    args = ["--city", "Krefeld", "--notebook", "city_report", "--out", str(tmp_path), "--progress", "none", "--jobs", "1"]
+    args = [
+        "--city",
+        "Krefeld",
+        "--notebook",
+        "city_report",
+        "--out",
+        str(tmp_path),
+        "--progress",
+        "none",
+        "--jobs",
+        "1",
+    ]
     assert main([*args, "--format", "html,pdf"]) == 0
     tree = tmp_path / "2025" / "staedte"
     before = {p.name: p.read_bytes() for p in tree.iterdir()}
@@ -166,11 +204,11 @@ def test_summary_pdf_next_to_the_report(tmp_path):
     assert len(summary.pages) == 1
     text = summary.pages[0].extract_text()
     assert "Auf einen Blick" in text and "Platz 41" in text and "71,4" in text
-    assert {p.name: p.read_bytes() for p in tree.iterdir() if p.name in before} == before   # kept, unchanged
+    assert {p.name: p.read_bytes() for p in tree.iterdir() if p.name in before} == before  # kept, unchanged
     m = json.loads((tmp_path / "2025" / MANIFEST_NAME).read_text())
     entry = next(e for e in m["reports"] if e["id"] == "staedte/krefeld")
     assert set(entry["outputs"]) == {"html", "pdf", "summary"}
     report = PdfReader(io.BytesIO(before["krefeld.pdf"]))
-    assert "Auf einen Blick" in report.pages[1].extract_text()     # page 2 of the report is the summary
-    assert main([*args, "--format", "html,pdf,summary"]) == 0       # everything up to date now
+    assert "Auf einen Blick" in report.pages[1].extract_text()  # page 2 of the report is the summary
+    assert main([*args, "--format", "html,pdf,summary"]) == 0  # everything up to date now
     assert json.loads((tmp_path / "2025" / MANIFEST_NAME).read_text())["summary"]["skipped"] >= 1

@@ -1,4 +1,5 @@
 """Publisher settings (smartcity/publisher.py): validation with clear errors, and what the reports show."""
+
 from __future__ import annotations
 
 import datetime
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smartcity.publisher import (PublisherConfigError, contrast_ratio, darken_to_contrast, load_publisher)
+from smartcity.publisher import PublisherConfigError, contrast_ratio, darken_to_contrast, load_publisher
 from smartcity.render import ReportMeta, render_html, render_pdf, render_summary_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,20 +47,23 @@ def test_low_contrast_accent_is_refused_with_a_fix(tmp_path):
     msg = str(err.value)
     assert str(path) in msg and "accent" in msg and "#66cc99" in msg and "4.5:1" in msg
     suggested = msg.split('accent = "')[-1].split('"')[0]
-    assert contrast_ratio(suggested, "#ffffff") >= 4.5   # the suggested fix really passes
+    assert contrast_ratio(suggested, "#ffffff") >= 4.5  # the suggested fix really passes
 
 
-@pytest.mark.parametrize("body, key, words", [
-    ('[publisher]\ncity = "Krefeld"\n', "office", "required"),
-    ('[publisher]\noffice = "X"\naccent = "green"\n', "accent", "hex colour"),
-    ('[publisher]\noffice = "X"\nlogo = "missing.svg"\n', "logo", "file not found"),
-    ('[publisher]\noffice = "X"\nlogo = "logo.gif"\n', "logo", "unsupported file type"),
-    ('[publisher]\noffice = "X"\ncolour = "#000000"\n', "colour", "unknown key"),
-    ('[publisher]\noffice = 3\n', "office", "expected text"),
-    ('[publisher]\noffice = "X"\nweb = "www.krefeld.de"\n', "web", "not a web address"),
-    ('[verlag]\noffice = "X"\n', "[publisher]", "missing"),
-    ('[publisher\noffice = "X"\n', "(file)", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "body, key, words",
+    [
+        ('[publisher]\ncity = "Krefeld"\n', "office", "required"),
+        ('[publisher]\noffice = "X"\naccent = "green"\n', "accent", "hex colour"),
+        ('[publisher]\noffice = "X"\nlogo = "missing.svg"\n', "logo", "file not found"),
+        ('[publisher]\noffice = "X"\nlogo = "logo.gif"\n', "logo", "unsupported file type"),
+        ('[publisher]\noffice = "X"\ncolour = "#000000"\n', "colour", "unknown key"),
+        ('[publisher]\noffice = 3\n', "office", "expected text"),
+        ('[publisher]\noffice = "X"\nweb = "www.krefeld.de"\n', "web", "not a web address"),
+        ('[verlag]\noffice = "X"\n', "[publisher]", "missing"),
+        ('[publisher\noffice = "X"\n', "(file)", "not valid TOML"),
+    ],
+)
 def test_bad_config_names_file_key_and_fix(tmp_path, body, key, words):
     path = write(tmp_path, body)
     (tmp_path / "logo.gif").write_bytes(b"GIF89a")
@@ -87,16 +91,24 @@ def test_suggestion_for_misspelt_key(tmp_path):
 
 
 def test_markdown_raw_html_is_escaped(tmp_path):
-    path = write(tmp_path, '[publisher]\noffice = "X"\nforeword = "v.md"\n',
-                 **{"v.md": "Hallo <script>x()</script> **Rat**"})
+    path = write(
+        tmp_path, '[publisher]\noffice = "X"\nforeword = "v.md"\n', **{"v.md": "Hallo <script>x()</script> **Rat**"}
+    )
     p = load_publisher(path)
     assert "<script>" not in p.foreword_html and "<strong>Rat</strong>" in p.foreword_html
 
 
 # ------------------------------------------------------------------------------ in the reports
 def _meta(**kw) -> ReportMeta:
-    base = dict(kind="city", title="Krefeld", subtitle="Smart City Index 2025", year=2025, lang="de",
-                is_sample=True, generated=datetime.date(2025, 6, 1))
+    base = dict(
+        kind="city",
+        title="Krefeld",
+        subtitle="Smart City Index 2025",
+        year=2025,
+        lang="de",
+        is_sample=True,
+        generated=datetime.date(2025, 6, 1),
+    )
     base.update(kw)
     return ReportMeta(**base)
 
@@ -106,12 +118,20 @@ def _notebook():
 
     from smartcity.glance import END_MARKER
 
-    glance = ('<section class="at-a-glance" aria-labelledby="g"><h2 id="g">Auf einen Blick</h2>'
-              f"<p>Platz 41 von 83 Städten</p></section>{END_MARKER}")
-    cells = [new_code_cell("r.notice()", outputs=[new_output("display_data", data={"text/markdown": "> Hinweis"})]),
-             new_code_cell("r.at_a_glance()", outputs=[new_output("display_data", data={"text/html": glance})]),
-             new_code_cell("r.summary()", outputs=[new_output("display_data", data={
-                 "text/markdown": "## Gesamtergebnis\n\nKrefeld steht auf Platz 41."})])]
+    glance = (
+        '<section class="at-a-glance" aria-labelledby="g"><h2 id="g">Auf einen Blick</h2>'
+        f"<p>Platz 41 von 83 Städten</p></section>{END_MARKER}"
+    )
+    cells = [
+        new_code_cell("r.notice()", outputs=[new_output("display_data", data={"text/markdown": "> Hinweis"})]),
+        new_code_cell("r.at_a_glance()", outputs=[new_output("display_data", data={"text/html": glance})]),
+        new_code_cell(
+            "r.summary()",
+            outputs=[
+                new_output("display_data", data={"text/markdown": "## Gesamtergebnis\n\nKrefeld steht auf Platz 41."})
+            ],
+        ),
+    ]
     return new_notebook(cells=cells)
 
 
@@ -121,10 +141,20 @@ def test_html_shows_publisher_and_moves_summary_before_contents():
     assert '<meta name="author" content="Stabsstelle Digitalisierung der Stadt Krefeld">' in html
     assert 'class="cover-logo" src="data:image/svg+xml;base64,' in html
     assert "--accent: #00643c" in html
-    order = [html.index(x) for x in ('class="cover', 'class="at-a-glance"', 'class="foreword"', 'class="toc"',
-                                     "<main>", "Krefeld steht auf Platz 41", 'class="imprint"')]
+    order = [
+        html.index(x)
+        for x in (
+            'class="cover',
+            'class="at-a-glance"',
+            'class="foreword"',
+            'class="toc"',
+            "<main>",
+            "Krefeld steht auf Platz 41",
+            'class="imprint"',
+        )
+    ]
     assert order == sorted(order)
-    toc = html[html.index('class="toc"'):html.index("</nav>")]
+    toc = html[html.index('class="toc"') : html.index("</nav>")]
     assert "Gesamtergebnis" in toc and "Auf einen Blick" not in toc
 
 

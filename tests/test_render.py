@@ -1,4 +1,5 @@
 """smartcity.render: HTML from a hand-built notebook (no execution) and the PDF made from it."""
+
 from __future__ import annotations
 
 import base64
@@ -45,23 +46,35 @@ def build_notebook(error: bool = False) -> nbformat.NotebookNode:
     df = _table()
     params = new_code_cell(f"year = 2025  # {CODE_MARKER}\ncity = 'Krefeld'")
     params.metadata["tags"] = ["parameters"]
-    injected = new_code_cell(f"# Parameters\nyear = 2025  # {CODE_MARKER}",
-                             outputs=[new_output("stream", name="stdout", text="INJECTED_OUTPUT\n")])
+    injected = new_code_cell(
+        f"# Parameters\nyear = 2025  # {CODE_MARKER}",
+        outputs=[new_output("stream", name="stdout", text="INJECTED_OUTPUT\n")],
+    )
     injected.metadata["tags"] = ["injected-parameters"]
     summary = new_code_cell(
         f"show(summary)  # {CODE_MARKER}",
-        outputs=[_display({
-            "text/markdown": "## Zusammenfassung\n\nKrefeld erreicht 71,3 Punkte und belegt Rang 24 von 83.",
-            "text/plain": "<Markdown>",
-        })],
+        outputs=[
+            _display(
+                {
+                    "text/markdown": "## Zusammenfassung\n\nKrefeld erreicht 71,3 Punkte und belegt Rang 24 von 83.",
+                    "text/plain": "<Markdown>",
+                }
+            )
+        ],
     )
     chart = new_code_cell(
         f"chart  # {CODE_MARKER}",
-        outputs=[new_output("execute_result", execution_count=3, data={
-            "text/html": f'<figure class="chart"><img src="data:image/png;base64,{_png()}" alt="{ALT}">'
-                         f"<figcaption>{CAPTION}</figcaption></figure>",
-            "text/plain": "<Chart>",
-        })],
+        outputs=[
+            new_output(
+                "execute_result",
+                execution_count=3,
+                data={
+                    "text/html": f'<figure class="chart"><img src="data:image/png;base64,{_png()}" alt="{ALT}">'
+                    f"<figcaption>{CAPTION}</figcaption></figure>",
+                    "text/plain": "<Chart>",
+                },
+            )
+        ],
     )
     table = new_code_cell(
         f"display(table)  # {CODE_MARKER}",
@@ -78,18 +91,45 @@ def build_notebook(error: bool = False) -> nbformat.NotebookNode:
             new_output("stream", name="stderr", text="FutureWarning: STDERR_NOISE\n"),
         ],
     )
-    nb = new_notebook(cells=[params, injected, summary, chart, table, stream,
-                             new_markdown_cell("## Methode\n\nMin-max-normiert, gewichtet.")])
+    nb = new_notebook(
+        cells=[
+            params,
+            injected,
+            summary,
+            chart,
+            table,
+            stream,
+            new_markdown_cell("## Methode\n\nMin-max-normiert, gewichtet."),
+        ]
+    )
     if error:
-        nb.cells.append(new_code_cell("1/0", outputs=[new_output(
-            "error", ename="ZeroDivisionError", evalue="division by zero",
-            traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"])]))
+        nb.cells.append(
+            new_code_cell(
+                "1/0",
+                outputs=[
+                    new_output(
+                        "error",
+                        ename="ZeroDivisionError",
+                        evalue="division by zero",
+                        traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"],
+                    )
+                ],
+            )
+        )
     return nb
 
 
 def make_meta(**kw) -> ReportMeta:
-    base = dict(kind="city", title="Krefeld", subtitle="Smart City Index 2025", year=2025, lang="de",
-                is_sample=True, generated=datetime.date(2025, 6, 1), keywords=["Krefeld", "Smart City"])
+    base = dict(
+        kind="city",
+        title="Krefeld",
+        subtitle="Smart City Index 2025",
+        year=2025,
+        lang="de",
+        is_sample=True,
+        generated=datetime.date(2025, 6, 1),
+        keywords=["Krefeld", "Smart City"],
+    )
     base.update(kw)
     return ReportMeta(**base)
 
@@ -192,8 +232,11 @@ def pdfs():
     from pypdf import PdfReader
 
     out = {}
-    for name, meta in {"sample": make_meta(), "official": make_meta(is_sample=False),
-                       "en": make_meta(lang="en")}.items():
+    for name, meta in {
+        "sample": make_meta(),
+        "official": make_meta(is_sample=False),
+        "en": make_meta(lang="en"),
+    }.items():
         data = render_pdf(render_html(build_notebook(), meta), meta)
         assert data.startswith(b"%PDF-")
         reader = PdfReader(io.BytesIO(data))

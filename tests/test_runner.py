@@ -1,4 +1,5 @@
 """Batch runner: command line, discovery, planning, manifest and index (fast tests, no kernels)."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,13 @@ from pathlib import Path
 import pytest
 
 from smartcity.runner import cli
-from smartcity.runner.discovery import (NotebookError, discover_notebooks, find_notebook, load_notebook_spec,
-                                        standard_notebooks)
+from smartcity.runner.discovery import (
+    NotebookError,
+    discover_notebooks,
+    find_notebook,
+    load_notebook_spec,
+    standard_notebooks,
+)
 from smartcity.runner.planning import Selection, plan_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +37,23 @@ def test_help_explains_every_option_with_examples():
     proc = subprocess.run(RUN + ["--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     out = proc.stdout
-    for opt in ("--year", "--city", "--category", "--peers", "--notebook", "--format", "--lang", "--data",
-                "--out", "--jobs", "--force", "--timeout", "--executor", "--keep-notebooks", "--bundle"):
+    for opt in (
+        "--year",
+        "--city",
+        "--category",
+        "--peers",
+        "--notebook",
+        "--format",
+        "--lang",
+        "--data",
+        "--out",
+        "--jobs",
+        "--force",
+        "--timeout",
+        "--executor",
+        "--keep-notebooks",
+        "--bundle",
+    ):
         assert opt in out, opt
     assert "examples:" in out and "tcp://" in out
     assert '--peers "Düsseldorf,Duisburg,Neuss"' in out and "<year>/en/" in out
@@ -46,7 +67,7 @@ def test_unknown_city_fails_at_once_with_suggestions(capsys, tmp_path):
     assert code == 2
     err = capsys.readouterr().err
     assert "unknown city 'Krefld'" in err and "Krefeld" in err
-    assert not (tmp_path / "2025").exists()     # nothing was built or even planned
+    assert not (tmp_path / "2025").exists()  # nothing was built or even planned
 
 
 def test_unknown_category_year_format_notebook_are_usage_errors(capsys, tmp_path):
@@ -62,8 +83,22 @@ def test_unknown_category_year_format_notebook_are_usage_errors(capsys, tmp_path
 
 
 def test_options_parsing():
-    args = cli.build_parser().parse_args(["--format", "PDF, html,pdf", "--city", "a", "--city", "b", "-j", "3",
-                                          "--timeout", "0", "--executor", "tcp://127.0.0.1:8786"])
+    args = cli.build_parser().parse_args(
+        [
+            "--format",
+            "PDF, html,pdf",
+            "--city",
+            "a",
+            "--city",
+            "b",
+            "-j",
+            "3",
+            "--timeout",
+            "0",
+            "--executor",
+            "tcp://127.0.0.1:8786",
+        ]
+    )
     opts = cli.options_from_args(args)
     assert opts.formats == ("pdf", "html")
     assert opts.cities == ["a", "b"] and opts.jobs == 3 and opts.timeout is None
@@ -87,8 +122,7 @@ def test_new_notebook_is_picked_up_without_code_change(tmp_path, info):
     nb = json.loads((FIXTURES / "city.ipynb").read_text())
     nb["metadata"]["smartcity"] = {"scope": "city", "title": "Mobilitätsprofil", "slug": "mobilitaet"}
     (tmp_path / "mobility.ipynb").write_text(json.dumps(nb))
-    (tmp_path / "plain.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
-                                                      "nbformat_minor": 5}))
+    (tmp_path / "plain.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     specs = discover_notebooks(tmp_path)
     assert sorted(s.name for s in specs) == ["category", "city", "mobility", "overview"]
     year = info.latest_year
@@ -105,14 +139,21 @@ def test_new_notebook_is_picked_up_without_code_change(tmp_path, info):
 def test_standard_locations_and_fan_out(info):
     specs = discover_notebooks(FIXTURES)
     assert {k: v.name for k, v in standard_notebooks(specs).items()} == {
-        "city": "city", "category": "category", "edition": "overview"}
+        "city": "city",
+        "category": "category",
+        "edition": "overview",
+    }
     year = info.latest_year
     jobs = plan_jobs(specs, info, year)
     by_scope = {s: [j for j in jobs if j.scope == s] for s in ("city", "category", "edition")}
     assert len(by_scope["city"]) == len(info.cities_of(year))
     assert [j.id for j in by_scope["category"]] == [
-        "kategorien/verwaltung", "kategorien/it-und-kommunikation", "kategorien/energie-und-umwelt",
-        "kategorien/mobilitaet", "kategorien/gesellschaft-und-bildung"]
+        "kategorien/verwaltung",
+        "kategorien/it-und-kommunikation",
+        "kategorien/energie-und-umwelt",
+        "kategorien/mobilitaet",
+        "kategorien/gesellschaft-und-bildung",
+    ]
     assert [j.id for j in by_scope["edition"]] == ["uebersicht"]
     krefeld = next(j for j in jobs if j.id == "staedte/krefeld")
     # no --peers: no ``peers`` parameter at all, so the notebook's own default stands
@@ -143,8 +184,15 @@ def test_peers_option_parsing_and_resolution(tmp_path):
     assert cli.options_from_args(cli.build_parser().parse_args([])).peers is None
     from smartcity.runner.build import Build, Options
 
-    b = Build(Options(cities=["Krefeld", "Neuss"], peers=["duesseldorf", "Duisburg", "neuss", "Düsseldorf"],
-                      notebooks=["city"], notebook_dir=FIXTURES, out=tmp_path))
+    b = Build(
+        Options(
+            cities=["Krefeld", "Neuss"],
+            peers=["duesseldorf", "Duisburg", "neuss", "Düsseldorf"],
+            notebooks=["city"],
+            notebook_dir=FIXTURES,
+            out=tmp_path,
+        )
+    )
     jobs = {j.id: j for j in b.plan()}
     # resolved to official names, duplicates dropped, order kept, the city left out of its own list
     assert jobs["staedte/krefeld"].parameters["peers"] == ["Düsseldorf", "Duisburg", "Neuss"]
@@ -160,8 +208,12 @@ def test_unknown_peer_fails_at_once_with_suggestions(capsys, tmp_path):
     assert cli.main(["--city", "Krefeld", "--peers", " , ", "--out", str(tmp_path)]) == 2
     assert "--peers needs at least one city" in capsys.readouterr().err
     # no city report selected: the list would be ignored, so it is an error
-    assert cli.main(["--category", "Verwaltung", "--peers", "Neuss", "--out", str(tmp_path),
-                     "--notebook-dir", str(FIXTURES)]) == 2
+    assert (
+        cli.main(
+            ["--category", "Verwaltung", "--peers", "Neuss", "--out", str(tmp_path), "--notebook-dir", str(FIXTURES)]
+        )
+        == 2
+    )
     assert "city reports only" in capsys.readouterr().err
 
 
@@ -170,12 +222,16 @@ def test_peers_are_part_of_the_cache_key(info):
     year = info.latest_year
     sel = Selection(cities=["Krefeld"], categories=["Verwaltung"])
     keys = {}
-    for label, peers in (("none", None), ("a", ["Düsseldorf", "Duisburg"]), ("a2", ["Düsseldorf", "Duisburg"]),
-                         ("b", ["Düsseldorf", "Neuss"])):
+    for label, peers in (
+        ("none", None),
+        ("a", ["Düsseldorf", "Duisburg"]),
+        ("a2", ["Düsseldorf", "Duisburg"]),
+        ("b", ["Düsseldorf", "Neuss"]),
+    ):
         keys[label] = {j.id: j.key for j in plan_jobs(specs, info, year, selection=sel, peers=peers)}
     assert keys["a"] == keys["a2"]
-    assert len({k["staedte/krefeld"] for k in keys.values()}) == 3          # none, a, b all differ
-    assert len({k["kategorien/verwaltung"] for k in keys.values()}) == 1    # only city reports get peers
+    assert len({k["staedte/krefeld"] for k in keys.values()}) == 3  # none, a, b all differ
+    assert len({k["kategorien/verwaltung"] for k in keys.values()}) == 1  # only city reports get peers
 
 
 # ---------------------------------------------------------------------- languages, notebook names
@@ -188,7 +244,7 @@ def test_languages_get_their_own_report_tree(tmp_path):
     b = Build(Options(cities=["Krefeld"], lang="en", notebook_dir=FIXTURES, out=tmp_path))
     jobs = b.plan()
     assert b.year_dir == tmp_path / str(b.year) / "en"
-    assert [j.outputs["pdf"] for j in jobs] == ["staedte/krefeld.pdf"]     # relative to <year>/en/
+    assert [j.outputs["pdf"] for j in jobs] == ["staedte/krefeld.pdf"]  # relative to <year>/en/
     # a notebook slug may not collide with the language folder
     nb = json.loads((FIXTURES / "overview.ipynb").read_text())
     nb["metadata"]["smartcity"]["slug"] = "en"
@@ -198,11 +254,11 @@ def test_languages_get_their_own_report_tree(tmp_path):
 
 
 def test_bare_notebook_file_name_falls_back_to_the_notebook_folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)                          # not the notebook folder
+    monkeypatch.chdir(tmp_path)  # not the notebook folder
     assert find_notebook("city.ipynb", FIXTURES).path == (FIXTURES / "city.ipynb").resolve()
     assert find_notebook("_fail.ipynb", FIXTURES).is_template
     real = ROOT / "notebooks" / "city_report.ipynb"
-    if real.exists():                                    # default folder: notebooks/
+    if real.exists():  # default folder: notebooks/
         assert find_notebook("city_report.ipynb").path == real.resolve()
     # a file of that name in the current directory wins (it is a path, as before)
     shutil.copy(FIXTURES / "overview.ipynb", tmp_path / "city.ipynb")
@@ -211,8 +267,16 @@ def test_bare_notebook_file_name_falls_back_to_the_notebook_folder(tmp_path, mon
         find_notebook("nope.ipynb", FIXTURES)
     # through the command line
     (tmp_path / "city.ipynb").unlink()
-    args = ["--notebook", "city.ipynb", "--notebook-dir", str(FIXTURES), "--city", "Krefeld",
-            "--out", str(tmp_path / "r")]
+    args = [
+        "--notebook",
+        "city.ipynb",
+        "--notebook-dir",
+        str(FIXTURES),
+        "--city",
+        "Krefeld",
+        "--out",
+        str(tmp_path / "r"),
+    ]
     from smartcity.runner.build import Build
 
     jobs = Build(cli.options_from_args(cli.build_parser().parse_args(args))).plan()
@@ -236,8 +300,12 @@ def test_real_template_is_runnable_through_discovery(info):
     spec = find_notebook(str(template))
     assert spec.is_template
     assert spec not in discover_notebooks(ROOT / "notebooks")
-    jobs = plan_jobs(discover_notebooks(ROOT / "notebooks"), info, info.latest_year,
-                     selection=Selection(cities=["Krefeld"], notebooks=[spec]))
+    jobs = plan_jobs(
+        discover_notebooks(ROOT / "notebooks"),
+        info,
+        info.latest_year,
+        selection=Selection(cities=["Krefeld"], notebooks=[spec]),
+    )
     assert jobs and all(j.notebook == spec for j in jobs)
 
 
@@ -256,18 +324,48 @@ def test_atomic_write_leaves_no_temp_files(tmp_path):
 def test_index_page_lists_reports_with_status():
     from smartcity.runner.index_page import render_index
 
-    m = {"year": 2025, "data": {"is_sample": True, "source": "data/scores.csv", "checksum": "abc"},
-         "reports": [
-             {"id": "uebersicht", "kind": "edition", "title": "Übersicht", "status": "built", "standard": True,
-              "outputs": {"html": {"path": "uebersicht.html"}, "pdf": {"path": "uebersicht.pdf"}}, "duration": 2},
-             {"id": "staedte/krefeld", "kind": "city", "title": "Krefeld", "status": "up_to_date", "standard": True,
-              "outputs": {"html": {"path": "staedte/krefeld.html"}}},
-             {"id": "staedte/koeln", "kind": "city", "title": "Köln", "status": "failed", "standard": True,
-              "error": {"cell_index": 3, "ename": "ValueError", "message": "kaputt <b>"},
-              "failed_notebook": "_failed/staedte__koeln.ipynb"},
-             {"id": "staedte/aachen", "kind": "city", "title": "Aachen", "status": "skipped", "standard": True,
-              "reason": "no figures for Aachen in the 2025 data", "reason_code": "no-city-data", "outputs": {}},
-         ]}
+    m = {
+        "year": 2025,
+        "data": {"is_sample": True, "source": "data/scores.csv", "checksum": "abc"},
+        "reports": [
+            {
+                "id": "uebersicht",
+                "kind": "edition",
+                "title": "Übersicht",
+                "status": "built",
+                "standard": True,
+                "outputs": {"html": {"path": "uebersicht.html"}, "pdf": {"path": "uebersicht.pdf"}},
+                "duration": 2,
+            },
+            {
+                "id": "staedte/krefeld",
+                "kind": "city",
+                "title": "Krefeld",
+                "status": "up_to_date",
+                "standard": True,
+                "outputs": {"html": {"path": "staedte/krefeld.html"}},
+            },
+            {
+                "id": "staedte/koeln",
+                "kind": "city",
+                "title": "Köln",
+                "status": "failed",
+                "standard": True,
+                "error": {"cell_index": 3, "ename": "ValueError", "message": "kaputt <b>"},
+                "failed_notebook": "_failed/staedte__koeln.ipynb",
+            },
+            {
+                "id": "staedte/aachen",
+                "kind": "city",
+                "title": "Aachen",
+                "status": "skipped",
+                "standard": True,
+                "reason": "no figures for Aachen in the 2025 data",
+                "reason_code": "no-city-data",
+                "outputs": {},
+            },
+        ],
+    }
     html = render_index(m)
     assert '<html lang="de">' in html and "Städte" in html and "Beispieldaten" in html
     assert 'href="staedte/krefeld.html"' in html and 'href="uebersicht.pdf"' in html
@@ -276,7 +374,7 @@ def test_index_page_lists_reports_with_status():
     # a report the data holds nothing for: skipped with its reason, not counted as failed
     assert ">übersprungen<" in html and "keine Zahlen dieser Ausgabe" in html and 'href="staedte/aachen' not in html
     assert "4 Berichte: 2 verfügbar, 1 übersprungen (keine Daten), 1 fehlgeschlagen." in html
-    assert "http://" not in html and "https://" not in html   # offline
+    assert "http://" not in html and "https://" not in html  # offline
     english = render_index(m, lang="en")
     assert "National overview" in english and ">skipped<" in english and "holds no figures" in english
 
@@ -293,7 +391,7 @@ def test_german_and_english_status_pages_link_to_each_other(tmp_path):
     (de_dir / MANIFEST_NAME).write_text(json.dumps(m))
     write_index(de_dir, m, "de")
     assert "English version" not in (de_dir / "status.html").read_text()  # no English tree yet
-    assert 'href="index.html"' in (de_dir / "status.html").read_text()     # back to the portal
+    assert 'href="index.html"' in (de_dir / "status.html").read_text()  # back to the portal
     en_dir.mkdir()
     (en_dir / MANIFEST_NAME).write_text(json.dumps(m))
     write_index(en_dir, m, "en")
@@ -325,8 +423,7 @@ def test_kernel_state_restore_in_process():
 def test_plan_notebook_from_explicit_path(tmp_path):
     from smartcity.runner.build import plan_notebook
 
-    jobs = plan_notebook(FIXTURES / "_fail.ipynb", cities=["Krefeld", "aachen"], out=tmp_path,
-                         notebook_dir=FIXTURES)
+    jobs = plan_notebook(FIXTURES / "_fail.ipynb", cities=["Krefeld", "aachen"], out=tmp_path, notebook_dir=FIXTURES)
     assert [j.id for j in jobs] == ["fehler/aachen", "fehler/krefeld"]
     template = ROOT / "notebooks" / "_template.ipynb"
     if template.exists():

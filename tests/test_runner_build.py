@@ -4,6 +4,7 @@ warm-kernel isolation, manifest, Dask and bundles.
 The fixture notebooks (tests/fixtures/notebooks) only display Markdown and a small PNG, so a report
 takes a fraction of a second; most runs set SMARTCITY_RUNNER_PRELOAD="" so the warm kernels start fast.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,8 +46,7 @@ def nbdir(tmp_path):
 
 def run(out: Path, nbdir: Path, *args: str) -> tuple[int, dict]:
     """Run the CLI; return the exit code and the manifest of the language tree it wrote."""
-    code = cli.main(["--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "2", "--progress", "plain",
-                     *args])
+    code = cli.main(["--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "2", "--progress", "plain", *args])
     lang = args[args.index("--lang") + 1] if "--lang" in args else "de"
     year_dirs = sorted(p for p in out.iterdir() if p.is_dir() and p.name.isdigit()) if out.exists() else []
     manifest = {}
@@ -72,8 +72,12 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
     assert code == 0
     year = m["year"]
     yd = out / str(year)
-    assert statuses(m) == {"uebersicht": "built", "kategorien/verwaltung": "built",
-                           "staedte/aachen": "built", "staedte/krefeld": "built"}
+    assert statuses(m) == {
+        "uebersicht": "built",
+        "kategorien/verwaltung": "built",
+        "staedte/aachen": "built",
+        "staedte/krefeld": "built",
+    }
     assert (yd / "staedte" / "krefeld.html").is_file() and not (yd / "staedte" / "krefeld.pdf").exists()
     assert (yd / "index.html").is_file() and (yd / "status.html").is_file() and no_partial_files(out)
     html = (yd / "staedte" / "krefeld.html").read_text()
@@ -98,11 +102,17 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
 
     # a changed parameter (a peer group for the city reports) rebuilds those reports only
     code, m = run(out, nbdir, *sel, "--format", "html", "--peers", "Düsseldorf,Neuss")
-    assert code == 0 and statuses(m) == {"uebersicht": "up_to_date", "kategorien/verwaltung": "up_to_date",
-                                         "staedte/aachen": "built", "staedte/krefeld": "built"}
+    assert code == 0 and statuses(m) == {
+        "uebersicht": "up_to_date",
+        "kategorien/verwaltung": "up_to_date",
+        "staedte/aachen": "built",
+        "staedte/krefeld": "built",
+    }
     assert next(e for e in m["reports"] if e["id"] == "staedte/krefeld")["parameters"]["peers"] == [
-        "Düsseldorf", "Neuss"]
-    code, m = run(out, nbdir, *sel, "--format", "html")          # and back: rebuilt without the group
+        "Düsseldorf",
+        "Neuss",
+    ]
+    code, m = run(out, nbdir, *sel, "--format", "html")  # and back: rebuilt without the group
     assert statuses(m)["staedte/krefeld"] == "built" and statuses(m)["uebersicht"] == "up_to_date"
 
     # a changed notebook rebuilds its reports only
@@ -110,8 +120,12 @@ def test_build_then_skip_then_rebuild_on_changes(tmp_path, nbdir):
     nb["cells"].append({"cell_type": "markdown", "id": "new-cell", "metadata": {}, "source": "Neu."})
     (nbdir / "category.ipynb").write_text(json.dumps(nb))
     code, m = run(out, nbdir, *sel, "--format", "html")
-    assert statuses(m) == {"uebersicht": "up_to_date", "kategorien/verwaltung": "built",
-                           "staedte/aachen": "up_to_date", "staedte/krefeld": "up_to_date"}
+    assert statuses(m) == {
+        "uebersicht": "up_to_date",
+        "kategorien/verwaltung": "built",
+        "staedte/aachen": "up_to_date",
+        "staedte/krefeld": "up_to_date",
+    }
 
     # a damaged output rebuilds; an extra format rebuilds; --force rebuilds everything
     (yd / "staedte" / "aachen.html").write_text("tampered")
@@ -139,8 +153,15 @@ def test_german_and_english_builds_coexist(tmp_path, nbdir):
     assert code == 0 and set(statuses(en).values()) == {"built"}
     ed = yd / "en"
     assert en["options"]["lang"] == "en" and de["options"]["lang"] == "de"
-    for rel in ("staedte/krefeld.html", "kategorien/verwaltung.html", "uebersicht.html", "index.html",
-                "status.html", "manifest.json", "pakete/krefeld.zip"):
+    for rel in (
+        "staedte/krefeld.html",
+        "kategorien/verwaltung.html",
+        "uebersicht.html",
+        "index.html",
+        "status.html",
+        "manifest.json",
+        "pakete/krefeld.zip",
+    ):
         assert (ed / rel).is_file(), rel
     assert "(en)" in (ed / "staedte" / "krefeld.html").read_text()
     assert "(de)" in (yd / "staedte" / "krefeld.html").read_text()
@@ -148,7 +169,9 @@ def test_german_and_english_builds_coexist(tmp_path, nbdir):
     assert '<html lang="de">' in (yd / "index.html").read_text()
     # the English build left every German file alone but the portal and status pages, which now link to English
     pages = {yd / "index.html", yd / "status.html"}
-    assert {p: sha256_file(p) for p in de_files if p not in pages} == {p: h for p, h in de_files.items() if p not in pages}
+    assert {p: sha256_file(p) for p in de_files if p not in pages} == {
+        p: h for p, h in de_files.items() if p not in pages
+    }
     assert 'href="en/index.html"' in (yd / "index.html").read_text()
     assert 'href="../index.html"' in (ed / "index.html").read_text()
     assert 'href="en/status.html"' in (yd / "status.html").read_text()
@@ -158,7 +181,11 @@ def test_german_and_english_builds_coexist(tmp_path, nbdir):
     for args in (sel, [*sel, "--lang", "en"], sel):
         code, m = run(out, nbdir, *args)
         assert code == 0 and set(statuses(m).values()) == {"up_to_date"}, statuses(m)
-    reports = {p: h for p, h in de_files.items() if p.suffix in (".html", ".zip") and p.name not in ("index.html", "status.html")}
+    reports = {
+        p: h
+        for p, h in de_files.items()
+        if p.suffix in (".html", ".zip") and p.name not in ("index.html", "status.html")
+    }
     assert len(reports) == 4 and {p: sha256_file(p) for p in reports} == reports
 
 
@@ -181,18 +208,34 @@ def test_peers_from_the_command_line(tmp_path, nbdir):
     kept = json.loads((yd / "_notebooks" / "vergleich__krefeld.ipynb").read_text())
     assert kept["metadata"]["papermill"]["parameters"]["peers"] == ["Düsseldorf", "Duisburg", "Neuss"]
 
-    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf,Duisburg,Neuss")   # same list: up to date
+    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf,Duisburg,Neuss")  # same list: up to date
     assert code == 0 and set(statuses(m).values()) == {"up_to_date"}
-    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf")                 # changed list: rebuilt
+    code, m = run(out, nbdir, *args, "--peers", "Düsseldorf")  # changed list: rebuilt
     assert set(statuses(m).values()) == {"built"}
     assert "Vergleichsgruppe: Düsseldorf." in (yd / "vergleich" / "krefeld.html").read_text()
 
 
 def test_out_jobs_keep_notebooks_and_template_via_notebook_path(tmp_path, nbdir):
     out = tmp_path / "elsewhere"
-    code = cli.main(["--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "1", "--progress", "plain",
-                     "--notebook", str(nbdir / "_slow.ipynb"), "--city", "Bonn", "--format", "html",
-                     "--keep-notebooks"])
+    code = cli.main(
+        [
+            "--notebook-dir",
+            str(nbdir),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            "--progress",
+            "plain",
+            "--notebook",
+            str(nbdir / "_slow.ipynb"),
+            "--city",
+            "Bonn",
+            "--format",
+            "html",
+            "--keep-notebooks",
+        ]
+    )
     assert code == 0
     m = json.loads(next(out.glob("*/manifest.json")).read_text())
     assert statuses(m) == {"langsam/bonn": "built"}
@@ -209,15 +252,37 @@ def test_out_jobs_keep_notebooks_and_template_via_notebook_path(tmp_path, nbdir)
 # ---------------------------------------------------------------------- faults
 def test_failures_timeouts_and_dead_kernels_do_not_stop_the_batch(tmp_path, nbdir):
     out = tmp_path / "reports"
-    code, m = run(out, nbdir, "--city", "Krefeld", "--city", "Aachen", "--notebook", "city",
-                  "--notebook", str(nbdir / "_fail.ipynb"), "--notebook", str(nbdir / "_hang.ipynb"),
-                  "--notebook", str(nbdir / "_die.ipynb"), "--timeout", "6", "--format", "html")
+    code, m = run(
+        out,
+        nbdir,
+        "--city",
+        "Krefeld",
+        "--city",
+        "Aachen",
+        "--notebook",
+        "city",
+        "--notebook",
+        str(nbdir / "_fail.ipynb"),
+        "--notebook",
+        str(nbdir / "_hang.ipynb"),
+        "--notebook",
+        str(nbdir / "_die.ipynb"),
+        "--timeout",
+        "6",
+        "--format",
+        "html",
+    )
     assert code == 1
     st = statuses(m)
-    assert st == {"staedte/krefeld": "built", "staedte/aachen": "built",
-                  "fehler/krefeld": "failed", "fehler/aachen": "built",
-                  "absturz/krefeld": "failed", "absturz/aachen": "built",
-                  "haengt/uebersicht": "timeout"}
+    assert st == {
+        "staedte/krefeld": "built",
+        "staedte/aachen": "built",
+        "fehler/krefeld": "failed",
+        "fehler/aachen": "built",
+        "absturz/krefeld": "failed",
+        "absturz/aachen": "built",
+        "haengt/uebersicht": "timeout",
+    }
     yd = out / str(m["year"])
     by_id = {e["id"]: e for e in m["reports"]}
     err = by_id["fehler/krefeld"]["error"]
@@ -238,12 +303,29 @@ def test_failures_timeouts_and_dead_kernels_do_not_stop_the_batch(tmp_path, nbdi
 
 
 def test_no_state_leaks_between_reports_on_one_warm_kernel(tmp_path, nbdir, monkeypatch):
-    monkeypatch.delenv("SMARTCITY_RUNNER_PRELOAD")   # the real warm-up: pandas, matplotlib, seaborn, smartcity
+    monkeypatch.delenv("SMARTCITY_RUNNER_PRELOAD")  # the real warm-up: pandas, matplotlib, seaborn, smartcity
     out = tmp_path / "reports"
-    code = cli.main(["--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "1", "--progress", "plain",
-                     "--format", "html", "--keep-notebooks",
-                     "--notebook", str(nbdir / "_leak_set.ipynb"), "--notebook", str(nbdir / "_leak_check.ipynb"),
-                     "--notebook", str(nbdir / "_leak_check.ipynb")])
+    code = cli.main(
+        [
+            "--notebook-dir",
+            str(nbdir),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            "--progress",
+            "plain",
+            "--format",
+            "html",
+            "--keep-notebooks",
+            "--notebook",
+            str(nbdir / "_leak_set.ipynb"),
+            "--notebook",
+            str(nbdir / "_leak_check.ipynb"),
+            "--notebook",
+            str(nbdir / "_leak_check.ipynb"),
+        ]
+    )
     m = json.loads(next(out.glob("*/manifest.json")).read_text())
     by_id = {e["id"]: e for e in m["reports"]}
     assert by_id["leck-setzen/uebersicht"]["status"] == "built"
@@ -262,12 +344,12 @@ def test_leak_check_notebook_detects_leaks_without_reset(tmp_path):
         params = {"year": 2025, "data": None, "lang": "de"}
         first = k.execute(prepare_notebook((FIXTURES / "_leak_set.ipynb").read_text(), params), timeout=60)
         assert first.status == "ok"
-        k._dirty = False      # skip the reset
+        k._dirty = False  # skip the reset
         second = k.execute(prepare_notebook((FIXTURES / "_leak_check.ipynb").read_text(), params), timeout=60)
         assert second.status == "failed" and "state leaked" in second.error["message"]
         for leak in ("variable", "rcParams", "statistics.mean", "class attribute", "environment"):
             assert leak in second.error["message"]
-        k._dirty = True       # now with the reset
+        k._dirty = True  # now with the reset
         third = k.execute(prepare_notebook((FIXTURES / "_leak_check.ipynb").read_text(), params), timeout=60)
         assert third.status == "ok", third.error
     finally:
@@ -280,8 +362,11 @@ def _kernel_processes(marker: str) -> list:
     found = []
     for p in psutil.process_iter(["pid", "cmdline"]):
         try:
-            if p.info["cmdline"] and "ipykernel_launcher" in " ".join(p.info["cmdline"]) \
-                    and p.environ().get("SMARTCITY_TEST_MARKER") == marker:
+            if (
+                p.info["cmdline"]
+                and "ipykernel_launcher" in " ".join(p.info["cmdline"])
+                and p.environ().get("SMARTCITY_TEST_MARKER") == marker
+            ):
                 found.append(p)
         except (psutil.Error, OSError):
             pass
@@ -292,12 +377,26 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path, nbdir):
     out = tmp_path / "reports"
     marker = f"interrupt-{os.getpid()}-{time.time()}"
     env = dict(os.environ, SMARTCITY_RUNNER_PRELOAD="", SMARTCITY_TEST_MARKER=marker, PYTHONUNBUFFERED="1")
-    cmd = [sys.executable, str(ROOT / "run_reports.py"), "--notebook-dir", str(nbdir), "--out", str(out),
-           "--notebook", str(nbdir / "_slow.ipynb"), "--jobs", "2", "--format", "html", "--progress", "plain"]
+    cmd = [
+        sys.executable,
+        str(ROOT / "run_reports.py"),
+        "--notebook-dir",
+        str(nbdir),
+        "--out",
+        str(out),
+        "--notebook",
+        str(nbdir / "_slow.ipynb"),
+        "--jobs",
+        "2",
+        "--format",
+        "html",
+        "--progress",
+        "plain",
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     try:
-        for line in proc.stdout:           # wait until a few reports are done
+        for line in proc.stdout:  # wait until a few reports are done
             lines.append(line)
             if sum("built" in ln and "/" in ln for ln in lines) >= 4:
                 break
@@ -319,7 +418,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path, nbdir):
     n_cities = len(load_info(None, None).cities_of(int(yd.name)))
     done = {e["id"] for e in m["reports"] if e["status"] == "built"}
     assert 4 <= len(done) < n_cities
-    for e in m["reports"]:                     # every recorded output is complete
+    for e in m["reports"]:  # every recorded output is complete
         for o in e["outputs"].values():
             assert sha256_file(yd / o["path"]) == o["sha256"]
     # the next run continues where the first stopped
@@ -336,29 +435,47 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path, nbdir):
 def test_dask_local_cluster(tmp_path, nbdir):
     pytest.importorskip("distributed")
     out = tmp_path / "reports"
-    code, m = run(out, nbdir, "--executor", "dask", "--city", "Krefeld", "--city", "Aachen",
-                  "--notebook", "city", "--notebook", "overview", "--notebook", str(nbdir / "_fail.ipynb"),
-                  "--format", "html,pdf")
+    code, m = run(
+        out,
+        nbdir,
+        "--executor",
+        "dask",
+        "--city",
+        "Krefeld",
+        "--city",
+        "Aachen",
+        "--notebook",
+        "city",
+        "--notebook",
+        "overview",
+        "--notebook",
+        str(nbdir / "_fail.ipynb"),
+        "--format",
+        "html,pdf",
+    )
     assert code == 1
-    assert statuses(m) == {"uebersicht": "built", "staedte/aachen": "built", "staedte/krefeld": "built",
-                           "fehler/aachen": "built", "fehler/krefeld": "failed"}
+    assert statuses(m) == {
+        "uebersicht": "built",
+        "staedte/aachen": "built",
+        "staedte/krefeld": "built",
+        "fehler/aachen": "built",
+        "fehler/krefeld": "failed",
+    }
     yd = out / str(m["year"])
     assert (yd / "staedte" / "krefeld.pdf").read_bytes().startswith(b"%PDF")
     assert m["options"]["executor"] == "dask" and m["versions"].get("distributed")
     workers = {e["worker"] for e in m["reports"]}
-    assert all(w and str(os.getpid()) not in w for w in workers)   # rendered in the workers, not here
+    assert all(w and str(os.getpid()) not in w for w in workers)  # rendered in the workers, not here
     assert json.loads((yd / "_failed" / "fehler__krefeld.ipynb").read_text())["cells"]
 
 
 def test_existing_dask_cluster_by_address(tmp_path, nbdir):
     distributed = pytest.importorskip("distributed")
     out = tmp_path / "reports"
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://")
-        code, m = run(out, nbdir, "--executor", address, "--city", "Krefeld", "--notebook", "city",
-                      "--format", "html")
+        code, m = run(out, nbdir, "--executor", address, "--city", "Krefeld", "--notebook", "city", "--format", "html")
     assert code == 0
     assert statuses(m) == {"staedte/krefeld": "built"}
     assert m["options"]["executor"] == address

@@ -2,6 +2,7 @@
 reports the data holds nothing for (planned as skipped, with the reason; exit code 0).
 
 Planning needs no kernel; the builds in the slow tests use the tiny fixture notebooks."""
+
 from __future__ import annotations
 
 import ast
@@ -22,8 +23,11 @@ STANDARD = ["--notebook", "city", "--notebook", "category", "--notebook", "overv
 
 
 def plan(tmp_path: Path, **kw):
-    return Build(Options(out=tmp_path / "reports", notebook_dir=FIXTURE_NOTEBOOKS,
-                         notebooks=["city", "category", "overview"], **kw)).plan()
+    return Build(
+        Options(
+            out=tmp_path / "reports", notebook_dir=FIXTURE_NOTEBOOKS, notebooks=["city", "category", "overview"], **kw
+        )
+    ).plan()
 
 
 def kinds(jobs) -> Counter:
@@ -41,8 +45,12 @@ def test_data_is_repeatable_and_history_an_option():
 
 def test_a_four_row_excerpt_plans_what_it_holds_and_skips_the_rest_with_reasons(tmp_path):
     jobs = plan(tmp_path, data=[str(OFFICIAL / "gesamt_2025.csv")])
-    assert kinds(jobs) == {("city", "build"): 4, ("city", "skipped"): 79, ("category", "skipped"): 5,
-                           ("edition", "build"): 1}
+    assert kinds(jobs) == {
+        ("city", "build"): 4,
+        ("city", "skipped"): 79,
+        ("category", "skipped"): 5,
+        ("edition", "build"): 1,
+    }
     built = sorted(j.scope_name for j in jobs if j.scope == "city" and not j.skip_reason)
     assert built == ["Bielefeld", "Hamburg", "Krefeld", "München"]
     aachen = next(j for j in jobs if j.scope_name == "Aachen")
@@ -105,7 +113,7 @@ def test_history_needs_user_data_and_reaches_the_notebooks(tmp_path):
     jobs = plan(tmp_path, data=[str(OFFICIAL / "gesamt_2025.csv")], history="published")
     assert {j.parameters.get("history") for j in jobs} == {"published"}
     plain = plan(tmp_path, data=[str(OFFICIAL / "gesamt_2025.csv")])
-    assert jobs[0].key != plain[0].key                      # another dataset: other cache keys
+    assert jobs[0].key != plain[0].key  # another dataset: other cache keys
 
 
 def test_the_sample_plans_every_report_as_before(tmp_path):
@@ -115,8 +123,21 @@ def test_the_sample_plans_every_report_as_before(tmp_path):
 
 
 def run(out: Path, nbdir: Path, *args: str) -> tuple[int, dict]:
-    code = cli.main(["--notebook-dir", str(nbdir), "--out", str(out), "--jobs", "2", "--progress", "plain",
-                     "--format", "html", *args])
+    code = cli.main(
+        [
+            "--notebook-dir",
+            str(nbdir),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--progress",
+            "plain",
+            "--format",
+            "html",
+            *args,
+        ]
+    )
     path = out / "2025" / "manifest.json"
     return code, json.loads(path.read_text()) if path.exists() else {}
 
@@ -161,19 +182,35 @@ def test_dask_workers_receive_every_data_file(tmp_path, monkeypatch):
     nbdir = tmp_path / "notebooks"
     shutil.copytree(FIXTURE_NOTEBOOKS, nbdir)
     out = tmp_path / "reports"
-    same_name = tmp_path / "andere" / "gesamt_2025.csv"      # two files of the same name
+    same_name = tmp_path / "andere" / "gesamt_2025.csv"  # two files of the same name
     same_name.parent.mkdir()
     same_name.write_text("Platz;Tendenz;Stadt;Index\n41;+2;Krefeld;71,4\n", encoding="utf-8")
-    code, m = run(out, nbdir, "--executor", "dask", "--jobs", "1", "--city", "Krefeld", "--notebook", "city",
-                  "--keep-notebooks", "--data", str(OFFICIAL / "gesamt_2025.csv"), "--data", str(same_name))
+    code, m = run(
+        out,
+        nbdir,
+        "--executor",
+        "dask",
+        "--jobs",
+        "1",
+        "--city",
+        "Krefeld",
+        "--notebook",
+        "city",
+        "--keep-notebooks",
+        "--data",
+        str(OFFICIAL / "gesamt_2025.csv"),
+        "--data",
+        str(same_name),
+    )
     assert code == 0 and {e["id"]: e["status"] for e in m["reports"]} == {"staedte/krefeld": "built"}
     executed = json.loads((out / "2025" / "_notebooks" / "staedte__krefeld.ipynb").read_text())
-    injected = next("".join(c["source"]) for c in executed["cells"]
-                    if "injected-parameters" in c["metadata"].get("tags", []))
+    injected = next(
+        "".join(c["source"]) for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])
+    )
     data_line = next(line for line in injected.splitlines() if line.startswith("data = "))
     shipped = [Path(p) for p in ast.literal_eval(data_line.removeprefix("data = "))]
     assert [p.name for p in shipped] == ["gesamt_2025.csv", "gesamt_2025.csv"] and shipped[0] != shipped[1]
-    assert str(tmp_path) not in str(shipped[0])          # copies in the worker's temp directory
+    assert str(tmp_path) not in str(shipped[0])  # copies in the worker's temp directory
 
 
 def test_an_overview_without_overall_or_category_scores_is_skipped():
@@ -181,11 +218,20 @@ def test_an_overview_without_overall_or_category_scores_is_skipped():
     from smartcity.runner.discovery import discover_notebooks
     from smartcity.runner.planning import plan_jobs
 
-    info = DataInfo(source="x.csv", param=["x.csv"], checksum="0" * 64, catalogue="c", is_sample=False,
-                    years=[2025], cities={"2025": [["Krefeld", "krefeld"]]},
-                    edition_cities={"2025": [["Aachen", "aachen"], ["Krefeld", "krefeld"]]},
-                    categories_in_data={"2025": []}, levels={"2025": ["indicator"]},
-                    categories=[["Verwaltung", "Administration", "verwaltung"]], files=["x.csv"])
+    info = DataInfo(
+        source="x.csv",
+        param=["x.csv"],
+        checksum="0" * 64,
+        catalogue="c",
+        is_sample=False,
+        years=[2025],
+        cities={"2025": [["Krefeld", "krefeld"]]},
+        edition_cities={"2025": [["Aachen", "aachen"], ["Krefeld", "krefeld"]]},
+        categories_in_data={"2025": []},
+        levels={"2025": ["indicator"]},
+        categories=[["Verwaltung", "Administration", "verwaltung"]],
+        files=["x.csv"],
+    )
     jobs = {j.id: j for j in plan_jobs(discover_notebooks(FIXTURE_NOTEBOOKS), info, 2025)}
     assert jobs["uebersicht"].skip_code == "no-field-data"
     assert jobs["kategorien/verwaltung"].skip_code == "no-category-data"
@@ -200,8 +246,18 @@ def test_a_report_that_finds_nothing_to_say_is_skipped_with_its_reason(tmp_path)
     data = tmp_path / "mobilitaet.csv"
     shutil.copy(OFFICIAL / "tabellen" / "mobilitaet.csv", data)
     out = tmp_path / "reports"
-    code, m = run(out, ROOT / "notebooks", "--data", str(data), "--year", "2025", "--notebook", "overview_report",
-                  "--format", "html")
+    code, m = run(
+        out,
+        ROOT / "notebooks",
+        "--data",
+        str(data),
+        "--year",
+        "2025",
+        "--notebook",
+        "overview_report",
+        "--format",
+        "html",
+    )
     overview = next(e for e in m["reports"] if e["id"] == "uebersicht")
     assert code == 0 and overview["status"] == "skipped" and overview["reason_code"] == "no-report-data"
     assert "Gesamtranking" in overview["reason"] and not (out / "2025" / "uebersicht.html").exists()

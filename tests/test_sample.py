@@ -1,4 +1,5 @@
 """The bundled sample dataset: consistent with the method and faithful to the published figures."""
+
 import pandas as pd
 import pytest
 
@@ -39,8 +40,12 @@ def test_the_programme_chooses_the_gap_an_unranked_city_must_fall_into():
         t.score[("category", it, "", city)] = score
     # C's overall and other category scores leave its IT score between 82.5 and 87.5: rank 2.
     t.score[("overall", "", "", "C")] = 70.0
-    for cat, value in (("Verwaltung", 70.0), ("Energie und Umwelt", 65.0), ("Mobilität", 65.0),
-                       ("Gesellschaft und Bildung", 65.0)):
+    for cat, value in (
+        ("Verwaltung", 70.0),
+        ("Energie und Umwelt", 65.0),
+        ("Mobilität", 65.0),
+        ("Gesellschaft und Bildung", 65.0),
+    ):
         t.score[("category", cat, "", "C")] = value
     prior = {(c, cat): 50.0 for c in cities for cat in sample.CATEGORY_NAMES}
     prior[("C", it)] = 10.0  # the prior puts C last in IT
@@ -104,7 +109,8 @@ def test_sample_is_complete_and_consistent_with_the_method():
         ind = ydf[ydf["level"] == "indicator"].groupby("indicator")["score"]
         assert (ind.max() == 100).all() and (ind.min() == 0).all(), "min-max normalisation per indicator"
     recomputed, disagreements = method.complete(
-        frame[frame["level"] == "indicator"].drop(columns=["rank", "rank_change"]), catalogue.load_indicators())
+        frame[frame["level"] == "indicator"].drop(columns=["rank", "rank_change"]), catalogue.load_indicators()
+    )
     assert disagreements == []
     merged = frame.merge(recomputed, on=["year", "city", "level", "category", "indicator"], suffixes=("", "_re"))
     assert (merged["score"] - merged["score_re"]).abs().max() < 1e-9
@@ -129,8 +135,9 @@ def test_build_is_deterministic_and_matches_the_bundled_file():
     keys = ["year", "level", "category", "indicator", "city"]
     built = sample.build().sort_values(keys).reset_index(drop=True)
     bundled = read_bundled().sort_values(keys).reset_index(drop=True)
-    pd.testing.assert_frame_equal(built[bundled.columns].astype(bundled.dtypes.to_dict()), bundled,
-                                  check_exact=False, atol=1e-9)
+    pd.testing.assert_frame_equal(
+        built[bundled.columns].astype(bundled.dtypes.to_dict()), bundled, check_exact=False, atol=1e-9
+    )
 
 
 def test_a_published_streak_gets_better_ranks_in_every_edition_of_the_run():

@@ -1,4 +1,5 @@
 """English reports carry English titles: city names in English (Munich) and the notebook's title_en."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Every validation problem an analyst may see, with file, row, column, value and hint in the message."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,17 +47,26 @@ def test_unknown_city_with_suggestion(tmp_path):
 
 
 def test_duplicate_rows(tmp_path):
-    path = long_file(tmp_path, "2025;Bonn;category;Verwaltung;;60;\n2025;Köln;overall;;;70;\n"
-                               "2025;Bonn;Kategorie;Administration;;61;\n")
+    path = long_file(
+        tmp_path,
+        "2025;Bonn;category;Verwaltung;;60;\n2025;Köln;overall;;;70;\n2025;Bonn;Kategorie;Administration;;61;\n",
+    )
     problem, text = only(problems_of(path))
     assert problem.row == 4
     assert "Duplicate row" in text and "as line 2" in text and "Bonn" in text
     assert "Delete one of the two rows" in text
 
 
-@pytest.mark.parametrize("value, message", [("101", "outside the range 0-100"), ("-1", "outside the range 0-100"),
-                                            ("714", "outside the range 0-100"), ("viel", "is not a number"),
-                                            ("", "The score is missing")])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("101", "outside the range 0-100"),
+        ("-1", "outside the range 0-100"),
+        ("714", "outside the range 0-100"),
+        ("viel", "is not a number"),
+        ("", "The score is missing"),
+    ],
+)
 def test_score_out_of_range_or_not_a_number(tmp_path, value, message):
     path = long_file(tmp_path, f"2025;Bonn;overall;;;{value};\n")
     problem, text = only(problems_of(path))
@@ -68,8 +78,11 @@ def test_score_out_of_range_or_not_a_number(tmp_path, value, message):
 
 
 def test_rank_inconsistent_with_scores(tmp_path):
-    path = long_file(tmp_path, "2025;Bonn;overall;;;80;2\n2025;Köln;overall;;;70;1\n2025;Kiel;overall;;;60;3\n"
-                               "2025;Kiel;category;Verwaltung;;60;1\n2025;Bonn;category;Verwaltung;;50;2\n")
+    path = long_file(
+        tmp_path,
+        "2025;Bonn;overall;;;80;2\n2025;Köln;overall;;;70;1\n2025;Kiel;overall;;;60;3\n"
+        "2025;Kiel;category;Verwaltung;;60;1\n2025;Bonn;category;Verwaltung;;50;2\n",
+    )
     problem, text = only(problems_of(path))
     assert (problem.row, problem.column, problem.value) == (2, "Rang", 2)
     assert "Rank 2 of Bonn (score 80)" in text and "Köln has a lower score (70) but a better rank (1)" in text
@@ -132,8 +145,11 @@ def test_requested_year_without_rows(tmp_path):
 
 def test_empty_table_with_title_in_file(tmp_path):
     path = tmp_path / "bitkom.csv"
-    path.write_text("Smart City Index 2025 – Verwaltung\nPlatz;Tendenz;Stadt;Index\n1;+1;Bonn;60\n\n"
-                    "Smart City Index 2025 – Mobilität\nPlatz;Tendenz;Stadt;Index\n", encoding="utf-8")
+    path.write_text(
+        "Smart City Index 2025 – Verwaltung\nPlatz;Tendenz;Stadt;Index\n1;+1;Bonn;60\n\n"
+        "Smart City Index 2025 – Mobilität\nPlatz;Tendenz;Stadt;Index\n",
+        encoding="utf-8",
+    )
     problem, text = only(problems_of(path))
     assert problem.row == 6
     assert "'Smart City Index 2025 – Mobilität' has a header row but no data rows" in text
@@ -220,8 +236,16 @@ def test_unreadable_files(tmp_path):
 
 
 def test_validate_plain_frame_without_source_columns():
-    frame = pd.DataFrame({"year": [2025, 2025], "city": ["Muenchen", "Krefelt"], "level": ["overall"] * 2,
-                          "category": ["", ""], "indicator": ["", ""], "score": [80.0, 70.0]})
+    frame = pd.DataFrame(
+        {
+            "year": [2025, 2025],
+            "city": ["Muenchen", "Krefelt"],
+            "level": ["overall"] * 2,
+            "category": ["", ""],
+            "indicator": ["", ""],
+            "score": [80.0, 70.0],
+        }
+    )
     with pytest.raises(DataValidationError) as err:
         validate_scores(frame, "in-memory")
     problem, text = only(err.value)
@@ -233,15 +257,27 @@ def test_validate_plain_frame_without_source_columns():
 
 def test_missing_columns_in_a_frame():
     with pytest.raises(DataValidationError, match="Missing required column.*score"):
-        validate_scores(pd.DataFrame({"year": [2025], "city": ["Bonn"], "level": ["overall"],
-                                      "category": [""], "indicator": [""]}), "frame")
+        validate_scores(
+            pd.DataFrame({"year": [2025], "city": ["Bonn"], "level": ["overall"], "category": [""], "indicator": [""]}),
+            "frame",
+        )
 
 
 def test_pandera_schema_accepts_clean_and_rejects_bad_frames():
-    good = pd.DataFrame({"year": [2025], "city": ["Bonn"], "level": ["overall"], "category": [""],
-                         "indicator": [""], "score": [60.0], "rank": pd.array([1], dtype="Int64"),
-                         "rank_change": pd.array([None], dtype="Int64"), "provenance": ["official"],
-                         "source_url": [""]})
+    good = pd.DataFrame(
+        {
+            "year": [2025],
+            "city": ["Bonn"],
+            "level": ["overall"],
+            "category": [""],
+            "indicator": [""],
+            "score": [60.0],
+            "rank": pd.array([1], dtype="Int64"),
+            "rank_change": pd.array([None], dtype="Int64"),
+            "provenance": ["official"],
+            "source_url": [""],
+        }
+    )
     SCORES_SCHEMA.validate(good)
     scores_schema([2025]).validate(good)
     with pytest.raises(pa.errors.SchemaErrors):
@@ -251,8 +287,11 @@ def test_pandera_schema_accepts_clean_and_rejects_bad_frames():
 
 
 def test_unknown_provenance_and_level(tmp_path):
-    path = long_file(tmp_path, "2025;Bonn;overall;;;60;;geschätzt\n2025;Köln;Stadtteil;;;60;;official\n",
-                     header="Jahr;Stadt;Ebene;Kategorie;Indikator;Punkte;Rang;Herkunft\n")
+    path = long_file(
+        tmp_path,
+        "2025;Bonn;overall;;;60;;geschätzt\n2025;Köln;Stadtteil;;;60;;official\n",
+        header="Jahr;Stadt;Ebene;Kategorie;Indikator;Punkte;Rang;Herkunft\n",
+    )
     err = problems_of(path)
     text = str(err)
     assert len(err.problems) == 2, text

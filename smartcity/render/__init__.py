@@ -6,6 +6,7 @@
 
 See docs/rendering.md.
 """
+
 from .html import render_html
 from .meta import LABELS, ReportMeta
 from .pdf import render_pdf, render_summary_pdf

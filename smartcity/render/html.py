@@ -10,6 +10,7 @@ cannot do cleanly is done here on the rendered text:
 * the table of contents is built from the ``<h2>`` headings inside ``<main>`` (ids added where
   missing) and inserted at the ``<!--smartcity:toc-->`` marker.
 """
+
 from __future__ import annotations
 
 import base64
@@ -82,9 +83,9 @@ def _cell_text(cell) -> str:
 
 # Column widths are estimated here so that WeasyPrint can use the fixed table layout: its auto
 # layout measures every cell twice (min/max content), which is the slowest part of a long table.
-EM_PER_CHAR = 0.62     # average glyph width of the report font (Open Sans), bold headers included
-CELL_PAD_EM = 1.4      # left + right cell padding
-MAX_TABLE_EM = 56.0    # about the text width of A4 at the table font size
+EM_PER_CHAR = 0.62  # average glyph width of the report font (Open Sans), bold headers included
+CELL_PAD_EM = 1.4  # left + right cell padding
+MAX_TABLE_EM = 56.0  # about the text width of A4 at the table font size
 
 
 def _add_class(el, name: str) -> None:
@@ -207,9 +208,13 @@ class ReportExporter(HTMLExporter):
     @property
     def default_config(self):
         c = super().default_config
-        c.merge({"NbConvertBase": {"display_data_priority": DATA_PRIORITY},
-                 # Notes for analysts (cells tagged "remove-cell") stay in the notebook only.
-                 "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["remove-cell"]}})
+        c.merge(
+            {
+                "NbConvertBase": {"display_data_priority": DATA_PRIORITY},
+                # Notes for analysts (cells tagged "remove-cell") stay in the notebook only.
+                "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["remove-cell"]},
+            }
+        )
         return c
 
     def from_notebook_node(self, nb, resources=None, **kw):
@@ -260,8 +265,8 @@ def _add_contents(html: str, meta: ReportMeta) -> str:
     g_start = main.find(GLANCE_START)
     g_end = main.find(GLANCE_END, g_start)
     if g_start >= 0 and g_end >= 0:
-        glance = main[g_start:g_end + len(GLANCE_END)]
-        main = main[:g_start] + main[g_end + len(GLANCE_END):]
+        glance = main[g_start : g_end + len(GLANCE_END)]
+        main = main[:g_start] + main[g_end + len(GLANCE_END) :]
     entries: list[tuple[str, str]] = []
     used: set[str] = set()
 
@@ -285,9 +290,7 @@ def _add_contents(html: str, meta: ReportMeta) -> str:
 
     main = _H2_RE.sub(add_id, main)
     if entries:
-        items = "\n".join(
-            f'<li><a href="#{escape(a)}">{escape(label, quote=False)}</a></li>' for a, label in entries
-        )
+        items = "\n".join(f'<li><a href="#{escape(a)}">{escape(label, quote=False)}</a></li>' for a, label in entries)
         toc = (
             f'<nav class="toc" aria-labelledby="toc-title">\n'
             f'<h2 id="toc-title">{escape(meta.label("contents"))}</h2>\n<ol>\n{items}\n</ol>\n</nav>'

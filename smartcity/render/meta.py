@@ -1,4 +1,5 @@
 """Report metadata and the few words the renderer itself writes (cover, contents, footer)."""
+
 from __future__ import annotations
 
 import datetime
@@ -155,11 +156,20 @@ def data_note(year: int | None, lang: str, source: str | Sequence[str] | None = 
     history added (``--history published``)."""
     edition = f" {year}" if year is not None else ""
     if source is None:
-        return (f"Quelle: Beispieldaten nach dem Bitkom Smart City Index{edition}" if lang == "de"
-                else f"Source: sample data modelled on the Bitkom Smart City Index{edition}")
-    note = (f"Datenquelle: Bitkom Smart City Index{edition}" if lang == "de"
-            else f"Data source: Bitkom Smart City Index{edition}")
+        return (
+            f"Quelle: Beispieldaten nach dem Bitkom Smart City Index{edition}"
+            if lang == "de"
+            else f"Source: sample data modelled on the Bitkom Smart City Index{edition}"
+        )
+    note = (
+        f"Datenquelle: Bitkom Smart City Index{edition}"
+        if lang == "de"
+        else f"Data source: Bitkom Smart City Index{edition}"
+    )
     if n_published:
-        note += (f", ergänzt um {n_published} veröffentlichte Zahlen" if lang == "de"
-                 else f", with {n_published} published figures added")
+        note += (
+            f", ergänzt um {n_published} veröffentlichte Zahlen"
+            if lang == "de"
+            else f", with {n_published} published figures added"
+        )
     return note

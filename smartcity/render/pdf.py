@@ -9,6 +9,7 @@ Parsed stylesheets and the font configuration are cached per process: report.css
 paged.css are parsed once; only a few lines of per-report CSS (header text, footer words,
 sample mark) are parsed for each report.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,9 +53,15 @@ def page_css(meta: ReportMeta) -> str:
     before, _, rest = meta.label("page").partition("{page}")
     middle, _, after = rest.partition("{pages}")
     counter = " ".join(
-        p for p in (_css_string(before) if before else "", "counter(page)",
-                    _css_string(middle) if middle else "", "counter(pages)",
-                    _css_string(after) if after else "") if p
+        p
+        for p in (
+            _css_string(before) if before else "",
+            "counter(page)",
+            _css_string(middle) if middle else "",
+            "counter(pages)",
+            _css_string(after) if after else "",
+        )
+        if p
     )
     rules = [
         "@page {",
@@ -160,22 +167,27 @@ def summary_html(report_html: str, meta: ReportMeta) -> str:
     start = report_html.find(GLANCE_START)
     end = report_html.find(GLANCE_END, start)
     if start < 0 or end < 0:
-        raise ValueError("the report has no 'Auf einen Blick' section for --format summary (only city reports "
-                         "have one: a cell r.at_a_glance() in the city notebook, as in notebooks/city_report.ipynb)")
-    section = report_html[start:end + len(GLANCE_END)]
+        raise ValueError(
+            "the report has no 'Auf einen Blick' section for --format summary (only city reports "
+            "have one: a cell r.at_a_glance() in the city notebook, as in notebooks/city_report.ipynb)"
+        )
+    section = report_html[start : end + len(GLANCE_END)]
     p = meta.publisher
     logo = f'<img src="{p.logo}" alt="{escape(p.logo_alt)}">' if p and p.logo else ""
     byline = [meta.label("published_by", office=p.office)] if p else []
     byline.append(meta.generated_text)
     if meta.is_sample:
         byline.append(meta.label("sample"))
-    accent = (f"<style>:root {{ --accent: {p.accent}; --accent-light: {tint(p.accent)}; }}</style>"
-              if p and p.accent else "")
-    return (f'<!DOCTYPE html>\n<html lang="{meta.lang}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(meta.document_title)}</title>\n{accent}</head>\n"
-            f'<body class="report summary-sheet">\n<header class="summary-head">{logo}<div>'
-            f"<h1>{escape(meta.document_title)}</h1><p>{escape(' · '.join(byline))}</p></div></header>\n"
-            f"<main>\n{section}\n</main>\n</body>\n</html>\n")
+    accent = (
+        f"<style>:root {{ --accent: {p.accent}; --accent-light: {tint(p.accent)}; }}</style>" if p and p.accent else ""
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{meta.lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(meta.document_title)}</title>\n{accent}</head>\n"
+        f'<body class="report summary-sheet">\n<header class="summary-head">{logo}<div>'
+        f"<h1>{escape(meta.document_title)}</h1><p>{escape(' · '.join(byline))}</p></div></header>\n"
+        f"<main>\n{section}\n</main>\n</body>\n</html>\n"
+    )
 
 
 @lru_cache(maxsize=1)

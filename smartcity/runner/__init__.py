@@ -2,6 +2,7 @@
 
 Import nothing heavy here: the no-change rerun path must stay fast.
 """
+
 from __future__ import annotations
 
 __all__ = ["main"]

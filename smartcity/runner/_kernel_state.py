@@ -15,6 +15,7 @@ Every smartcity module is imported during warm-up (see :func:`preload_smartcity`
 modules first imported by a report stay imported (re-importing them would be slow and unsafe) and
 are watched from then on.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,13 +24,62 @@ import os
 import sys
 import warnings
 
-WATCHED = {"smartcity", "pandas", "numpy", "matplotlib", "seaborn", "scipy", "babel", "PIL",
-           "json", "math", "random", "datetime", "statistics", "decimal", "re", "string", "textwrap",
-           "locale", "os", "posixpath", "csv", "io", "pathlib", "functools", "itertools", "collections",
-           "operator", "time", "calendar", "html", "urllib"}
-STDLIB_WATCHED = ("json", "math", "random", "datetime", "statistics", "decimal", "re", "string", "textwrap",
-                  "locale", "csv", "io", "pathlib", "functools", "itertools", "collections", "operator",
-                  "time", "calendar", "html", "urllib.parse")
+WATCHED = {
+    "smartcity",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "scipy",
+    "babel",
+    "PIL",
+    "json",
+    "math",
+    "random",
+    "datetime",
+    "statistics",
+    "decimal",
+    "re",
+    "string",
+    "textwrap",
+    "locale",
+    "os",
+    "posixpath",
+    "csv",
+    "io",
+    "pathlib",
+    "functools",
+    "itertools",
+    "collections",
+    "operator",
+    "time",
+    "calendar",
+    "html",
+    "urllib",
+}
+STDLIB_WATCHED = (
+    "json",
+    "math",
+    "random",
+    "datetime",
+    "statistics",
+    "decimal",
+    "re",
+    "string",
+    "textwrap",
+    "locale",
+    "csv",
+    "io",
+    "pathlib",
+    "functools",
+    "itertools",
+    "collections",
+    "operator",
+    "time",
+    "calendar",
+    "html",
+    "urllib.parse",
+)
 _SELF = __name__
 _MISSING = object()
 _snap: dict | None = None
@@ -84,7 +134,7 @@ def snapshot() -> None:
     global _snap
     import importlib
 
-    for name in STDLIB_WATCHED:   # cheap; makes sure their pristine state is in the snapshot
+    for name in STDLIB_WATCHED:  # cheap; makes sure their pristine state is in the snapshot
         try:
             importlib.import_module(name)
         except ImportError:
@@ -121,8 +171,10 @@ def snapshot() -> None:
         snap["np_err"] = numpy.geterr()
     ip = _ip()
     if ip is not None:
-        snap["formatters"] = {k: (dict(f.type_printers), dict(f.deferred_printers), dict(f.singleton_printers))
-                              for k, f in ip.display_formatter.formatters.items()}
+        snap["formatters"] = {
+            k: (dict(f.type_printers), dict(f.deferred_printers), dict(f.singleton_printers))
+            for k, f in ip.display_formatter.formatters.items()
+        }
         snap["events"] = {k: list(v) for k, v in ip.events.callbacks.items()}
     _snap = snap
 
@@ -171,7 +223,7 @@ def restore(full_gc: bool = False) -> int:
         collect = gc.collect
         gc.collect = lambda *args, **kwargs: 0
         try:
-            ip.reset(new_session=True)   # %reset -f; execution_count back to 1
+            ip.reset(new_session=True)  # %reset -f; execution_count back to 1
         finally:
             gc.collect = collect
     changed = 0

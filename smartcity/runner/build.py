@@ -3,6 +3,7 @@
 Only standard-library modules are imported at module level; pandas, papermill and friends are
 imported lazily, so a run in which every report is up to date finishes in well under a second.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -25,8 +26,17 @@ from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha25
 from smartcity.runner.index_page import write_index
 from smartcity.runner.local import LocalExecutor
 from smartcity.runner.portal import write_site
-from smartcity.runner.planning import (ALL_FORMATS, DEFAULT_LANG, FORMATS, LANGS, Job, Selection, output_path,
-                                       plan_jobs, report_dir)
+from smartcity.runner.planning import (
+    ALL_FORMATS,
+    DEFAULT_LANG,
+    FORMATS,
+    LANGS,
+    Job,
+    Selection,
+    output_path,
+    plan_jobs,
+    report_dir,
+)
 from smartcity.runner.progress import PlainProgress, make_progress
 from smartcity.runner.worker import env_preload
 
@@ -50,8 +60,8 @@ class Options:
     notebooks: list[str] = field(default_factory=list)
     formats: tuple[str, ...] = ("html", "pdf")
     lang: str = "de"
-    data: list[str] | None = None      # --data: files and folders, merged; None = bundled sample
-    history: str = "none"              # --history published: published figures fill tables the data lacks
+    data: list[str] | None = None  # --data: files and folders, merged; None = bundled sample
+    history: str = "none"  # --history published: published figures fill tables the data lacks
     out: Path | None = None
     jobs: int | None = None
     force: bool = False
@@ -62,8 +72,8 @@ class Options:
     notebook_dir: Path | None = None
     progress: str = "auto"
     recycle_after: int = 50
-    peers: list[str] | None = None   # --peers: names for every city report's ``peers``; None = notebook default
-    config: str | None = None        # --config: publisher settings (smartcity/publisher.py)
+    peers: list[str] | None = None  # --peers: names for every city report's ``peers``; None = notebook default
+    config: str | None = None  # --config: publisher settings (smartcity/publisher.py)
 
 
 @dataclass
@@ -107,8 +117,9 @@ def resolve_categories(names: list[str]) -> list[str]:
             choices = [c.name_de for c in catalogue.CATEGORIES] + [c.slug for c in catalogue.CATEGORIES]
             close = difflib.get_close_matches(str(name), choices, n=3, cutoff=0.5)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise UsageError(f"unknown category {name!r}.{hint} Categories: "
-                             + ", ".join(c.name_de for c in catalogue.CATEGORIES))
+            raise UsageError(
+                f"unknown category {name!r}.{hint} Categories: " + ", ".join(c.name_de for c in catalogue.CATEGORIES)
+            )
         if resolved not in out:
             out.append(resolved)
     return out
@@ -141,7 +152,7 @@ def is_up_to_date(job: Job, prev: dict | None, year_dir: Path) -> bool:
 class Build:
     def __init__(self, opts: Options):
         self.opts = opts
-        self.out = Path(opts.out) if opts.out else paths.REPORTS_DIR.resolve()   # ./reports
+        self.out = Path(opts.out) if opts.out else paths.REPORTS_DIR.resolve()  # ./reports
         self.notebook_dir = Path(opts.notebook_dir) if opts.notebook_dir else Path(paths.NOTEBOOK_DIR)
         self.jobs_n = opts.jobs or os.cpu_count() or 1
         self.entries: dict[str, dict] = {}
@@ -154,8 +165,8 @@ class Build:
         self.progress: PlainProgress | None = None
         self._jobs: dict[str, Job] = {}
         self._planned: list[Job] = []
-        self.no_data = 0   # planned reports skipped because the data holds nothing for them
-        self.progress_prefix = ""   # "2024/en/" when several trees are built in one run (runner/history.py)
+        self.no_data = 0  # planned reports skipped because the data holds nothing for them
+        self.progress_prefix = ""  # "2024/en/" when several trees are built in one run (runner/history.py)
         self._last_manifest = 0.0
         self.publisher: dict | None = None
 
@@ -186,8 +197,10 @@ class Build:
         except NotebookError as exc:
             raise UsageError(str(exc)) from None
         if not all_specs and not explicit:
-            raise UsageError(f"no report notebooks in {self.notebook_dir} (a report notebook has "
-                             '"smartcity": {"scope": ..., "title": ..., "slug": ...} in its metadata)')
+            raise UsageError(
+                f"no report notebooks in {self.notebook_dir} (a report notebook has "
+                '"smartcity": {"scope": ..., "title": ..., "slug": ...} in its metadata)'
+            )
         if o.history not in ("none", "published"):
             raise UsageError(f"--history must be none or published, not {o.history!r}")
         if o.history != "none" and not o.data:
@@ -210,11 +223,21 @@ class Build:
         self.year = year
         self.year_dir = report_dir(self.out, year, o.lang)
         sel = Selection(cities=cities, categories=categories, notebooks=explicit)
-        jobs = plan_jobs(all_specs, info, year, lang=o.lang, formats=tuple(o.formats), selection=sel, peers=peers,
-                         publisher=publisher)
+        jobs = plan_jobs(
+            all_specs,
+            info,
+            year,
+            lang=o.lang,
+            formats=tuple(o.formats),
+            selection=sel,
+            peers=peers,
+            publisher=publisher,
+        )
         if peers is not None and not any(j.scope == "city" for j in jobs):
-            raise UsageError("--peers applies to city reports only, and none are selected "
-                             "(add --city NAME or a city-scope --notebook)")
+            raise UsageError(
+                "--peers applies to city reports only, and none are selected "
+                "(add --city NAME or a city-scope --notebook)"
+            )
         return jobs
 
     # -- entries
@@ -263,8 +286,17 @@ class Build:
                 "checksum": info.checksum if info else None,
                 "catalogue_checksum": info.catalogue if info else None,
             },
-            "options": {"lang": self.opts.lang, "peers": self.opts.peers, "year": self.opts.year, "config": self.opts.config, "formats": list(self.opts.formats),
-                        "executor": self.opts.executor, "jobs": self.jobs_n, "timeout": self.opts.timeout, "force": self.opts.force},
+            "options": {
+                "lang": self.opts.lang,
+                "peers": self.opts.peers,
+                "year": self.opts.year,
+                "config": self.opts.config,
+                "formats": list(self.opts.formats),
+                "executor": self.opts.executor,
+                "jobs": self.jobs_n,
+                "timeout": self.opts.timeout,
+                "force": self.opts.force,
+            },
             "summary": dict(manifest.summarise(entries), duration=round(time.monotonic() - self.t0, 2)),
             "reports": entries,
         }
@@ -282,8 +314,9 @@ class Build:
             for fmt in ALL_FORMATS:
                 unlink_quiet(yd / output_path(job.id, fmt))
             unlink_quiet(yd / "_failed" / f"{job.safe_name}.ipynb")
-            entry = self._entry(job, "skipped", reason=str(err.get("message") or "").strip(),
-                                reason_code="no-report-data")
+            entry = self._entry(
+                job, "skipped", reason=str(err.get("message") or "").strip(), reason_code="no-report-data"
+            )
             entry["duration"] = entry["build_duration"] = res.get("timings", {}).get("total", 0.0)
             return entry
         failed_nb = yd / "_failed" / f"{job.safe_name}.ipynb"
@@ -295,12 +328,12 @@ class Build:
                 atomic_write(yd / rel, data)
                 outputs[fmt] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data)}
             prev = self.prev.get(job.id) or {}
-            for fmt in ALL_FORMATS:                 # a format not rebuilt now would be stale ...
+            for fmt in ALL_FORMATS:  # a format not rebuilt now would be stale ...
                 if fmt in outputs:
                     continue
                 kept = (prev.get("outputs") or {}).get(fmt)
                 if kept and prev.get("key") == job.key and _output_intact(yd, kept):
-                    outputs[fmt] = kept             # ... unless it comes from the same inputs (--format summary)
+                    outputs[fmt] = kept  # ... unless it comes from the same inputs (--format summary)
                 else:
                     unlink_quiet(yd / output_path(job.id, fmt))
             unlink_quiet(failed_nb)
@@ -308,7 +341,7 @@ class Build:
                 atomic_write(kept_nb, res["notebook"])
             entry = self._entry(job, "built", outputs=outputs, built_at=manifest.now_iso())
         else:
-            for fmt in ALL_FORMATS:                 # never leave a stale report where this one belongs
+            for fmt in ALL_FORMATS:  # never leave a stale report where this one belongs
                 unlink_quiet(yd / output_path(job.id, fmt))
             entry = self._entry(job, status, error=_public_error(res.get("error")))
             if res.get("notebook"):
@@ -340,8 +373,9 @@ class Build:
     def _executor(self):
         o = self.opts
         if o.executor == "local":
-            return LocalExecutor(self.jobs_n, preload=env_preload(), recycle_after=o.recycle_after,
-                                 kernel_cwd=str(self.notebook_dir))
+            return LocalExecutor(
+                self.jobs_n, preload=env_preload(), recycle_after=o.recycle_after, kernel_cwd=str(self.notebook_dir)
+            )
 
         return DaskExecutor(o.executor, self.jobs_n, recycle_after=o.recycle_after)
 
@@ -349,8 +383,12 @@ class Build:
     def run(self) -> BuildResult:
         todo = self.prepare()
         self.progress = progress = make_progress(self.opts.progress)
-        progress.start(len(self._planned), len(self._planned) - len(todo) - self.no_data,
-                       f"Smart City Index {self.year}", no_data=self.no_data)
+        progress.start(
+            len(self._planned),
+            len(self._planned) - len(todo) - self.no_data,
+            f"Smart City Index {self.year}",
+            no_data=self.no_data,
+        )
         interrupted = False
         try:
             if todo:
@@ -365,12 +403,19 @@ class Build:
         """Plan, carry over what is kept, and return the jobs that are not up to date."""
         jobs = self._planned = self.plan()
         yd = self.year_dir
-        log.debug("notebooks from %s, data %s, output to %s, %d worker(s), executor %s", self.notebook_dir,
-                  self.info.source if self.info else "?", yd, self.jobs_n, self.opts.executor)
+        log.debug(
+            "notebooks from %s, data %s, output to %s, %d worker(s), executor %s",
+            self.notebook_dir,
+            self.info.source if self.info else "?",
+            yd,
+            self.jobs_n,
+            self.opts.executor,
+        )
         yd.mkdir(parents=True, exist_ok=True)
         # the default language's tree contains the others (<year>/en/): leave their files to their own builds
-        remove_stale_temp_files(yd, skip=() if self.opts.lang != DEFAULT_LANG
-                                else tuple(lang for lang in LANGS if lang != DEFAULT_LANG))
+        remove_stale_temp_files(
+            yd, skip=() if self.opts.lang != DEFAULT_LANG else tuple(lang for lang in LANGS if lang != DEFAULT_LANG)
+        )
         prev_manifest = manifest.load(yd)
         self.prev = manifest.entries_by_id(prev_manifest)
         # keep entries of reports not planned this time (e.g. other cities), if their files still exist
@@ -379,7 +424,7 @@ class Build:
             if eid not in planned and all((yd / r["path"]).exists() for r in (e.get("outputs") or {}).values()):
                 status = e.get("status")
                 if status in ("built", "up_to_date") or (status == "skipped" and e.get("outputs")):
-                    status = "up_to_date"       # (a "skipped" with outputs is an up-to-date entry of schema 1)
+                    status = "up_to_date"  # (a "skipped" with outputs is an up-to-date entry of schema 1)
                 self.entries[eid] = dict(e, carried_over=True, duration=0.0, status=status)
         todo: list[Job] = []
         no_data = 0
@@ -387,14 +432,18 @@ class Build:
             self._jobs[job.id] = job
             prev = self.prev.get(job.id)
             if job.skip_reason:
-                for fmt in FORMATS:                 # a report of earlier data would contradict this data
+                for fmt in FORMATS:  # a report of earlier data would contradict this data
                     unlink_quiet(yd / f"{job.id}.{fmt}")
                 self.entries[job.id] = self._entry(job, "skipped", reason=job.skip_reason, reason_code=job.skip_code)
                 no_data += 1
             elif not self.opts.force and is_up_to_date(job, prev, yd):
                 prev.pop("carried_over", None)
-                self.entries[job.id] = dict(prev, status="up_to_date", duration=0.0,
-                                            build_duration=prev.get("build_duration", prev.get("duration")))
+                self.entries[job.id] = dict(
+                    prev,
+                    status="up_to_date",
+                    duration=0.0,
+                    build_duration=prev.get("build_duration", prev.get("duration")),
+                )
             else:
                 todo.append(job)
         self.no_data = no_data
@@ -433,7 +482,7 @@ class Build:
         err = entry.get("error") or {}
         note = f"{err.get('ename')}: {err.get('message')}".strip() if err else ""
         self.progress.finished(self._progress_id(job), entry["status"], entry.get("duration"), note[:160])
-        if time.monotonic() - self._last_manifest > 1.0:   # resumable after a crash, cheap
+        if time.monotonic() - self._last_manifest > 1.0:  # resumable after a crash, cheap
             self.write_manifest()
         return entry
 
@@ -459,7 +508,7 @@ class Build:
         user_files = []
         for i, name in enumerate(self.info.param or []):
             src = Path(name)
-            rel = f"user/{i:03d}/{src.name}"      # one folder per file: names may repeat across folders
+            rel = f"user/{i:03d}/{src.name}"  # one folder per file: names may repeat across folders
             files[rel] = src.read_bytes()
             user_files.append(rel)
         digest = fingerprint.digest([self.info.checksum, self.info.catalogue, user_files])
@@ -478,17 +527,22 @@ class Build:
                 close()
 
     def _bundles(self, jobs: list[Job]) -> None:
-        city_jobs = [j for j in jobs if j.scope == "city" and j.standard
-                     and self.entries.get(j.id, {}).get("status") in manifest.AVAILABLE]
+        city_jobs = [
+            j
+            for j in jobs
+            if j.scope == "city" and j.standard and self.entries.get(j.id, {}).get("status") in manifest.AVAILABLE
+        ]
         if city_jobs:
             build_bundles(self, city_jobs)
 
     def _report(self, entries: list[dict], summary: dict, interrupted: bool) -> None:
         p = self.progress
         failures = [e for e in entries if e["status"] in ("failed", "timeout")]
-        p.log(f"{summary['built']} built, {summary['up_to_date']} up to date, {summary['skipped']} skipped (no data), "
-              f"{summary['failed']} failed, {summary['timeout']} timed out in {time.monotonic() - self.t0:.1f} s "
-              f"-> {self.year_dir}")
+        p.log(
+            f"{summary['built']} built, {summary['up_to_date']} up to date, {summary['skipped']} skipped (no data), "
+            f"{summary['failed']} failed, {summary['timeout']} timed out in {time.monotonic() - self.t0:.1f} s "
+            f"-> {self.year_dir}"
+        )
         skipped = [e for e in entries if e["status"] == "skipped"]
         if skipped:
             p.log("Skipped reports (the data holds nothing for them; not an error):")
@@ -539,9 +593,10 @@ def _skipped_lines(entries: list[dict], listed: int = 6) -> list[str]:
         names = ", ".join(e.get("title") or e["id"] for e in group[:listed])
         more = f" and {len(group) - listed} more" if len(group) > listed else ""
         kind = {"city": "city reports", "category": "category reports"}.get(group[0].get("kind"), "reports")
-        reason = {"no-city-data": "no figures for the city in the data",
-                  "no-category-data": "no table of the category in the data"}.get(group[0].get("reason_code") or "",
-                                                                                 group[0].get("reason"))
+        reason = {
+            "no-city-data": "no figures for the city in the data",
+            "no-category-data": "no table of the category in the data",
+        }.get(group[0].get("reason_code") or "", group[0].get("reason"))
         lines.append(f"{len(group)} {kind} ({names}{more}): {reason}")
     return lines
 
@@ -560,13 +615,31 @@ def _sort_key(e: dict):
     return (order.get(e.get("kind"), 3), not e.get("standard", True), e.get("id", ""))
 
 
-def plan_notebook(path: str | Path, *, year: int | None = None, data: str | list[str] | None = None, lang: str = "de",
-                  cities: list[str] | None = None, categories: list[str] | None = None,
-                  formats: tuple[str, ...] = ("html", "pdf"), out: Path | None = None,
-                  notebook_dir: Path | None = None, peers: list[str] | None = None) -> list[Job]:
+def plan_notebook(
+    path: str | Path,
+    *,
+    year: int | None = None,
+    data: str | list[str] | None = None,
+    lang: str = "de",
+    cities: list[str] | None = None,
+    categories: list[str] | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    out: Path | None = None,
+    notebook_dir: Path | None = None,
+    peers: list[str] | None = None,
+) -> list[Job]:
     """Plan the reports of one explicit notebook (any path, templates included) through the discovery
     mechanism, exactly as ``--notebook PATH`` does; nothing is executed."""
-    opts = Options(year=year, data=[data] if isinstance(data, (str, Path)) else data, lang=lang, cities=list(cities or []), categories=list(categories or []),
-                   notebooks=[str(path)], formats=tuple(formats), out=out, notebook_dir=notebook_dir,
-                   peers=list(peers) if peers is not None else None)
+    opts = Options(
+        year=year,
+        data=[data] if isinstance(data, (str, Path)) else data,
+        lang=lang,
+        cities=list(cities or []),
+        categories=list(categories or []),
+        notebooks=[str(path)],
+        formats=tuple(formats),
+        out=out,
+        notebook_dir=notebook_dir,
+        peers=list(peers) if peers is not None else None,
+    )
     return Build(opts).plan()

@@ -4,6 +4,7 @@
 ``<slug>-werte.csv`` (the city's rows of ``Dataset.scores`` for that edition) and a short README.
 Zips are deterministic (fixed timestamps) and rebuilt only when a member changes.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,16 +18,20 @@ from smartcity.runner.fsutil import atomic_write, sha256_bytes, sha256_file
 BUNDLE_DIR = "pakete"
 
 README = {
-    "de": ("Smart City Index {year} – {city}\n\n"
-           "{slug}.pdf        Stadtbericht (PDF, zum Drucken)\n"
-           "{slug}.html       Stadtbericht (HTML, im Browser öffnen)\n"
-           "{slug}-werte.csv  alle Werte der Stadt in der Ausgabe {year} (Gesamt, Kategorien, Indikatoren;\n"
-           "                  Semikolon-getrennt, Dezimalkomma, UTF-8)\n\n{note}\n"),
-    "en": ("Smart City Index {year} – {city}\n\n"
-           "{slug}.pdf        city report (PDF, for print)\n"
-           "{slug}.html       city report (HTML, open in a browser)\n"
-           "{slug}-werte.csv  all of the city's figures in the {year} edition (overall, categories, indicators;\n"
-           "                  comma-separated, UTF-8)\n\n{note}\n"),
+    "de": (
+        "Smart City Index {year} – {city}\n\n"
+        "{slug}.pdf        Stadtbericht (PDF, zum Drucken)\n"
+        "{slug}.html       Stadtbericht (HTML, im Browser öffnen)\n"
+        "{slug}-werte.csv  alle Werte der Stadt in der Ausgabe {year} (Gesamt, Kategorien, Indikatoren;\n"
+        "                  Semikolon-getrennt, Dezimalkomma, UTF-8)\n\n{note}\n"
+    ),
+    "en": (
+        "Smart City Index {year} – {city}\n\n"
+        "{slug}.pdf        city report (PDF, for print)\n"
+        "{slug}.html       city report (HTML, open in a browser)\n"
+        "{slug}-werte.csv  all of the city's figures in the {year} edition (overall, categories, indicators;\n"
+        "                  comma-separated, UTF-8)\n\n{note}\n"
+    ),
 }
 NOTE = {
     "de": {True: "Hinweis: Beispieldaten – die Werte sind modelliert, keine veröffentlichten Ergebnisse.", False: ""},
@@ -64,12 +69,17 @@ def build_bundles(build, city_jobs) -> int:
     for job in city_jobs:
         entry = build.entries[job.id]
         outs = entry.get("outputs") or {}
-        key = fingerprint.digest([info.checksum, {f: o["sha256"] for f, o in outs.items()}, job.scope_name,
-                                  job.lang, "bundle-1"])
+        key = fingerprint.digest(
+            [info.checksum, {f: o["sha256"] for f, o in outs.items()}, job.scope_name, job.lang, "bundle-1"]
+        )
         rel = f"{BUNDLE_DIR}/{job.scope_slug}.zip"
         old = entry.get("bundle") or {}
-        if (not build.opts.force and old.get("key") == key and (yd / rel).is_file()
-                and sha256_file(yd / rel) == old.get("sha256")):
+        if (
+            not build.opts.force
+            and old.get("key") == key
+            and (yd / rel).is_file()
+            and sha256_file(yd / rel) == old.get("sha256")
+        ):
             continue
         todo.append((job, entry, key, rel))
     if not todo:
@@ -84,8 +94,14 @@ def build_bundles(build, city_jobs) -> int:
                 members.append((f"{slug}.{fmt}", (yd / outs[fmt]["path"]).read_bytes()))
         members.append((f"{slug}-werte.csv", city_csv(scores, job.year, job.scope_name, job.lang)))
         lang = job.lang if job.lang in README else "de"
-        members.append(("README.txt", README[lang].format(year=job.year, city=job.scope_name, slug=slug,
-                                                         note=NOTE[lang][bool(info.is_sample)]).encode("utf-8")))
+        members.append(
+            (
+                "README.txt",
+                README[lang]
+                .format(year=job.year, city=job.scope_name, slug=slug, note=NOTE[lang][bool(info.is_sample)])
+                .encode("utf-8"),
+            )
+        )
         data = make_zip(members, job.year)
         atomic_write(yd / rel, data)
         entry["bundle"] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data), "key": key}

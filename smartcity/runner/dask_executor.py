@@ -5,6 +5,7 @@ and the report metadata; the data directory (and a user's data file) is scattere
 worker as bytes.  A worker executes the notebook on its own warm kernel (one per worker thread,
 kept between tasks) and returns the rendered HTML/PDF bytes; the client writes the files.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -31,7 +32,7 @@ def _runtime(recycle_after: int):
 
 
 @atexit.register
-def _close_runtimes() -> None:   # pragma: no cover - runs at worker exit
+def _close_runtimes() -> None:  # pragma: no cover - runs at worker exit
     for rt in _runtimes:
         try:
             rt.close()
@@ -58,8 +59,13 @@ class DaskExecutor:
         self.recycle_after = recycle_after
         self.cluster = None
         if address == "dask":
-            self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+            self.cluster = LocalCluster(
+                n_workers=max(1, jobs),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             self.client = Client(self.cluster)
         else:
             self.client = Client(address, timeout="30s")

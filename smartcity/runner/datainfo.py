@@ -4,6 +4,7 @@ The cache entry is keyed by the checksums of every data file, the year and histo
 bundled catalogue (``data/``) and the library code, so any change there reloads the dataset through
 :func:`smartcity.dataset.load_dataset`.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,21 +26,23 @@ class DataError(RuntimeError):
 
 @dataclass
 class DataInfo:
-    source: str                   # the data actually used: one path, or "N files (a.csv, ...)"
-    param: list[str] | None       # value of the notebooks' ``data`` parameter (None = bundled sample)
-    checksum: str                 # sha256 of the data (same as Dataset.checksum)
-    catalogue: str                # digest of the bundled data directory (cities, indicators, ...)
+    source: str  # the data actually used: one path, or "N files (a.csv, ...)"
+    param: list[str] | None  # value of the notebooks' ``data`` parameter (None = bundled sample)
+    checksum: str  # sha256 of the data (same as Dataset.checksum)
+    catalogue: str  # digest of the bundled data directory (cities, indicators, ...)
     is_sample: bool
     years: list[int]
-    cities: dict[str, list[list[str]]] = field(default_factory=dict)   # year -> [[name, slug], ...] with any figure
-    edition_cities: dict[str, list[list[str]]] = field(default_factory=dict)  # year -> cities of the edition (catalogue)
+    cities: dict[str, list[list[str]]] = field(default_factory=dict)  # year -> [[name, slug], ...] with any figure
+    edition_cities: dict[str, list[list[str]]] = field(
+        default_factory=dict
+    )  # year -> cities of the edition (catalogue)
     categories_in_data: dict[str, list[str]] = field(default_factory=dict)  # year -> categories with category scores
-    levels: dict[str, list[str]] = field(default_factory=dict)        # year -> levels with figures
-    files: list[str] = field(default_factory=list)                    # every data file read
-    history: str = "none"                                             # --history
-    year_option: int | None = None                                    # --year: edition of tables naming none
-    history_counts: dict[str, int] = field(default_factory=dict)      # year -> published figures added
-    categories: list[list[str]] = field(default_factory=list)          # [[name_de, name_en, slug], ...]
+    levels: dict[str, list[str]] = field(default_factory=dict)  # year -> levels with figures
+    files: list[str] = field(default_factory=list)  # every data file read
+    history: str = "none"  # --history
+    year_option: int | None = None  # --year: edition of tables naming none
+    history_counts: dict[str, int] = field(default_factory=dict)  # year -> published figures added
+    categories: list[list[str]] = field(default_factory=list)  # [[name_de, name_en, slug], ...]
     category_labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # year -> lang -> labels
 
     @property
@@ -91,15 +94,17 @@ def locate(data: str | list[str] | None) -> tuple[list[Path], list[str] | None, 
     return files, [str(f) for f in files], False
 
 
-def load_info(data: str | list[str] | None, cache_dir: Path | None, year: int | None = None,
-              history: str = "none") -> DataInfo:
+def load_info(
+    data: str | list[str] | None, cache_dir: Path | None, year: int | None = None, history: str = "none"
+) -> DataInfo:
     files, param, is_sample = locate(data)
     if is_sample:
-        year, history = None, "none"      # the sample names its years; history applies to user data
+        year, history = None, "none"  # the sample names its years; history applies to user data
     checksum = data_checksum(files, year, history)
     catalogue = fingerprint.data_dir_version(_data_dir())
-    key = fingerprint.digest([checksum, catalogue, is_sample, fingerprint.library_code_version(),
-                              fingerprint.package_version(), INFO_SCHEMA])[:32]
+    key = fingerprint.digest(
+        [checksum, catalogue, is_sample, fingerprint.library_code_version(), fingerprint.package_version(), INFO_SCHEMA]
+    )[:32]
     cache_file = cache_dir / f"data-{key}.json" if cache_dir else None
     if cache_file and cache_file.is_file():
         try:
@@ -116,8 +121,15 @@ def load_info(data: str | list[str] | None, cache_dir: Path | None, year: int | 
     return info
 
 
-def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum: str, catalogue: str,
-          year: int | None, history: str) -> DataInfo:
+def _load(
+    files: list[Path],
+    param: list[str] | None,
+    is_sample: bool,
+    checksum: str,
+    catalogue: str,
+    year: int | None,
+    history: str,
+) -> DataInfo:
     from smartcity import catalogue as cat  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
     from smartcity.dataset import load_dataset  # noqa: PLC0415 - start-up: pandas, not needed by a no-change rerun
 
@@ -137,8 +149,7 @@ def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum:
         # a city in any table counts, also one missing from an excerpt of the overall ranking
         cities[str(y)] = sorted(([n, cat.city_slug(n)] for n in set(rows["city"])), key=lambda c: c[1])
         members = catalogue_cities[catalogue_cities["first_edition"] <= int(y)]
-        edition_cities[str(y)] = sorted(([n, s] for n, s in zip(members["name"], members["slug"])),
-                                        key=lambda c: c[1])
+        edition_cities[str(y)] = sorted(([n, s] for n, s in zip(members["name"], members["slug"])), key=lambda c: c[1])
         categories_in_data[str(y)] = sorted(set(rows.loc[rows["level"] == "category", "category"]))
         levels[str(y)] = sorted(set(rows["level"]))
     categories = [[c.name_de, c.name_en, c.slug] for c in cat.CATEGORIES]
@@ -150,12 +161,24 @@ def _load(files: list[Path], param: list[str] | None, is_sample: bool, checksum:
                 labels[str(year)][lang] = [cat.category_label(c.name_de, int(year), lang) for c in cat.CATEGORIES]
             except Exception:  # noqa: BLE001 - the catalogue names stand in
                 labels[str(year)][lang] = [c.name_en if lang == "en" else c.name_de for c in cat.CATEGORIES]
-    return DataInfo(source=ds.source, param=param, checksum=checksum, catalogue=catalogue,
-                    is_sample=bool(ds.is_sample), years=[int(y) for y in ds.years], cities=cities,
-                    edition_cities=edition_cities, categories_in_data=categories_in_data, levels=levels,
-                    categories=categories, category_labels=labels, files=[str(f) for f in files],
-                    history=ds.history, history_counts={str(k): v for k, v in ds.history_counts.items()},
-                    year_option=year)
+    return DataInfo(
+        source=ds.source,
+        param=param,
+        checksum=checksum,
+        catalogue=catalogue,
+        is_sample=bool(ds.is_sample),
+        years=[int(y) for y in ds.years],
+        cities=cities,
+        edition_cities=edition_cities,
+        categories_in_data=categories_in_data,
+        levels=levels,
+        categories=categories,
+        category_labels=labels,
+        files=[str(f) for f in files],
+        history=ds.history,
+        history_counts={str(k): v for k, v in ds.history_counts.items()},
+        year_option=year,
+    )
 
 
 def load_dataset_of(info: DataInfo):

@@ -2,6 +2,7 @@
 
 Only the JSON is read here (no nbformat, no kernel), so discovery costs milliseconds.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,11 +32,11 @@ class NotebookError(ValueError):
 @dataclass(frozen=True)
 class NotebookSpec:
     path: Path
-    name: str          # file stem, e.g. "city" or "_template"
-    scope: str         # city | category | edition
+    name: str  # file stem, e.g. "city" or "_template"
+    scope: str  # city | category | edition
     title: str
     slug: str
-    sha256: str        # of the file bytes
+    sha256: str  # of the file bytes
     is_template: bool  # name starts with "_"
     title_en: str = ""  # metadata "smartcity.title_en": the title of English reports (default: ``title``)
 
@@ -67,11 +68,20 @@ def load_notebook_spec(path: str | Path) -> NotebookSpec:
     if not slug or "/" in slug or slug.startswith("."):
         raise NotebookError(f'{path}: invalid "smartcity.slug" {slug!r}')
     if slug in RESERVED_SLUGS:
-        raise NotebookError(f'{path}: "smartcity.slug" {slug!r} is reserved (a folder of the build itself: '
-                            f'{", ".join(sorted(RESERVED_SLUGS))}); choose another slug')
-    return NotebookSpec(path=path.resolve(), name=path.stem, scope=scope, title=title, slug=slug,
-                        sha256=hashlib.sha256(raw).hexdigest(), is_template=path.name.startswith("_"),
-                        title_en=str(meta.get("title_en") or ""))
+        raise NotebookError(
+            f'{path}: "smartcity.slug" {slug!r} is reserved (a folder of the build itself: '
+            f'{", ".join(sorted(RESERVED_SLUGS))}); choose another slug'
+        )
+    return NotebookSpec(
+        path=path.resolve(),
+        name=path.stem,
+        scope=scope,
+        title=title,
+        slug=slug,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        is_template=path.name.startswith("_"),
+        title_en=str(meta.get("title_en") or ""),
+    )
 
 
 def discover_notebooks(directory: str | Path | None = None, include_templates: bool = False) -> list[NotebookSpec]:

@@ -2,6 +2,7 @@
 
 These feed the incremental cache key; none of them imports pandas or any other heavy module.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,14 +16,38 @@ from smartcity import __version__
 from smartcity.runner.fsutil import sha256_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # smartcity/
-_CODE_SUFFIXES = {".py", ".toml", ".json", ".css", ".html", ".j2", ".jinja", ".tpl", ".txt", ".csv",
-                  ".svg", ".geojson", ".ttf", ".otf", ".woff", ".woff2", ".png"}
+_CODE_SUFFIXES = {
+    ".py",
+    ".toml",
+    ".json",
+    ".css",
+    ".html",
+    ".j2",
+    ".jinja",
+    ".tpl",
+    ".txt",
+    ".csv",
+    ".svg",
+    ".geojson",
+    ".ttf",
+    ".otf",
+    ".woff",
+    ".woff2",
+    ".png",
+}
 
 
 #: package parts that do not influence a report's content (render/ has its own digest)
-NOT_REPORT_CODE = ("render", "runner", "sample.py", "screenshot.py", "__main__.py",
-                   # an installed wheel carries data/ and notebooks/ inside the package: they have their own digests
-                   "data", "notebooks")
+NOT_REPORT_CODE = (
+    "render",
+    "runner",
+    "sample.py",
+    "screenshot.py",
+    "__main__.py",
+    # an installed wheel carries data/ and notebooks/ inside the package: they have their own digests
+    "data",
+    "notebooks",
+)
 
 
 def _tree_digest(root: Path, exclude: tuple[Path, ...] = (), suffixes: set[str] | None = _CODE_SUFFIXES) -> str:

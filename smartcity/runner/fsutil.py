@@ -1,4 +1,5 @@
 """Small file helpers: atomic writes and checksums (standard library only)."""
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ that are not up to date go through ONE executor: the workers and their warm kern
 tree, so the cost per report stays flat from one edition to seven. The portal is written once at
 the end, over all trees.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -57,8 +58,9 @@ class HistoryBuild:
         years = [info.latest_year] if self.years is None else (self.years or info.years)
         missing = [y for y in years if y not in info.years]
         if missing:
-            raise UsageError(f"no data for {', '.join(map(str, missing))}; editions in the data: "
-                             f"{', '.join(map(str, info.years))}")
+            raise UsageError(
+                f"no data for {', '.join(map(str, missing))}; editions in the data: {', '.join(map(str, info.years))}"
+            )
         return [Build(dataclasses.replace(self.opts, year=y, lang=lang)) for y in years for lang in self.langs]
 
     def run(self) -> HistoryResult:
@@ -105,7 +107,7 @@ class HistoryBuild:
             if id(b) not in payloads:
                 payloads[id(b)] = b._data_payload()
             task = b._task(job, payloads[id(b)])
-            task["id"] = b.progress_prefix + job.id   # unique over all trees
+            task["id"] = b.progress_prefix + job.id  # unique over all trees
             owners[task["id"]] = (b, job)
             tasks.append(task)
         executor = first._executor()

@@ -5,6 +5,7 @@ The readers' page of the edition (``index.html``) is the portal (smartcity/runne
 No external resources (works offline and from ``file://``); a few lines of inline JavaScript make the
 tables sortable and filterable, and the page is fully usable without JavaScript.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,18 +20,34 @@ TEXT = {
     "de": {
         "title": "Smart City Index {year} – Berichte",
         "intro": "Alle Berichte der Ausgabe {year}: Stadt-, Kategorie- und Übersichtsberichte als HTML und PDF.",
-        "edition": "Bundesweite Übersicht", "category": "Kategorien", "city": "Städte", "other": "Weitere Berichte",
-        "report": "Bericht", "kind": "Art", "status": "Status", "duration": "Dauer", "built": "Erstellt",
-        "files": "Dateien", "bundle": "Paket",
-        "kind.city": "Stadt", "kind.category": "Kategorie", "kind.edition": "Übersicht",
-        "st.built": "neu erstellt", "st.up_to_date": "aktuell", "st.skipped": "übersprungen",
-        "st.failed": "Fehler", "st.timeout": "Zeitüberschreitung",
+        "edition": "Bundesweite Übersicht",
+        "category": "Kategorien",
+        "city": "Städte",
+        "other": "Weitere Berichte",
+        "report": "Bericht",
+        "kind": "Art",
+        "status": "Status",
+        "duration": "Dauer",
+        "built": "Erstellt",
+        "files": "Dateien",
+        "bundle": "Paket",
+        "kind.city": "Stadt",
+        "kind.category": "Kategorie",
+        "kind.edition": "Übersicht",
+        "st.built": "neu erstellt",
+        "st.up_to_date": "aktuell",
+        "st.skipped": "übersprungen",
+        "st.failed": "Fehler",
+        "st.timeout": "Zeitüberschreitung",
         "reason.no-city-data": "Die Daten enthalten für diese Stadt keine Zahlen dieser Ausgabe.",
         "reason.no-category-data": "Die Daten enthalten keine Tabelle dieser Kategorie.",
         "reason.no-field-data": "Die Daten enthalten weder Gesamt- noch Kategoriewerte dieser Ausgabe.",
         "filter": "Berichte filtern …",
         "summary": "{total} Berichte: {ok} verfügbar, {skipped} übersprungen (keine Daten), {bad} fehlgeschlagen.",
-        "data": "Datenquelle", "generated": "Stand", "notebook": "ausgeführtes Notebook", "cell": "Zelle",
+        "data": "Datenquelle",
+        "generated": "Stand",
+        "notebook": "ausgeführtes Notebook",
+        "cell": "Zelle",
         "sort": "Zum Sortieren auf eine Spaltenüberschrift klicken.",
         "other_lang": "English version",  # the link to the other tree, in its language
         "portal": "Zur Rangliste (Portal)",
@@ -38,18 +55,34 @@ TEXT = {
     "en": {
         "title": "Smart City Index {year} – Reports",
         "intro": "All reports of the {year} edition: city, category and overview reports as HTML and PDF.",
-        "edition": "National overview", "category": "Categories", "city": "Cities", "other": "Other reports",
-        "report": "Report", "kind": "Kind", "status": "Status", "duration": "Duration", "built": "Built",
-        "files": "Files", "bundle": "Bundle",
-        "kind.city": "City", "kind.category": "Category", "kind.edition": "Overview",
-        "st.built": "built", "st.up_to_date": "up to date", "st.skipped": "skipped",
-        "st.failed": "failed", "st.timeout": "timed out",
+        "edition": "National overview",
+        "category": "Categories",
+        "city": "Cities",
+        "other": "Other reports",
+        "report": "Report",
+        "kind": "Kind",
+        "status": "Status",
+        "duration": "Duration",
+        "built": "Built",
+        "files": "Files",
+        "bundle": "Bundle",
+        "kind.city": "City",
+        "kind.category": "Category",
+        "kind.edition": "Overview",
+        "st.built": "built",
+        "st.up_to_date": "up to date",
+        "st.skipped": "skipped",
+        "st.failed": "failed",
+        "st.timeout": "timed out",
         "reason.no-city-data": "The data holds no figures of this edition for this city.",
         "reason.no-category-data": "The data holds no table of this category.",
         "reason.no-field-data": "The data holds neither overall nor category scores of this edition.",
         "filter": "Filter reports …",
         "summary": "{total} reports: {ok} available, {skipped} skipped (no data), {bad} failed.",
-        "data": "Data source", "generated": "Generated", "notebook": "executed notebook", "cell": "cell",
+        "data": "Data source",
+        "generated": "Generated",
+        "notebook": "executed notebook",
+        "cell": "cell",
         "sort": "Click a column heading to sort.",
         "other_lang": "Deutsche Fassung",
         "portal": "To the ranking (portal)",
@@ -117,44 +150,54 @@ def render_index(m: dict, lang: str = "de", other_lang: tuple[str, str] | None =
     ok = sum(1 for e in entries if e.get("status") in AVAILABLE)
     skipped = sum(1 for e in entries if e.get("status") == "skipped")
     bad = len(entries) - ok - skipped
-    parts = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             '<link rel="icon" href="data:,">\n'
-             f'<title>{escape(t["title"].format(year=year))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n'
-             f'<header><h1>{escape(t["title"].format(year=year))}</h1>'
-             f'<p>{escape(t["intro"].format(year=year))}</p>{_other_lang_link(other_lang, t)}'
-             f'<p><a href="index.html">{escape(t["portal"])}</a></p></header>\n<main>\n']
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
+        f'<title>{escape(t["title"].format(year=year))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n'
+        f'<header><h1>{escape(t["title"].format(year=year))}</h1>'
+        f'<p>{escape(t["intro"].format(year=year))}</p>{_other_lang_link(other_lang, t)}'
+        f'<p><a href="index.html">{escape(t["portal"])}</a></p></header>\n<main>\n'
+    ]
     data = m.get("data") or {}
     if data.get("is_sample"):
         sample_lang = lang if lang in SAMPLE_NOTE else "de"
         parts.append(f'<p class="note">{escape(SAMPLE_LABEL[sample_lang])}: {escape(SAMPLE_NOTE[sample_lang])}</p>\n')
-    parts.append(f'<p class="summary">{escape(t["summary"].format(total=len(entries), ok=ok, skipped=skipped, bad=bad))} '
-                 f'{escape(t["sort"])}</p>\n')
-    parts.append(f'<p><input type="search" id="filter" placeholder="{escape(t["filter"])}" '
-                 f'aria-label="{escape(t["filter"])}"></p>\n')
+    parts.append(
+        f'<p class="summary">{escape(t["summary"].format(total=len(entries), ok=ok, skipped=skipped, bad=bad))} '
+        f'{escape(t["sort"])}</p>\n'
+    )
+    parts.append(
+        f'<p><input type="search" id="filter" placeholder="{escape(t["filter"])}" '
+        f'aria-label="{escape(t["filter"])}"></p>\n'
+    )
     for group in ("edition", "category", "city", "other"):
         rows = [e for e in entries if _group(e) == group]
         if not rows:
             continue
         parts.append(f'<section id="{group}">\n<h2>{escape(t[group])} ({len(rows)})</h2>\n')
-        parts.append('<table class="reports">\n<thead><tr>'
-                     f'<th data-sort="text" scope="col">{escape(t["report"])}</th>'
-                     f'<th data-sort="text" scope="col">{escape(t["kind"])}</th>'
-                     f'<th scope="col">{escape(t["files"])}</th>'
-                     f'<th data-sort="text" scope="col">{escape(t["status"])}</th>'
-                     f'<th data-sort="num" scope="col">{escape(t["duration"])}</th>'
-                     f'<th data-sort="text" scope="col">{escape(t["built"])}</th>'
-                     '</tr></thead>\n<tbody>\n')
+        parts.append(
+            '<table class="reports">\n<thead><tr>'
+            f'<th data-sort="text" scope="col">{escape(t["report"])}</th>'
+            f'<th data-sort="text" scope="col">{escape(t["kind"])}</th>'
+            f'<th scope="col">{escape(t["files"])}</th>'
+            f'<th data-sort="text" scope="col">{escape(t["status"])}</th>'
+            f'<th data-sort="num" scope="col">{escape(t["duration"])}</th>'
+            f'<th data-sort="text" scope="col">{escape(t["built"])}</th>'
+            '</tr></thead>\n<tbody>\n'
+        )
         for e in sorted(rows, key=lambda e: (e.get("title") or "").casefold()):
             parts.append(_row(e, t))
         parts.append("</tbody>\n</table>\n</section>\n")
     versions = m.get("versions") or {}
     src = data.get("source") or ""
     names = [Path(f).name for f in data.get("files") or []] or ([Path(src).name] if src else ["–"])
-    parts.append(f'<footer><p>{escape(t["data"])}: {escape(", ".join(names))} '
-                 f'(sha256 {escape((data.get("checksum") or "")[:12])}) · {escape(t["generated"])}: '
-                 f'{escape(str(m.get("generated", ""))[:16].replace("T", " "))} · smartcity '
-                 f'{escape(str(versions.get("smartcity", "")))}</p></footer>\n')
+    parts.append(
+        f'<footer><p>{escape(t["data"])}: {escape(", ".join(names))} '
+        f'(sha256 {escape((data.get("checksum") or "")[:12])}) · {escape(t["generated"])}: '
+        f'{escape(str(m.get("generated", ""))[:16].replace("T", " "))} · smartcity '
+        f'{escape(str(versions.get("smartcity", "")))}</p></footer>\n'
+    )
     parts.append(f"</main>\n<script>{JS}</script>\n</body>\n</html>\n")
     return "".join(parts)
 
@@ -186,11 +229,13 @@ def _row(e: dict, t: dict) -> str:
     kind = t.get(f"kind.{e.get('kind')}", e.get("kind", ""))
     dur = float(e.get("build_duration") or e.get("duration") or 0)
     built = str(e.get("built_at") or "")[:16].replace("T", " ")
-    return (f'<tr data-status="{escape(status)}"><td data-value="{escape((e.get("title") or "").casefold())}">'
-            f'{main_link}{("<br><small>" + escape(sub) + "</small>") if sub else ""}{err}</td>'
-            f'<td>{escape(kind)}</td><td class="links">{" ".join(links) or "–"}</td>'
-            f'<td><span class="st st-{escape(status)}">{escape(t.get("st." + status, status))}</span></td>'
-            f'<td class="num" data-value="{dur:.2f}">{"–" if status == "skipped" else f"{dur:.1f} s"}</td><td>{escape(built)}</td></tr>\n')
+    return (
+        f'<tr data-status="{escape(status)}"><td data-value="{escape((e.get("title") or "").casefold())}">'
+        f'{main_link}{("<br><small>" + escape(sub) + "</small>") if sub else ""}{err}</td>'
+        f'<td>{escape(kind)}</td><td class="links">{" ".join(links) or "–"}</td>'
+        f'<td><span class="st st-{escape(status)}">{escape(t.get("st." + status, status))}</span></td>'
+        f'<td class="num" data-value="{dur:.2f}">{"–" if status == "skipped" else f"{dur:.1f} s"}</td><td>{escape(built)}</td></tr>\n'
+    )
 
 
 def _other_lang_link(other_lang: tuple[str, str] | None, t: dict) -> str:
@@ -209,8 +254,11 @@ def write_index(year_dir: Path, m: dict, lang: str = "de") -> Path:
     year_dir = Path(year_dir)
     if lang not in ("de", "en"):
         return atomic_write(year_dir / STATUS_PAGE, render_index(m, lang))
-    other_lang, other_dir, href, back = (("en", year_dir / "en", f"en/{STATUS_PAGE}", f"../{STATUS_PAGE}") if lang == "de"
-                                         else ("de", year_dir.parent, f"../{STATUS_PAGE}", f"en/{STATUS_PAGE}"))
+    other_lang, other_dir, href, back = (
+        ("en", year_dir / "en", f"en/{STATUS_PAGE}", f"../{STATUS_PAGE}")
+        if lang == "de"
+        else ("de", year_dir.parent, f"../{STATUS_PAGE}", f"en/{STATUS_PAGE}")
+    )
     other_manifest = other_dir / MANIFEST_NAME
     if not other_manifest.is_file():
         return atomic_write(year_dir / STATUS_PAGE, render_index(m, lang))

@@ -7,6 +7,7 @@ cell, ``metadata.papermill``, per-cell timing/status, error markers) is what ``p
 The only difference is that the kernel is started once, warmed up (pandas, matplotlib, seaborn and
 smartcity imported) and reset between reports by :mod:`smartcity.runner._kernel_state`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,7 +31,7 @@ from papermill.execute import prepare_notebook_metadata, raise_for_execution_err
 from papermill.parameterize import parameterize_notebook
 
 log = logging.getLogger("smartcity.runner.kernel")
-log.addHandler(logging.NullHandler())   # nbclient's "kernel died"/"timeout" messages: we report those ourselves
+log.addHandler(logging.NullHandler())  # nbclient's "kernel died"/"timeout" messages: we report those ourselves
 log.propagate = False
 
 #: imported by every warm kernel before the first report ("smartcity" = every smartcity module)
@@ -49,9 +50,9 @@ class _DeadlinePassed(Exception):
 @dataclass
 class ExecOutcome:
     nb: nbformat.NotebookNode
-    status: str            # "ok" | "failed" | "timeout"
-    error: dict | None     # cell_index, execution_count, ename, message, traceback, source
-    kernel_usable: bool    # False: the kernel must be replaced before the next report
+    status: str  # "ok" | "failed" | "timeout"
+    error: dict | None  # cell_index, execution_count, ename, message, traceback, source
+    kernel_usable: bool  # False: the kernel must be replaced before the next report
     duration: float
 
 
@@ -65,16 +66,19 @@ def prepare_notebook(nb_text: str, parameters: dict, input_path: str = "", kerne
     nb = nbformat.v4.upgrade(nb) or nb
     # what papermill.iorw.load_notebook_node adds
     if not hasattr(nb.metadata, "papermill"):
-        nb.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
-                                    "version": papermill_version}
+        nb.metadata["papermill"] = {
+            "default_parameters": {},
+            "parameters": {},
+            "environment_variables": {},
+            "version": papermill_version,
+        }
     for cell in nb.cells:
         if not hasattr(cell.metadata, "tags"):
             cell.metadata["tags"] = []
         if not hasattr(cell.metadata, "papermill"):
             cell.metadata["papermill"] = {}
     if not nb.metadata.get("kernelspec"):
-        nb.metadata["kernelspec"] = {"name": kernel_name or "python3", "language": "python",
-                                     "display_name": "Python 3"}
+        nb.metadata["kernelspec"] = {"name": kernel_name or "python3", "language": "python", "display_name": "Python 3"}
     if parameters:
         nb = parameterize_notebook(nb, parameters, report_mode=False, kernel_name=kernel_name)
     nb = prepare_notebook_metadata(nb, input_path, None, report_mode=False)
@@ -94,28 +98,35 @@ class _Manager(NotebookExecutionManager):
 class WarmKernel:
     """One IPython kernel that executes report after report."""
 
-    def __init__(self, kernel_name: str = "python3", cwd: str | None = None, env: dict | None = None,
-                 preload: tuple[str, ...] = DEFAULT_PRELOAD, startup_timeout: float = 120):
+    def __init__(
+        self,
+        kernel_name: str = "python3",
+        cwd: str | None = None,
+        env: dict | None = None,
+        preload: tuple[str, ...] = DEFAULT_PRELOAD,
+        startup_timeout: float = 120,
+    ):
         self.kernel_name = kernel_name
         self.cwd = cwd
         self.env = env
         self.preload = tuple(preload)
         self.startup_timeout = startup_timeout
-        self.km: KernelManager | None = None   # nbclient's AsyncKernelManager at run time
+        self.km: KernelManager | None = None  # nbclient's AsyncKernelManager at run time
         self.kc: KernelClient | None = None
         self.reports_run = 0
         self.started = False
         self._dirty = False
         self.gc_every = 10
-        self.prelude = ""   # code run before the preload imports
+        self.prelude = ""  # code run before the preload imports
 
     # ------------------------------------------------------------------ lifecycle
     def launch(self) -> None:
         """Start the kernel process (returns before it is ready; see :meth:`ready`)."""
-        client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=self.kernel_name,
-                                startup_timeout=int(self.startup_timeout))
+        client = NotebookClient(
+            nbformat.v4.new_notebook(), kernel_name=self.kernel_name, startup_timeout=int(self.startup_timeout)
+        )
         self.km = client.create_kernel_manager()
-        if os.name == "posix":   # unix sockets: no open TCP ports, no "unencrypted TCP" warning
+        if os.name == "posix":  # unix sockets: no open TCP ports, no "unencrypted TCP" warning
             self._ipc_dir = tempfile.mkdtemp(prefix="sc-k-")
             self.km.transport = "ipc"
             self.km.ip = os.path.join(self._ipc_dir, "k")
@@ -202,8 +213,14 @@ class WarmKernel:
         Goes through nbclient like every report cell, so only one reader ever consumes the channels.
         """
         cell = nbformat.v4.new_code_cell(code)
-        client = NotebookClient(nbformat.v4.new_notebook(cells=[cell]), km=self.km, kernel_name=self.kernel_name,
-                                timeout=int(timeout), interrupt_on_timeout=False, log=log)
+        client = NotebookClient(
+            nbformat.v4.new_notebook(cells=[cell]),
+            km=self.km,
+            kernel_name=self.kernel_name,
+            timeout=int(timeout),
+            interrupt_on_timeout=False,
+            log=log,
+        )
         client.kc = self.kc
         try:
             client.execute_cell(cell, 0, store_history=False)
@@ -216,8 +233,9 @@ class WarmKernel:
         """Bring the kernel back to its post-warm-up state (see :mod:`smartcity.runner._kernel_state`)."""
         if self._dirty:
             full = self.reports_run % self.gc_every == 0
-            self.run_silent(f"from smartcity.runner import _kernel_state as _ks\n_ks.restore(full_gc={full})",
-                            timeout=60)
+            self.run_silent(
+                f"from smartcity.runner import _kernel_state as _ks\n_ks.restore(full_gc={full})", timeout=60
+            )
             self._dirty = False
 
     def execute(self, nb: nbformat.NotebookNode, timeout: float | None = None) -> ExecOutcome:
@@ -239,9 +257,15 @@ class WarmKernel:
             return remaining
 
         nb_man = _Manager(nb, output_path=None, progress_bar=False, log_output=False, autosave_cell_every=0)
-        client = PapermillNotebookClient(nb_man, km=self.km, kernel_name=self.kernel_name, log=log,
-                                         timeout_func=timeout_func, interrupt_on_timeout=False,
-                                         startup_timeout=int(self.startup_timeout))
+        client = PapermillNotebookClient(
+            nb_man,
+            km=self.km,
+            kernel_name=self.kernel_name,
+            log=log,
+            timeout_func=timeout_func,
+            interrupt_on_timeout=False,
+            startup_timeout=int(self.startup_timeout),
+        )
         client.kc = self.kc
         status, error, usable = "ok", None, True
         nb_man.notebook_start()
@@ -263,33 +287,43 @@ class WarmKernel:
                 pass
         nb = nb_man.nb
         try:
-            raise_for_execution_errors(nb, None)   # adds papermill's error marker cells
+            raise_for_execution_errors(nb, None)  # adds papermill's error marker cells
         except PapermillExecutionError as exc:
             if error is None:
                 status = "failed"
-                error = {"cell_index": exc.cell_index, "execution_count": exc.exec_count, "ename": exc.ename,
-                         "message": strip_ansi(str(exc.evalue)),
-                         "traceback": strip_ansi("\n".join(exc.traceback or [])),
-                         "source": _head(exc.source)}
+                error = {
+                    "cell_index": exc.cell_index,
+                    "execution_count": exc.exec_count,
+                    "ename": exc.ename,
+                    "message": strip_ansi(str(exc.evalue)),
+                    "traceback": strip_ansi("\n".join(exc.traceback or [])),
+                    "source": _head(exc.source),
+                }
         if usable and not self.alive():
             usable = False
-        return ExecOutcome(nb=nb, status=status, error=error, kernel_usable=usable,
-                           duration=time.monotonic() - t0)
+        return ExecOutcome(nb=nb, status=status, error=error, kernel_usable=usable, duration=time.monotonic() - t0)
 
     @staticmethod
     def _mark(nb_man: _Manager, ename: str, message: str) -> dict:
         """Record a failure that produced no error output (timeout, dead kernel) like a cell error."""
         idx = nb_man.current_index
         cells = nb_man.nb.cells
-        info = {"cell_index": idx, "execution_count": None, "ename": ename, "message": message,
-                "traceback": "", "source": ""}
+        info = {
+            "cell_index": idx,
+            "execution_count": None,
+            "ename": ename,
+            "message": message,
+            "traceback": "",
+            "source": "",
+        }
         if idx is not None and 0 <= idx < len(cells):
             cell = cells[idx]
             info["execution_count"] = cell.get("execution_count")
             info["source"] = _head(cell.get("source", ""))
             if cell.get("cell_type") == "code":
-                cell.setdefault("outputs", []).append(nbformat.v4.new_output(
-                    "error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"]))
+                cell.setdefault("outputs", []).append(
+                    nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
+                )
             try:
                 nb_man.cell_exception(cell, cell_index=idx)
             except Exception:  # noqa: BLE001 - best-effort cleanup

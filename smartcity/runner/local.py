@@ -4,6 +4,7 @@ The parent hands out one task at a time per worker over a pipe, watches every ta
 kills a worker (and its kernel) that overruns its timeout by more than a grace period.  Workers ignore
 SIGINT; on Ctrl-C the parent kills kernels and workers itself, so no half-finished report survives.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,15 +28,18 @@ GRACE_SECONDS = 60.0
 
 def _worker_main(conn, config: dict) -> None:
     """Entry point of a worker process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides when to stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
 
     def _term(signum, frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _term)
 
-    runtime = WorkerRuntime(preload=config.get("preload"), recycle_after=config.get("recycle_after", 50),
-                            kernel_cwd=config.get("kernel_cwd"))
+    runtime = WorkerRuntime(
+        preload=config.get("preload"),
+        recycle_after=config.get("recycle_after", 50),
+        kernel_cwd=config.get("kernel_cwd"),
+    )
     try:
         try:
             runtime.start_kernel()
@@ -78,8 +82,14 @@ class LocalExecutor:
 
     name = "local"
 
-    def __init__(self, jobs: int, preload: tuple[str, ...] | None = None, recycle_after: int = 50,
-                 kernel_cwd: str | None = None, grace: float = GRACE_SECONDS):
+    def __init__(
+        self,
+        jobs: int,
+        preload: tuple[str, ...] | None = None,
+        recycle_after: int = 50,
+        kernel_cwd: str | None = None,
+        grace: float = GRACE_SECONDS,
+    ):
         self.jobs = max(1, int(jobs))
         self.config = {"preload": preload, "recycle_after": recycle_after, "kernel_cwd": kernel_cwd}
         self.grace = grace
@@ -89,8 +99,7 @@ class LocalExecutor:
     # ------------------------------------------------------------------ process management
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(child, self.config), daemon=True,
-                                 name="smartcity-worker")
+        proc = self._ctx.Process(target=_worker_main, args=(child, self.config), daemon=True, name="smartcity-worker")
         proc.start()
         child.close()
         w = _Worker(process=proc, conn=parent)
@@ -189,7 +198,7 @@ class LocalExecutor:
                 for w in list(self._workers):
                     if id(w) not in dead:
                         continue
-                    try:   # a result sent just before the process ended is still in the pipe
+                    try:  # a result sent just before the process ended is still in the pipe
                         while w.conn.poll():
                             res = self._handle(w, w.conn.recv())
                             if res is not None:
@@ -211,8 +220,11 @@ class LocalExecutor:
                     t = w.task
                     if t is not None and t.get("timeout") and now - w.started > t["timeout"] + self.grace:
                         self._kill(w)
-                        yield _lost(t, f"no result {t['timeout'] + self.grace:.0f} s after the start; "
-                                       "worker and kernel killed", status="timeout")
+                        yield _lost(
+                            t,
+                            f"no result {t['timeout'] + self.grace:.0f} s after the start; worker and kernel killed",
+                            status="timeout",
+                        )
                         if queue:
                             self._spawn()
         except BaseException:

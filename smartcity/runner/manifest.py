@@ -1,4 +1,5 @@
 """``reports/<year>/manifest.json``: what was built from what, with checksums; written atomically."""
+
 from __future__ import annotations
 
 import datetime

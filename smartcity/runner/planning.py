@@ -1,4 +1,5 @@
 """Turn discovered notebooks into jobs: one per city / category / edition, with output paths and cache keys."""
+
 from __future__ import annotations
 
 import functools
@@ -39,10 +40,10 @@ def report_dir(out: str | Path, year: int, lang: str = DEFAULT_LANG) -> Path:
 
 @dataclass
 class Job:
-    id: str                       # output path without extension, relative to reports/<year>/
+    id: str  # output path without extension, relative to reports/<year>/
     notebook: NotebookSpec
-    scope: str                    # city | category | edition
-    scope_name: str | None        # official city name / German category name / None
+    scope: str  # city | category | edition
+    scope_name: str | None  # official city name / German category name / None
     scope_slug: str
     title: str
     subtitle: str
@@ -57,7 +58,7 @@ class Job:
     skip_reason: str | None = None
     #: the same as a code and its values, for the index page's wording in the report language
     skip_code: str | None = None
-    publisher: dict | None = None   # --config: smartcity.publisher.Publisher.as_dict()
+    publisher: dict | None = None  # --config: smartcity.publisher.Publisher.as_dict()
 
     @property
     def outputs(self) -> dict[str, str]:
@@ -69,8 +70,15 @@ class Job:
 
     def meta(self, author: str = "smartcity") -> dict:
         """Keyword arguments for :class:`smartcity.render.ReportMeta` (``generated`` is added by the worker)."""
-        meta = {"kind": self.scope, "title": self.title, "subtitle": self.subtitle, "year": self.year,
-                "lang": self.lang, "is_sample": self.is_sample, "author": author}
+        meta = {
+            "kind": self.scope,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "year": self.year,
+            "lang": self.lang,
+            "is_sample": self.is_sample,
+            "author": author,
+        }
         if self.publisher:
             meta["publisher"] = self.publisher
         return meta
@@ -91,8 +99,8 @@ def city_name(name: str, lang: str) -> str:
 
 @dataclass
 class Selection:
-    cities: list[str] = field(default_factory=list)        # official names
-    categories: list[str] = field(default_factory=list)    # German names
+    cities: list[str] = field(default_factory=list)  # official names
+    categories: list[str] = field(default_factory=list)  # German names
     notebooks: list[NotebookSpec] = field(default_factory=list)
 
     @property
@@ -106,9 +114,16 @@ def _job_id(spec: NotebookSpec, standard: bool, scope_slug: str) -> str:
     return f"{spec.slug}/{scope_slug}"
 
 
-def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: str = "de",
-              formats: tuple[str, ...] = FORMATS, selection: Selection | None = None,
-              peers: list[str] | None = None, publisher: dict | None = None) -> list[Job]:
+def plan_jobs(
+    all_specs: list[NotebookSpec],
+    info: DataInfo,
+    year: int,
+    lang: str = "de",
+    formats: tuple[str, ...] = FORMATS,
+    selection: Selection | None = None,
+    peers: list[str] | None = None,
+    publisher: dict | None = None,
+) -> list[Job]:
     """Jobs for one edition.
 
     ``all_specs`` are the notebooks that decide the standard locations (normally every non-template
@@ -128,7 +143,7 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
     specs = selection.notebooks or list(all_specs)
     scopes_filtered = {"city": bool(selection.cities), "category": bool(selection.categories)}
     common = {"year": year, "data": info.param, "lang": lang}
-    if info.history != "none":       # only then, so that the parameters (and cache keys) of other builds stay as they are
+    if info.history != "none":  # only then, so that the parameters (and cache keys) of other builds stay as they are
         common["history"] = info.history
     has_field = info.has_level(year, "overall") or info.has_level(year, "category")
     jobs: list[Job] = []
@@ -139,8 +154,9 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
             if selection.narrowed and not selection.cities and not selection.notebooks:
                 continue
             in_data = {n for n, _ in info.cities_of(year)}
-            targets = [(n, s) for n, s in info.edition_cities_of(year)
-                       if not scopes_filtered["city"] or n in selection.cities]
+            targets = [
+                (n, s) for n, s in info.edition_cities_of(year) if not scopes_filtered["city"] or n in selection.cities
+            ]
             for name, slug in targets:
                 params = {**common, "city": name}
                 if peers is not None:
@@ -168,8 +184,19 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
         else:
             if selection.narrowed and not selection.notebooks:
                 continue
-            job = _job(spec, is_std, None, "uebersicht", spec.title_in(lang), f"Smart City Index {year}", year,
-                       lang, info, dict(common), formats)
+            job = _job(
+                spec,
+                is_std,
+                None,
+                "uebersicht",
+                spec.title_in(lang),
+                f"Smart City Index {year}",
+                year,
+                lang,
+                info,
+                dict(common),
+                formats,
+            )
             if not has_field:
                 job.skip_code = "no-field-data"
                 job.skip_reason = f"no overall or category scores in the {year} data (only indicator figures)"
@@ -190,23 +217,37 @@ def plan_jobs(all_specs: list[NotebookSpec], info: DataInfo, year: int, lang: st
 
 
 def _job(spec, is_std, scope_name, scope_slug, title, subtitle, year, lang, info, params, formats) -> Job:
-    job = Job(id=_job_id(spec, is_std, scope_slug), notebook=spec, scope=spec.scope, scope_name=scope_name,
-              scope_slug=scope_slug, title=title, subtitle=subtitle, year=year, lang=lang,
-              is_sample=info.is_sample, parameters=params, formats=tuple(formats), standard=is_std)
+    job = Job(
+        id=_job_id(spec, is_std, scope_slug),
+        notebook=spec,
+        scope=spec.scope,
+        scope_name=scope_name,
+        scope_slug=scope_slug,
+        title=title,
+        subtitle=subtitle,
+        year=year,
+        lang=lang,
+        is_sample=info.is_sample,
+        parameters=params,
+        formats=tuple(formats),
+        standard=is_std,
+    )
     job.key = _job_key(job, info)
     return job
 
 
 def _job_key(job: Job, info: DataInfo) -> str:
     spec, params = job.notebook, job.parameters
-    return fingerprint.digest({
-        "schema": CACHE_SCHEMA,
-        "notebook": spec.sha256,
-        "data": info.checksum,
-        "catalogue": info.catalogue,
-        "parameters": params,
-        "meta": job.meta(),
-        "smartcity": fingerprint.package_version(),
-        "render": fingerprint.render_code_version(),
-        "library": fingerprint.library_code_version(),
-    })
+    return fingerprint.digest(
+        {
+            "schema": CACHE_SCHEMA,
+            "notebook": spec.sha256,
+            "data": info.checksum,
+            "catalogue": info.catalogue,
+            "parameters": params,
+            "meta": job.meta(),
+            "smartcity": fingerprint.package_version(),
+            "render": fingerprint.render_code_version(),
+            "library": fingerprint.library_code_version(),
+        }
+    )

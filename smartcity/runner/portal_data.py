@@ -5,6 +5,7 @@ Land and size class (``analysis.field_table``, the same tables the reports use),
 point on the map. The map itself (the 16 Länder as SVG paths) comes from ``smartcity.geo`` with its
 projection, so the portal's map is the overview report's map drawn as SVG.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,12 @@ from smartcity.runner.datainfo import DataInfo, load_dataset_of
 from smartcity.runner.fsutil import atomic_write
 
 PORTAL_SCHEMA = 2
-MAP_WIDTH = 360.0      # SVG user units; the page scales it
-MAP_MIN_STEP = 0.6     # drop outline points closer than this (SVG units): smaller pages, same look
+MAP_WIDTH = 360.0  # SVG user units; the page scales it
+MAP_MIN_STEP = 0.6  # drop outline points closer than this (SVG units): smaller pages, same look
 
 
 def load_portal_data(info: DataInfo, cache_dir: Path | None) -> dict:
-    key = fingerprint.digest([info.checksum, info.catalogue, fingerprint.library_code_version(),
-                              PORTAL_SCHEMA])[:32]
+    key = fingerprint.digest([info.checksum, info.catalogue, fingerprint.library_code_version(), PORTAL_SCHEMA])[:32]
     cache_file = Path(cache_dir) / f"portal-{key}.json" if cache_dir else None
     if cache_file and cache_file.is_file():
         try:
@@ -63,21 +63,39 @@ def compute_portal_data(info: DataInfo) -> dict:
             cat_values = []
             for c in catalogue.CATEGORIES:
                 rank, score = cats.get(c.slug, {}).get(r.city, (None, None))
-                cat_values.append([None if rank is None or pd.isna(rank) else int(rank),
-                                   None if score is None or pd.isna(score) else float(score)])
-            rows.append({
-                "city": r.city, "slug": catalogue.city_slug(r.city), "rank": int(r.rank), "score": float(r.score),
-                "change": None if pd.isna(r.rank_change) else int(r.rank_change),
-                "land": r.bundesland if isinstance(r.bundesland, str) else "",
-                "land_en": fmt.bundesland(r.bundesland, "en") if isinstance(r.bundesland, str) else "",
-                "size": r.size_class if isinstance(r.size_class, str) else "",
-                "cats": cat_values, "xy": point,
-            })
+                cat_values.append(
+                    [
+                        None if rank is None or pd.isna(rank) else int(rank),
+                        None if score is None or pd.isna(score) else float(score),
+                    ]
+                )
+            rows.append(
+                {
+                    "city": r.city,
+                    "slug": catalogue.city_slug(r.city),
+                    "rank": int(r.rank),
+                    "score": float(r.score),
+                    "change": None if pd.isna(r.rank_change) else int(r.rank_change),
+                    "land": r.bundesland if isinstance(r.bundesland, str) else "",
+                    "land_en": fmt.bundesland(r.bundesland, "en") if isinstance(r.bundesland, str) else "",
+                    "size": r.size_class if isinstance(r.size_class, str) else "",
+                    "cats": cat_values,
+                    "xy": point,
+                }
+            )
         editions[str(year)] = rows
-    return {"schema": PORTAL_SCHEMA, "checksum": info.checksum, "editions": editions,
-            "categories": [[c.name_de, c.name_en, c.slug] for c in catalogue.CATEGORIES],
-            "map": {"laender": laender, "width": MAP_WIDTH, "height": _map_height(),
-                    "attribution": {"de": geo.ATTRIBUTION, "en": geo.ATTRIBUTION_EN}}}
+    return {
+        "schema": PORTAL_SCHEMA,
+        "checksum": info.checksum,
+        "editions": editions,
+        "categories": [[c.name_de, c.name_en, c.slug] for c in catalogue.CATEGORIES],
+        "map": {
+            "laender": laender,
+            "width": MAP_WIDTH,
+            "height": _map_height(),
+            "attribution": {"de": geo.ATTRIBUTION, "en": geo.ATTRIBUTION_EN},
+        },
+    }
 
 
 def _map_height() -> float:
@@ -98,7 +116,7 @@ def map_outline() -> tuple[list[dict], Callable]:
 
     def to_svg(lon, lat):
         x, y = geo.project(lon, lat)
-        return (x - px0) * scale, (py1 - y) * scale   # SVG y grows downwards
+        return (x - px0) * scale, (py1 - y) * scale  # SVG y grows downwards
 
     def point(lon: float, lat: float) -> list[float]:
         x, y = to_svg(lon, lat)

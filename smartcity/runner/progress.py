@@ -1,4 +1,5 @@
 """Progress output: a rich progress bar (counts, ETA) on a terminal, plain log lines otherwise (CI)."""
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,7 @@ class PlainProgress:
         self.counts = {"up_to_date": up_to_date, "skipped": no_data}
         self.t0 = time.monotonic()
         skipped = f", {no_data} skipped (no data)" if no_data else ""
-        self.log(f"{label}: {total} reports, {up_to_date} up to date{skipped}, "
-                 f"{total - up_to_date - no_data} to build")
+        self.log(f"{label}: {total} reports, {up_to_date} up to date{skipped}, {total - up_to_date - no_data} to build")
 
     def finished(self, job_id: str, status: str, seconds: float | None, note: str = "") -> None:
         self.done += 1
@@ -33,8 +33,10 @@ class PlainProgress:
         width = len(str(self.total))
         eta = self._eta()
         extra = f" ({seconds:.1f} s)" if seconds is not None else ""
-        self.log(f"[{self.done:>{width}}/{self.total}] {status:<7} {job_id}{extra}"
-                 f"{'  ' + note if note else ''}{'  ETA ' + eta if eta else ''}")
+        self.log(
+            f"[{self.done:>{width}}/{self.total}] {status:<7} {job_id}{extra}"
+            f"{'  ' + note if note else ''}{'  ETA ' + eta if eta else ''}"
+        )
 
     def _eta(self) -> str:
         built = self.done - self.counts.get("up_to_date", 0) - self.counts.get("skipped", 0)
@@ -56,15 +58,29 @@ class RichProgress(PlainProgress):
         # rich: only for the progress bar on a terminal, not for CI logs or a no-change rerun
         from rich.console import Console  # noqa: PLC0415
         from rich.progress import (  # noqa: PLC0415
-            BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.console = Console(file=self.stream)
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("[green]{task.fields[built]} built[/] [dim]{task.fields[skipped]} up to date[/] "
-                       "[red]{task.fields[failed]} failed[/]"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=self.console, transient=False)
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(
+                "[green]{task.fields[built]} built[/] [dim]{task.fields[skipped]} up to date[/] "
+                "[red]{task.fields[failed]} failed[/]"
+            ),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
         self.task = None
 
     def log(self, text: str) -> None:
@@ -74,15 +90,22 @@ class RichProgress(PlainProgress):
         self.total, self.done = total, up_to_date + no_data
         self.counts = {"up_to_date": up_to_date, "skipped": no_data}
         self.progress.start()
-        self.task = self.progress.add_task(label, total=total, completed=self.done, built=0, skipped=up_to_date,
-                                           failed=0)
+        self.task = self.progress.add_task(
+            label, total=total, completed=self.done, built=0, skipped=up_to_date, failed=0
+        )
 
     def finished(self, job_id: str, status: str, seconds: float | None, note: str = "") -> None:
         self.done += 1
         self.counts[status] = self.counts.get(status, 0) + 1
         failed = self.counts.get("failed", 0) + self.counts.get("timeout", 0)
-        self.progress.update(self.task, advance=1, built=self.counts.get("built", 0),
-                             skipped=self.counts.get("up_to_date", 0), failed=failed, description=job_id)
+        self.progress.update(
+            self.task,
+            advance=1,
+            built=self.counts.get("built", 0),
+            skipped=self.counts.get("up_to_date", 0),
+            failed=failed,
+            description=job_id,
+        )
         if status in ("failed", "timeout"):
             self.progress.console.print(f"[red]✗ {status}[/] {job_id}  {note}", highlight=False)
 

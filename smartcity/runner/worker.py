@@ -5,6 +5,7 @@ Used unchanged by the local process pool (:mod:`smartcity.runner.local`) and by 
 metadata, optionally the data bytes) and so is the result (rendered bytes, error, timings), so a
 worker never needs the client's file system and never writes report files itself.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -42,8 +43,13 @@ def env_preload() -> tuple[str, ...] | None:
 class WorkerRuntime:
     """One warm kernel plus the renderer, living in one worker process."""
 
-    def __init__(self, kernel_name: str = "python3", preload: tuple[str, ...] | None = None,
-                 recycle_after: int = 50, kernel_cwd: str | None = None):
+    def __init__(
+        self,
+        kernel_name: str = "python3",
+        preload: tuple[str, ...] | None = None,
+        recycle_after: int = 50,
+        kernel_cwd: str | None = None,
+    ):
         block_slow_optional_imports()
         from smartcity.runner.kernel import DEFAULT_PRELOAD  # noqa: PLC0415 - papermill/nbclient (seconds), after block_slow_optional_imports; the parent never needs them
 
@@ -72,12 +78,13 @@ class WorkerRuntime:
 
         key, env = self._kernel_env(data_dir)
         self.stop_kernel()
-        self.kernel = WarmKernel(kernel_name=self.kernel_name, cwd=self.kernel_cwd or str(self._tmp),
-                                 env=env, preload=self.preload)
+        self.kernel = WarmKernel(
+            kernel_name=self.kernel_name, cwd=self.kernel_cwd or str(self._tmp), env=env, preload=self.preload
+        )
         self.kernel.prelude = KERNEL_PRELUDE
         self.kernel.launch()
         if render_warmup:
-            self.warm_renderer()   # import nbconvert/WeasyPrint while the kernel starts
+            self.warm_renderer()  # import nbconvert/WeasyPrint while the kernel starts
         self.kernel.ready()
         self._kernel_env_key = key
 
@@ -127,15 +134,22 @@ class WorkerRuntime:
     # ------------------------------------------------------------------ one report
     def run(self, task: dict) -> dict:
         t0 = time.monotonic()
-        result = {"id": task["id"], "status": "failed", "outputs": {}, "error": None, "notebook": None,
-                  "timings": {}, "worker": f"{socket.gethostname()}:{os.getpid()}"}
+        result = {
+            "id": task["id"],
+            "status": "failed",
+            "outputs": {},
+            "error": None,
+            "notebook": None,
+            "timings": {},
+            "worker": f"{socket.gethostname()}:{os.getpid()}",
+        }
         try:
             self._run(task, result)
         except Exception as exc:  # noqa: BLE001 - anything unexpected in the worker itself
             result["status"] = "failed"
             result["error"] = exception_error(exc, "runner")
             if self.kernel is not None:
-                self.kernel.started = False   # unknown state: replace it
+                self.kernel.started = False  # unknown state: replace it
         result["timings"]["total"] = round(time.monotonic() - t0, 3)
         self.reports += 1
         return result
@@ -151,8 +165,9 @@ class WorkerRuntime:
         key, _ = self._kernel_env(data_dir)
         if self.kernel is None or not self.kernel.started or key != self._kernel_env_key:
             self.start_kernel(data_dir)
-        nb = prepare_notebook(task["notebook"], params, input_path=task.get("notebook_path", ""),
-                              kernel_name=self.kernel_name)
+        nb = prepare_notebook(
+            task["notebook"], params, input_path=task.get("notebook_path", ""), kernel_name=self.kernel_name
+        )
         outcome = self.kernel.execute(nb, timeout=task.get("timeout"))
         result["timings"]["execute"] = round(outcome.duration, 3)
         if not outcome.kernel_usable:
@@ -168,7 +183,11 @@ class WorkerRuntime:
 
     def _render(self, task: dict, nb, result: dict) -> None:
         from smartcity.render import (  # noqa: PLC0415 - nbconvert, WeasyPrint (seconds)
-            ReportMeta, render_html, render_pdf, render_summary_pdf)
+            ReportMeta,
+            render_html,
+            render_pdf,
+            render_summary_pdf,
+        )
 
         meta_kwargs = dict(task["meta"])
         meta_kwargs.setdefault("generated", datetime.date.today())
