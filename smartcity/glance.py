@@ -49,13 +49,16 @@ def _category_facts(prof: pd.DataFrame) -> tuple[dict | None, dict | None]:
         return None, None
     order = ranked.assign(_r=ranked["rank"].astype(int)).sort_values(["_r", "score"], ascending=[True, False])
     best, weak = order.iloc[0], order.iloc[-1]
-    as_dict = lambda r: {
-        "name": r["name"],
-        "category": r["category"],
-        "rank": int(r["rank"]),  # noqa: E731
-        "n": int(r["n"]),
-        "score": float(r["score"]),
-    }
+
+    def as_dict(r) -> dict:
+        return {
+            "name": r["name"],
+            "category": r["category"],
+            "rank": int(r["rank"]),
+            "n": int(r["n"]),
+            "score": float(r["score"]),
+        }
+
     if len(order) == 1:
         return as_dict(best), None
     return as_dict(best), as_dict(weak)
