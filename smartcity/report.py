@@ -32,56 +32,6 @@ def target_labels(lang: str) -> dict[str, str]:
     return {t: book[f"short_{t}"] for t in ("peer_median", "top10_mean", "max")}
 
 
-# Section headings of the category and overview reports: key -> (German, English, German intro, English intro).
-HEADINGS = {
-    "ranking": ("Rangliste und Verteilung", "Ranking and distribution", "", ""),
-    "movers": (
-        "Auf- und Absteiger",
-        "Biggest movers",
-        "Die Städte mit den größten Gewinnen und Verlusten an Plätzen gegenüber der Vorjahresausgabe.",
-        "The cities that gained or lost the most places against the previous edition.",
-    ),
-    "indicators": (
-        "Indikatoren",
-        "Indicators",
-        "Bestwert je Indikator mit den Städten, die ihn erreichen, und die Indikatorpunkte aller Städte "
-        "(Zeilen in der Reihenfolge der Rangliste).",
-        "Best score per indicator with the cities that reach it, and the indicator scores of every city "
-        "(rows in ranking order).",
-    ),
-    "bundesland": (
-        "Länder im Vergleich",
-        "The states compared",
-        "Mittlere Punktzahl der Städte je Land, absteigend. Länder mit mindestens drei Städten "
-        "stehen zuerst; Länder mit nur einer oder zwei Städten folgen am Ende der Tabelle, "
-        "denn ihr Wert hängt an einzelnen Städten.",
-        "Mean score of each state's cities, highest first. States with at least three cities come "
-        "first; states with only one or two cities follow at the end of the table, as their value "
-        "reflects those cities alone.",
-    ),
-    "table": (
-        "Anhang: vollständige Rangliste",
-        "Appendix: full ranking",
-        "Alle Städte mit Platz, Punkten, Veränderung gegenüber der Vorjahresausgabe und Land.",
-        "Every city with rank, points, change against the previous edition and state.",
-    ),
-    "table_excerpt": (
-        "Anhang: Rangliste (Auszug)",
-        "Appendix: ranking (excerpt)",
-        "Die Städte, die die Daten enthalten, mit Platz, Punkten, Veränderung gegenüber der Vorjahresausgabe und Land.",
-        "The cities the data holds, with rank, points, change against the previous edition and state.",
-    ),
-    "top10": ("Die Top 10", "The top 10", "", ""),
-    "series": (
-        "Entwicklung seit {first}",
-        "Development since {first}",
-        "Punktzahl für Platz 10 und mittlere Punktzahl aller Städte je Ausgabe.",
-        "Score needed for rank 10 and mean score of all cities per edition.",
-    ),
-    "map": ("Karte", "Map", "", ""),
-}
-
-
 def _count(n: int, one: str, many: str) -> str:
     return (one if n == 1 else many).format(n=n)
 
@@ -313,7 +263,8 @@ class _Report:
         return frame.assign(city=frame["city"].map(lambda c: fmt.city(c, self.lang)))
 
     def heading(self, key: str) -> Heading | Markdown:
-        """A section heading (with a one-line intro) from :data:`HEADINGS`; empty if the section is."""
+        """A section heading (with a one-line intro) from ``[headings]`` in the phrase tables; empty if the
+        section is."""
         view = getattr(self, "view", None)
         if key == "movers" and view is not None and view.climbers.empty and view.fallers.empty:
             return Markdown("")
@@ -334,10 +285,9 @@ class _Report:
             return Markdown("")
         if key == "table" and view is not None and not view.complete:
             key = "table_excerpt"
-        de, en, intro_de, intro_en = HEADINGS[key]
+        heading = narrative.phrasebook(self.lang)["headings"][key]
         first = int(view.series["year"].min()) if key == "series" and view is not None else self.year
-        title, intro = (de, intro_de) if self.lang == "de" else (en, intro_en)
-        return Heading(title.format(first=first), intro)
+        return Heading(heading["title"].format(first=first), heading["intro"])
 
 
 class CityReport(_Report):
@@ -549,9 +499,7 @@ class OverviewReport(_FieldReport):
             )
 
     def title(self) -> Markdown:
-        return Markdown(
-            f"# Smart City Index {self.year}: {'Bundesweite Übersicht' if self.lang == 'de' else 'National overview'}"
-        )
+        return Markdown(f"# Smart City Index {self.year}: {narrative.phrasebook(self.lang)['titles']['overview']}")
 
     def summary(self) -> Markdown:
         return Markdown(narrative.national_text(self.ds, self.year, self.lang, heading=True).text)

@@ -139,13 +139,14 @@ def test_template_runs_through_discovery(tmp_path):
 
 
 def test_category_report_ends_with_the_full_ranking_appendix():
-    from smartcity.report import HEADINGS
+    from smartcity.narrative import phrasebook
 
     nb = nbformat.read(NOTEBOOK_DIR / "category_report.ipynb", 4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[-2:] == ['r.heading("table")', "r.ranking_table()"]
     assert code.index("r.method_note()") < code.index('r.heading("table")')
-    assert HEADINGS["table"][:2] == ("Anhang: vollständige Rangliste", "Appendix: full ranking")
+    titles = [phrasebook(lang)["headings"]["table"]["title"] for lang in ("de", "en")]
+    assert titles == ["Anhang: vollständige Rangliste", "Appendix: full ranking"]
 
 
 def test_chart_titles_do_not_repeat_the_section_headings():
