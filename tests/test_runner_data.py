@@ -160,7 +160,7 @@ def test_skipped_reports_leave_exit_code_0_failures_do_not(tmp_path, monkeypatch
     err = capsys.readouterr().err
     assert "5 built, 0 up to date, 84 skipped (no data), 0 failed" in err
     assert "79 city reports (Aachen, Augsburg" in err and "no figures for the city in the data" in err
-    index = (out / "2025" / "index.html").read_text()
+    index = (out / "2025" / "status.html").read_text()  # the staff page; index.html is the portal
     assert "89 Berichte: 5 verfügbar, 84 übersprungen (keine Daten), 0 fehlgeschlagen." in index
     assert "Datenquelle: gesamt_2025.csv (sha256" in index
     # nothing changed: built ones are up to date, skipped ones skipped again, still exit 0

@@ -240,7 +240,7 @@ class Site:
         prev = max((y for y in years_all if y < year), default=None)
         outputs = {}  # (kind, scope name) -> {fmt: path}
         for e in m.get("reports", []):
-            if e.get("standard", True) and e.get("status") in ("built", "skipped"):
+            if e.get("standard", True) and e.get("status") in manifest_mod.AVAILABLE:
                 outputs[(e.get("kind"), e.get("scope_name"))] = {
                     f: o["path"] for f, o in (e.get("outputs") or {}).items()
                 }
