@@ -67,6 +67,15 @@ def _category_facts(prof: pd.DataFrame) -> tuple[dict | None, dict | None]:
 def category_chart(ds, city: str, year: int, lang: str, prof: pd.DataFrame | None = None):
     """The city's points per category with median, top-10 mean and best score (the profile section's
     chart and this page's); the title names only what the data lets it draw. None without categories."""
+    # drawn once per report: the summary page and the profile section show the same chart
+    cache = ds.__dict__.setdefault("_category_charts", {})
+    key = (id(ds.scores), city, year, lang)
+    if key not in cache:
+        cache[key] = _draw_category_chart(ds, city, year, lang, prof)
+    return cache[key]
+
+
+def _draw_category_chart(ds, city: str, year: int, lang: str, prof: pd.DataFrame | None):
     prof = an.category_profile(ds, city, year, lang) if prof is None else prof
     if prof.empty:
         return None
