@@ -169,18 +169,15 @@ def _edition_years(ds) -> list[int]:
 
 
 def previous_edition(ds, year: int) -> int | None:
-    """The edition a rank change of ``year`` refers to: the dataset's previous year (rank
-    changes computed from the data refer to it); when the dataset holds no earlier year, the
-    edition before ``year`` in the catalogue (``ds.editions``), so that a dataset holding only
-    the 2025 tables still knows that their Tendenz column refers to 2024."""
+    """The edition a rank change of ``year`` refers to: the edition before ``year`` in the
+    catalogue (``ds.editions``), as Bitkom's Tendenz column and the rank changes computed from the
+    data (which need two consecutive editions) do; so a dataset holding 2023 and 2025 only does not
+    call a 2025 change one against 2023. Without a catalogue of editions: the dataset's previous year."""
     d = _derived(ds)
     key = ("previous_edition", int(year))
     if key not in d.memo:
-        hit = _prev_year(ds, year)
-        if hit is None:
-            earlier = [y for y in _edition_years(ds) if y < year]
-            hit = max(earlier) if earlier else None
-        d.memo[key] = hit
+        earlier = [y for y in _edition_years(ds) if y < year]
+        d.memo[key] = max(earlier) if earlier else (_prev_year(ds, year) if not _edition_years(ds) else None)
     return d.memo[key]
 
 

@@ -164,3 +164,16 @@ def test_no_report_data_is_a_no_data(official_2025):
 
 def test_coverage_text_is_empty_on_complete_data(official_2025):
     assert nv.coverage_text(official_2025, 2025, "de") == ""
+
+
+def test_a_missing_edition_between_two_is_not_the_previous_one(tmp_path):
+    """The 2023 and 2025 tables without 2024: the 2025 Tendenz refers to 2024 (the edition before),
+    never to 2023; the 2024 rank comes from Tendenz and no 2024 score is claimed."""
+    files = [write(tmp_path, f"bitkom_{y}.csv", bitkom_csv(y, {"": None})) for y in (2023, 2025)]
+    ds = load_dataset(files)
+    assert ds.years == [2023, 2025]
+    h = an.headline(ds, "Krefeld", 2025)
+    assert h.prev_year == 2024 and h.prev_rank == 43 and h.prev_score is None
+    text = nv.headline_text(ds, "Krefeld", 2025).text
+    assert "2024" in text and "Platz 43" in text and "2023" not in text
+    _assert_clean(ds, cities=["Krefeld"], categories=[])
