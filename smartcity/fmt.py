@@ -36,6 +36,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
+from smartcity import wording
+
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 __all__ = [
@@ -110,9 +112,7 @@ def signed(x: float, lang: str = "de", decimals: int = 1) -> str:
 
 def _units(lang: str) -> dict:
     """The ``[units]`` table of the phrase book of ``lang``: every word these helpers add."""
-    from smartcity import narrative  # noqa: PLC0415 - narrative owns the phrase tables and imports fmt
-
-    return narrative.phrasebook(check_lang(lang))["units"]
+    return wording.phrasebook(check_lang(lang))["units"]
 
 
 def points(x: float, lang: str = "de", case: str = "nom") -> str:
@@ -224,7 +224,7 @@ def in_area(name: str, year: int | None = None, lang: str = "de") -> str:
 
 def bundesland(name: str, lang: str = "de") -> str:
     """Bundesland name in the report language (``Nordrhein-Westfalen`` / ``North Rhine-Westphalia``)."""
-    return _names(lang)["laender"].get(name, name)
+    return wording.names(check_lang(lang))["laender"].get(name, name)
 
 
 def in_bundesland(name: str, lang: str = "de") -> str:
@@ -255,19 +255,13 @@ def city(name: str, lang: str = "de") -> str:
     """City name in the report language: the official German name, or in English the English
     name where one is in common use (``München`` -> ``Munich``); the list is ``[names.cities]``
     in ``smartcity/phrases/en.toml``."""
-    return _names(lang)["cities"].get(name, name)
-
-
-def _names(lang: str) -> dict:
-    from smartcity import narrative  # noqa: PLC0415 - the phrase tables hold the names
-
-    return narrative.phrasebook(check_lang(lang)).get("names", {"cities": {}, "laender": {}})
+    return wording.city(name, check_lang(lang))
 
 
 def english_names_in(text: str) -> str:
     """``text`` with every German city name that has an English one replaced (whole words only):
     the last step of every English report text, so that no sentence mixes "Köln" and "Saxony"."""
-    names = _names("en")["cities"]
+    names = wording.names("en")["cities"]
     if not names:
         return text
     pattern = _names_pattern(tuple(sorted(names, key=len, reverse=True)))

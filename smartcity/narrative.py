@@ -27,19 +27,16 @@ Public functions (all take ``ds`` first, ``lang="de"`` or ``"en"``):
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from smartcity import analysis as an
 from smartcity import catalogue, fmt
+from smartcity.wording import phrasebook
 
-PHRASE_DIR = Path(__file__).resolve().parent / "phrases"
 
 __all__ = [
     "Narrative",
@@ -75,14 +72,6 @@ class Narrative:
 
     def _repr_markdown_(self) -> str:
         return self.text
-
-
-@functools.lru_cache(maxsize=None)
-def phrasebook(lang: str = "de") -> dict:
-    """The phrase table of ``lang`` (parsed TOML, cached; call ``phrasebook.cache_clear()`` after edits)."""
-    fmt.check_lang(lang)
-    with open(PHRASE_DIR / f"{lang}.toml", "rb") as fh:
-        return tomllib.load(fh)
 
 
 class _Writer:

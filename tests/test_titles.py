@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from smartcity.runner.discovery import load_notebook_spec
-from smartcity.runner.planning import city_name
+from smartcity.wording import city as city_name
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from smartcity import wording
 from smartcity.runner import fingerprint
 from smartcity.runner.datainfo import DataInfo
 from smartcity.runner.discovery import STANDARD_DIRS, NotebookSpec, standard_notebooks
@@ -84,19 +83,6 @@ class Job:
         return meta
 
 
-@functools.lru_cache(maxsize=None)
-def _city_names(lang: str) -> dict[str, str]:
-    # the table fmt.city reads ([names.cities] of the phrase tables), read here without fmt's
-    # imports: planning runs on every no-change rerun, before pandas or Babel are needed
-    with (Path(__file__).resolve().parent.parent / "phrases" / f"{lang}.toml").open("rb") as fh:
-        return tomllib.load(fh).get("names", {}).get("cities", {})
-
-
-def city_name(name: str, lang: str) -> str:
-    """A city's name in the report language (``München`` -> ``Munich`` in English), as fmt.city."""
-    return _city_names(lang).get(name, name)
-
-
 @dataclass
 class Selection:
     cities: list[str] = field(default_factory=list)  # official names
@@ -162,7 +148,7 @@ def plan_jobs(
                 if peers is not None:
                     params["peers"] = [p for p in peers if p != name]
                 sub = f"Smart City Index {year}" if is_std else f"{spec.title_in(lang)} · Smart City Index {year}"
-                job = _job(spec, is_std, name, slug, city_name(name, lang), sub, year, lang, info, params, formats)
+                job = _job(spec, is_std, name, slug, wording.city(name, lang), sub, year, lang, info, params, formats)
                 if name not in in_data:
                     job.skip_code = "no-city-data"
                     job.skip_reason = f"no figures for {name} in the {year} data (it is in none of the tables)"
