@@ -515,16 +515,7 @@ class Build:
         return {"digest": digest, "files": files, "user_files": user_files}
 
     def _execute(self, todo: list[Job]) -> None:
-        executor = self._executor()
-        payload = self._data_payload()
-        tasks = [self._task(job, payload) for job in todo]
-        try:
-            for res in executor.run(tasks):
-                self.record(self._jobs[res["id"]], res)
-        finally:
-            close = getattr(executor, "close", None)
-            if close:
-                close()
+        execute([(self, job) for job in todo])
 
     def _bundles(self, jobs: list[Job]) -> None:
         city_jobs = [
@@ -599,6 +590,30 @@ def _skipped_lines(entries: list[dict], listed: int = 6) -> list[str]:
         }.get(group[0].get("reason_code") or "", group[0].get("reason"))
         lines.append(f"{len(group)} {kind} ({names}{more}): {reason}")
     return lines
+
+
+def execute(todo: list[tuple[Build, Job]]) -> None:
+    """Run the jobs of one or several trees (runner/history.py) through one executor, the first
+    build's, and record each result in the build it belongs to."""
+    owners: dict[str, tuple[Build, Job]] = {}
+    tasks = []
+    payloads: dict[int, dict | None] = {}
+    for b, job in todo:
+        if id(b) not in payloads:
+            payloads[id(b)] = b._data_payload()
+        task = b._task(job, payloads[id(b)])
+        task["id"] = b.progress_prefix + job.id  # unique over all trees
+        owners[task["id"]] = (b, job)
+        tasks.append(task)
+    executor = todo[0][0]._executor()
+    try:
+        for res in executor.run(tasks):
+            b, job = owners[res["id"]]
+            b.record(job, dict(res, id=job.id))
+    finally:
+        close = getattr(executor, "close", None)
+        if close:
+            close()
 
 
 def _data_note(job: Job, info: DataInfo | None) -> str:

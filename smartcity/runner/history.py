@@ -15,7 +15,16 @@ import time
 from smartcity.runner.datainfo import DataError, load_info
 from smartcity.runner.planning import Job
 from smartcity.runner.progress import make_progress
-from smartcity.runner.build import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Build, BuildResult, Options, UsageError
+from smartcity.runner.build import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Build,
+    BuildResult,
+    Options,
+    UsageError,
+    execute,
+)
 
 
 @dataclasses.dataclass
@@ -82,7 +91,7 @@ class HistoryBuild:
         interrupted = False
         try:
             if todo:
-                self._execute(builds[0], todo)
+                execute(todo)
         except KeyboardInterrupt:
             interrupted = True
         finally:
@@ -97,25 +106,3 @@ class HistoryBuild:
         else:
             code = EXIT_OK
         return HistoryResult(code, results, time.monotonic() - self.t0)
-
-    @staticmethod
-    def _execute(first: Build, todo: list) -> None:
-        owners: dict[str, tuple[Build, Job]] = {}
-        tasks = []
-        payloads: dict[int, dict | None] = {}
-        for b, job in todo:
-            if id(b) not in payloads:
-                payloads[id(b)] = b._data_payload()
-            task = b._task(job, payloads[id(b)])
-            task["id"] = b.progress_prefix + job.id  # unique over all trees
-            owners[task["id"]] = (b, job)
-            tasks.append(task)
-        executor = first._executor()
-        try:
-            for res in executor.run(tasks):
-                b, job = owners[res["id"]]
-                b.record(job, dict(res, id=job.id))
-        finally:
-            close = getattr(executor, "close", None)
-            if close:
-                close()
