@@ -277,7 +277,44 @@ def test_pdf_content_and_contents_page(pdfs):
     body = "\n".join(texts[2:])
     for figure in ("71,3", "85,6", "84,3", "Rang 24 von 83", "München", "Datenstand: Juni 2025", CAPTION):
         assert figure in body
-    assert "Zusammenfassung" in texts[1] and re.search(r"Zusammenfassung\s*\.{3,}\s*3", texts[1])
+    assert "Zusammenfassung" in texts[1]
+    assert re.findall(r"^\d+$", texts[1], re.M) == ["3", "3", "3"]  # the page of each section, right-aligned
+
+
+@pytest.mark.slow
+def test_pdf_charts_are_jpeg_html_keeps_png(pdfs, html_sample):
+    reader, _ = pdfs["sample"]
+    filters = {
+        xobj.get_object()["/Filter"]
+        for page in reader.pages
+        for xobj in page["/Resources"].get("/XObject", {}).values()
+        if xobj.get_object()["/Subtype"] == "/Image"
+    }
+    assert filters == {"/DCTDecode"}
+    assert 'src="data:image/png;base64,' in html_sample
+
+
+def test_charts_as_jpeg_keeps_transparent_images_and_other_pictures():
+    from PIL import Image
+
+    from smartcity.render.pdf import charts_as_jpeg
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (20, 10), (0, 73, 122, 128)).save(buf, format="PNG")
+    transparent = base64.b64encode(buf.getvalue()).decode("ascii")
+    opaque = _png()
+    html = (
+        f'<figure class="chart"><img src="data:image/png;base64,{opaque}" alt="a"></figure>'
+        f'<figure class="chart"><img src="data:image/png;base64,{transparent}" alt="b"></figure>'
+        f'<header><img src="data:image/png;base64,{opaque}" alt="logo"></header>'
+    )
+    out = charts_as_jpeg(html)
+    jpeg = re.search(r'data:image/jpeg;base64,([^"]+)"', out).group(1)
+    image = Image.open(io.BytesIO(base64.b64decode(jpeg)))
+    assert image.format == "JPEG" and image.size == (60, 30)
+    assert max(abs(a - b) for a, b in zip(image.getpixel((30, 15)), (0, 73, 122))) <= 3
+    assert f"data:image/png;base64,{transparent}" in out  # alpha cannot go into a JPEG
+    assert f'<header><img src="data:image/png;base64,{opaque}"' in out  # only charts are converted
 
 
 @pytest.mark.slow
