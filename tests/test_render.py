@@ -294,10 +294,10 @@ def test_pdf_charts_are_jpeg_html_keeps_png(pdfs, html_sample):
     assert 'src="data:image/png;base64,' in html_sample
 
 
-def test_charts_as_jpeg_keeps_transparent_images_and_other_pictures():
+def test_chart_images_jpeg_for_charts_png_for_transparency_others_untouched():
     from PIL import Image
 
-    from smartcity.render.pdf import charts_as_jpeg
+    from smartcity.render.pdf import ChartImages
 
     buf = io.BytesIO()
     Image.new("RGBA", (20, 10), (0, 73, 122, 128)).save(buf, format="PNG")
@@ -308,13 +308,17 @@ def test_charts_as_jpeg_keeps_transparent_images_and_other_pictures():
         f'<figure class="chart"><img src="data:image/png;base64,{transparent}" alt="b"></figure>'
         f'<header><img src="data:image/png;base64,{opaque}" alt="logo"></header>'
     )
-    out = charts_as_jpeg(html)
-    jpeg = re.search(r'data:image/jpeg;base64,([^"]+)"', out).group(1)
-    image = Image.open(io.BytesIO(base64.b64decode(jpeg)))
+    charts = ChartImages()
+    out = charts.take(html)
+    assert re.findall(r'src="([^"]+)"', out)[:2] == ["smartcity-chart:0", "smartcity-chart:1"]
+    assert f'<header><img src="data:image/png;base64,{opaque}"' in out  # only charts are moved
+    jpeg = charts.fetch("smartcity-chart:0")
+    assert jpeg.content_type == "image/jpeg"
+    image = Image.open(io.BytesIO(jpeg.read()))
     assert image.format == "JPEG" and image.size == (60, 30)
     assert max(abs(a - b) for a, b in zip(image.getpixel((30, 15)), (0, 73, 122))) <= 3
-    assert f"data:image/png;base64,{transparent}" in out  # alpha cannot go into a JPEG
-    assert f'<header><img src="data:image/png;base64,{opaque}"' in out  # only charts are converted
+    png = charts.fetch("smartcity-chart:1")  # alpha cannot go into a JPEG
+    assert png.content_type == "image/png" and png.read() == base64.b64decode(transparent)
 
 
 @pytest.mark.slow
