@@ -617,8 +617,7 @@ def execute(todo: list[tuple[Build, Job]]) -> None:
 
 
 def _data_note(job: Job, info: DataInfo | None) -> str:
-    # render/ imports nbconvert and WeasyPrint (seconds): only when a report is built
-    from smartcity.render.meta import data_note  # noqa: PLC0415
+    from smartcity.render.meta import data_note  # noqa: PLC0415 - babel and lxml, only when a report is built
 
     if info is None or info.is_sample:
         return data_note(job.year, job.lang)

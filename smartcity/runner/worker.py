@@ -114,7 +114,8 @@ class WorkerRuntime:
 
     @staticmethod
     def warm_renderer() -> None:
-        import smartcity.render  # noqa: F401, PLC0415 - warm-up: nbconvert and WeasyPrint load while the kernel starts
+        import smartcity.render.html  # noqa: PLC0415 - warm-up: nbconvert loads while the kernel starts
+        import smartcity.render.pdf  # noqa: F401, PLC0415 - warm-up: WeasyPrint loads while the kernel starts
 
     # ------------------------------------------------------------------ data shipped by a remote client
     def _materialise(self, data: dict) -> tuple[Path, list[str] | None]:
