@@ -243,6 +243,12 @@ def _read_csv_rows(text: str) -> list[_Row]:
     return rows
 
 
+def _file_error(file: str, message: str, hint: str) -> DataValidationError:
+    """The error for a file that cannot be read at all: one problem, about the whole file. Returned, not
+    raised, so that each caller's ``raise`` shows where reading stops and can chain the cause (``from exc``)."""
+    return DataValidationError([Problem(file, None, None, None, message, hint)], file)
+
+
 def _read_xlsx(path: Path, file: str) -> list[_Sheet]:
     import zipfile
 
@@ -251,18 +257,10 @@ def _read_xlsx(path: Path, file: str) -> list[_Sheet]:
     try:
         wb = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    f"The Excel file cannot be read ({exc}).",
-                    "Open it in Excel/LibreOffice and save it again as .xlsx (Excel workbook), or export a CSV.",
-                )
-            ],
+        raise _file_error(
             file,
+            f"The Excel file cannot be read ({exc}).",
+            "Open it in Excel/LibreOffice and save it again as .xlsx (Excel workbook), or export a CSV.",
         )
     sheets = []
     for ws in wb.worksheets:
@@ -277,108 +275,48 @@ def _read_sheets(path: Path, file: str) -> list[_Sheet]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    f"The file cannot be opened ({exc.strerror}).",
-                    "Check the path and the file permissions.",
-                )
-            ],
-            file,
+        raise _file_error(
+            file, f"The file cannot be opened ({exc.strerror}).", "Check the path and the file permissions."
         ) from exc
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(path, file)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "This is an old Excel file (.xls), which cannot be read.",
-                    "Save it as .xlsx (Excel workbook) or as CSV (UTF-8) and load that file.",
-                )
-            ],
+        raise _file_error(
             file,
+            "This is an old Excel file (.xls), which cannot be read.",
+            "Save it as .xlsx (Excel workbook) or as CSV (UTF-8) and load that file.",
         )
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "The file is named .xlsx but is not an Excel workbook.",
-                    "Save it again from Excel/LibreOffice as .xlsx, or rename it to .csv if it is a text file.",
-                )
-            ],
+        raise _file_error(
             file,
+            "The file is named .xlsx but is not an Excel workbook.",
+            "Save it again from Excel/LibreOffice as .xlsx, or rename it to .csv if it is a text file.",
         )
     if path.suffix.lower() == ".ods":
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "OpenDocument spreadsheets (.ods) are not supported.",
-                    "Save the file as .xlsx or as CSV (UTF-8).",
-                )
-            ],
-            file,
+        raise _file_error(
+            file, "OpenDocument spreadsheets (.ods) are not supported.", "Save the file as .xlsx or as CSV (UTF-8)."
         )
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "The file is binary, not a CSV text file or an Excel workbook.",
-                    "Export the data as CSV (UTF-8) or .xlsx.",
-                )
-            ],
+        raise _file_error(
             file,
+            "The file is binary, not a CSV text file or an Excel workbook.",
+            "Export the data as CSV (UTF-8) or .xlsx.",
         )
     try:
         text = _decode(data)
     except (UnicodeError, LookupError) as exc:
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    f"The text encoding of the file cannot be recognised ({exc}).",
-                    "Save the file as 'CSV UTF-8' (Excel: Save as > CSV UTF-8).",
-                )
-            ],
+        raise _file_error(
             file,
+            f"The text encoding of the file cannot be recognised ({exc}).",
+            "Save the file as 'CSV UTF-8' (Excel: Save as > CSV UTF-8).",
         ) from exc
     try:
         rows = _read_csv_rows(text)
     except csv.Error as exc:
-        raise DataValidationError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    f"The CSV file cannot be parsed ({exc}).",
-                    "Check for unbalanced quotation marks; save the file again as CSV from a spreadsheet program.",
-                )
-            ],
+        raise _file_error(
             file,
+            f"The CSV file cannot be parsed ({exc}).",
+            "Check for unbalanced quotation marks; save the file again as CSV from a spreadsheet program.",
         ) from exc
     return [_Sheet("", rows)]
 

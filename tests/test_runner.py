@@ -99,10 +99,51 @@ def test_options_parsing():
             "tcp://127.0.0.1:8786",
         ]
     )
-    opts = cli.options_from_args(args)
+    opts, years, langs = cli.options_from_args(args)
     assert opts.formats == ("pdf", "html")
     assert opts.cities == ["a", "b"] and opts.jobs == 3 and opts.timeout is None
     assert opts.executor == "tcp://127.0.0.1:8786"
+    assert years is None and langs == ["de"] and opts.year is None and opts.lang == "de"
+
+
+def test_year_and_lang_are_parsed_once_for_options_and_history():
+    opts, years, langs = cli.options_from_args(cli.build_parser().parse_args(["--year", "2024", "--lang", "EN"]))
+    assert (years, langs, opts.year, opts.lang) == ([2024], ["en"], 2024, "en")
+    opts, years, langs = cli.options_from_args(cli.build_parser().parse_args(["--year", "all", "--lang", "de,en"]))
+    assert (years, langs, opts.year, opts.lang) == ([], ["de", "en"], None, "de")
+
+
+@pytest.mark.parametrize("year", [None, "all"])  # a single build and a HistoryBuild
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("docx", "unknown format 'docx' (choose from html, pdf, summary)"),
+        ("html,docx,odt", "unknown format 'docx', 'odt' (choose from html, pdf, summary)"),
+        (",", "--format needs at least one of html, pdf, summary"),
+        ("", "--format needs at least one of html, pdf, summary"),
+    ],
+)
+def test_bad_or_empty_format_fails_before_data_is_loaded(capsys, tmp_path, monkeypatch, year, value, message):
+    from smartcity.runner import build, history
+
+    def no_data(*args, **kwargs):
+        pytest.fail("data loaded before --format was checked")
+
+    monkeypatch.setattr(build, "load_info", no_data)
+    monkeypatch.setattr(history, "load_info", no_data)
+    args = ["--format", value, "--out", str(tmp_path)] + (["--year", year] if year else [])
+    assert cli.main(args) == 2
+    assert message in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_valid_formats_come_from_one_constant():
+    from smartcity.runner.build import UsageError, check_formats
+    from smartcity.runner.planning import ALL_FORMATS
+
+    check_formats(ALL_FORMATS)
+    with pytest.raises(UsageError, match=", ".join(ALL_FORMATS)):
+        check_formats(("docx",))
 
 
 # ---------------------------------------------------------------------- discovery and planning
@@ -180,8 +221,8 @@ def test_selection_narrows_and_template_by_path(info):
 # ---------------------------------------------------------------------- --peers
 def test_peers_option_parsing_and_resolution(tmp_path):
     args = cli.build_parser().parse_args(["--city", "Krefeld", "--peers", " duesseldorf, Duisburg,,neuss "])
-    assert cli.options_from_args(args).peers == ["duesseldorf", "Duisburg", "neuss"]
-    assert cli.options_from_args(cli.build_parser().parse_args([])).peers is None
+    assert cli.options_from_args(args)[0].peers == ["duesseldorf", "Duisburg", "neuss"]
+    assert cli.options_from_args(cli.build_parser().parse_args([]))[0].peers is None
     from smartcity.runner.build import Build, Options
 
     b = Build(
@@ -279,7 +320,7 @@ def test_bare_notebook_file_name_falls_back_to_the_notebook_folder(tmp_path, mon
     ]
     from smartcity.runner.build import Build
 
-    jobs = Build(cli.options_from_args(cli.build_parser().parse_args(args))).plan()
+    jobs = Build(cli.options_from_args(cli.build_parser().parse_args(args))[0]).plan()
     assert [j.id for j in jobs] == ["staedte/krefeld"]
 
 

@@ -36,9 +36,9 @@ def kinds(jobs) -> Counter:
 
 def test_data_is_repeatable_and_history_an_option():
     args = cli.build_parser().parse_args(["--data", "a.csv", "--data", "tabellen", "--history", "published"])
-    opts = cli.options_from_args(args)
+    opts = cli.options_from_args(args)[0]
     assert opts.data == ["a.csv", "tabellen"] and opts.history == "published"
-    assert cli.options_from_args(cli.build_parser().parse_args([])).data is None
+    assert cli.options_from_args(cli.build_parser().parse_args([]))[0].data is None
     help_text = cli.build_parser().format_help()
     assert "repeatable" in help_text and "--history" in help_text and "skipped" in help_text
 

@@ -86,6 +86,17 @@ class BuildResult:
     duration: float = 0.0
 
 
+def check_formats(formats: tuple[str, ...]) -> None:
+    """``--format`` against :data:`ALL_FORMATS`; the one check of every entry point (command line,
+    :class:`HistoryBuild <smartcity.runner.history.HistoryBuild>`, :func:`plan_notebook`)."""
+    choices = ", ".join(ALL_FORMATS)
+    if not formats:
+        raise UsageError(f"--format needs at least one of {choices}")
+    bad = [fmt for fmt in formats if fmt not in ALL_FORMATS]
+    if bad:
+        raise UsageError(f"--format: unknown format {', '.join(map(repr, bad))} (choose from {choices})")
+
+
 # ---------------------------------------------------------------------- name resolution
 def resolve_cities(names: list[str], what: str = "city") -> list[str]:
     """Official names for ``--city`` (or ``--peers``) values; fails at once with the closest suggestions."""
@@ -173,9 +184,7 @@ class Build:
     # -- planning
     def plan(self) -> list[Job]:
         o = self.opts
-        for fmt in o.formats:
-            if fmt not in ALL_FORMATS:
-                raise UsageError(f"unknown format {fmt!r} (choose from {', '.join(ALL_FORMATS)})")
+        check_formats(o.formats)
         publisher = self.publisher = None
         if o.config:
             try:

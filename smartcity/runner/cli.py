@@ -268,13 +268,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
-def options_from_args(args: argparse.Namespace):
-    formats = tuple(dict.fromkeys(_csv_list(args.format)))
-    if not formats:
-        raise UsageError("--format needs at least one of html, pdf")
-    bad = [f for f in formats if f not in ("html", "pdf", "summary")]
-    if bad:
-        raise UsageError(f"unknown format {', '.join(bad)} (choose from html, pdf, summary)")
+def options_from_args(args: argparse.Namespace) -> tuple[Options, list[int] | None, list[str]]:
+    """The build options, and the editions (see :func:`parse_years`) and languages asked for, parsed
+    once: :func:`main` hands them to a :class:`HistoryBuild` when they make more than one tree."""
     executor = args.executor.strip()
     if executor not in ("local", "dask") and not executor.startswith(("tcp://", "tls://", "ucx://")):
         raise UsageError(f"--executor must be local, dask or tcp://HOST:PORT, not {executor!r}")
@@ -286,12 +282,12 @@ def options_from_args(args: argparse.Namespace):
         if not peers:
             raise UsageError('--peers needs at least one city name, e.g. --peers "Düsseldorf,Duisburg,Neuss"')
     years, langs = parse_years(args.year), parse_langs(args.lang)
-    return Options(
+    opts = Options(
         year=years[0] if years and len(years) == 1 else None,
         cities=args.city,
         categories=args.category,
         notebooks=args.notebook,
-        formats=formats,
+        formats=tuple(dict.fromkeys(_csv_list(args.format))),  # build.check_formats: one check for every entry point
         lang=langs[0],
         peers=peers,
         data=args.data or None,
@@ -308,6 +304,7 @@ def options_from_args(args: argparse.Namespace):
         recycle_after=max(1, args.recycle_after),
         config=args.config,
     )
+    return opts, years, langs
 
 
 def configure_logging(verbose: int = 0, quiet: int = 0) -> int:
@@ -360,8 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     if level > logging.INFO and args.progress == "auto":
         args.progress = "none"
     try:
-        opts = options_from_args(args)
-        years, langs = parse_years(args.year), parse_langs(args.lang)
+        opts, years, langs = options_from_args(args)
         result: BuildResult | HistoryResult
         if (years is not None and len(years) != 1) or len(langs) > 1:
             # years: None = the latest edition (e.g. --lang de,en alone), [] = every edition

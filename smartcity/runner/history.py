@@ -23,6 +23,7 @@ from smartcity.runner.build import (
     BuildResult,
     Options,
     UsageError,
+    check_formats,
     execute,
 )
 
@@ -59,6 +60,7 @@ class HistoryBuild:
         self.t0 = time.monotonic()
 
     def _builds(self) -> list[Build]:
+        check_formats(self.opts.formats)  # before the data is loaded: a typo fails at once, as in a single build
         probe = Build(dataclasses.replace(self.opts, year=None, lang=self.langs[0]))
         try:
             info = load_info(self.opts.data, probe.out / ".cache")
