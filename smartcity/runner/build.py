@@ -58,7 +58,7 @@ class Options:
     cities: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     notebooks: list[str] = field(default_factory=list)
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = FORMATS
     lang: str = "de"
     data: list[str] | None = None  # --data: files and folders, merged; None = bundled sample
     history: str = "none"  # --history published: published figures fill tables the data lacks
@@ -646,7 +646,7 @@ def plan_notebook(
     lang: str = "de",
     cities: list[str] | None = None,
     categories: list[str] | None = None,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = FORMATS,
     out: Path | None = None,
     notebook_dir: Path | None = None,
     peers: list[str] | None = None,

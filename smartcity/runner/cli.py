@@ -12,6 +12,7 @@ from pathlib import Path
 from smartcity import DISTRIBUTION, __version__, paths
 from smartcity.runner.history import HistoryBuild, HistoryResult
 from smartcity.runner.build import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, Build, BuildResult, Options, UsageError
+from smartcity.runner.planning import LANGS
 
 log = logging.getLogger("smartcity")
 
@@ -343,10 +344,13 @@ def parse_years(value: str | None) -> list[int] | None:
 
 
 def parse_langs(value: str) -> list[str]:
-    langs = ["de", "en"] if value.strip().lower() == "all" else list(dict.fromkeys(_csv_list(value)))
-    bad = [lang for lang in langs if lang not in ("de", "en")]
+    langs = list(LANGS) if value.strip().lower() == "all" else list(dict.fromkeys(_csv_list(value)))
+    bad = [lang for lang in langs if lang not in LANGS]
     if bad or not langs:
-        raise UsageError(f"--lang: unknown language {', '.join(bad) or repr(value)} (choose de, en or de,en)")
+        choices = ", ".join(LANGS)
+        raise UsageError(
+            f"--lang: unknown language {', '.join(bad) or repr(value)} (choose {choices} or several, e.g. {','.join(LANGS)})"
+        )
     return langs
 
 
