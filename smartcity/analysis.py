@@ -1975,24 +1975,8 @@ def _lever_rows_fast(
             continue
         new_overall = _r1(score + float(raw) - base)
         new_rank = int(1 + len(others) - np.searchsorted(others, new_overall + 1e-9, side="right"))
-        delta = _r1(goal - cur)
-        gained = rk - new_rank
         rows.append(
-            {
-                "indicator": ind_id,
-                "name": _indicator_name(ds, ind_id, lang),
-                "category": ctx["cat_of"][ind_id],
-                "weight": _indicator_weight(ds, ind_id),
-                "current": cur,
-                "target": tgt,
-                "target_score": goal,
-                "delta": delta,
-                "new_overall": new_overall,
-                "new_rank": new_rank,
-                "score_gain": _r1(new_overall - score),
-                "ranks_gained": gained,
-                "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
-            }
+            _lever_row(ds, ind_id, ctx["cat_of"][ind_id], lang, cur, tgt, goal, new_overall, new_rank, score, rk)
         )
     return rows
 
@@ -2008,7 +1992,6 @@ def _lever_rows_reference(
     ind = s.loc[(s["year"] == year) & (s["level"] == "indicator")]
     wide = ind.pivot_table(index="city", columns="indicator", values="score", aggfunc="first")
     cat_of = ind.drop_duplicates("indicator").set_index("indicator")["category"]
-    meta = _indicator_meta(ds)
     indicators = getattr(ds, "indicators", None)
     my = wide.loc[city]
     t_over = _field(ds, year, "overall").table
@@ -2035,27 +2018,45 @@ def _lever_rows_reference(
             raw, _ = method.what_if(sub, indicators, year, city, ind_id, float(goal))
             new_overall = _r1(score + raw - base)
             new_rank = int(1 + (others > new_overall + 1e-9).sum())
-            delta = _r1(goal - cur)
-            gained = rk - new_rank
-            w = meta.loc[ind_id, "weight"] if ind_id in meta.index and "weight" in meta.columns else np.nan
             rows.append(
-                {
-                    "indicator": ind_id,
-                    "name": _indicator_name(ds, ind_id, lang),
-                    "category": cat_of[ind_id],
-                    "weight": _float(w),
-                    "current": float(cur),
-                    "target": tgt,
-                    "target_score": float(goal),
-                    "delta": delta,
-                    "new_overall": new_overall,
-                    "new_rank": new_rank,
-                    "score_gain": _r1(new_overall - score),
-                    "ranks_gained": gained,
-                    "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
-                }
+                _lever_row(
+                    ds, ind_id, cat_of[ind_id], lang, float(cur), tgt, float(goal), new_overall, new_rank, score, rk
+                )
             )
     return rows
+
+
+def _lever_row(
+    ds,
+    ind_id: str,
+    category: str,
+    lang: str,
+    current: float,
+    target: str,
+    target_score: float,
+    new_overall: float,
+    new_rank: int,
+    score: float,
+    rank: int,
+) -> dict:
+    """One row of :func:`levers` (the same for the fast path and the reference loop)."""
+    delta = _r1(target_score - current)
+    gained = rank - new_rank
+    return {
+        "indicator": ind_id,
+        "name": _indicator_name(ds, ind_id, lang),
+        "category": category,
+        "weight": _indicator_weight(ds, ind_id),
+        "current": current,
+        "target": target,
+        "target_score": target_score,
+        "delta": delta,
+        "new_overall": new_overall,
+        "new_rank": new_rank,
+        "score_gain": _r1(new_overall - score),
+        "ranks_gained": gained,
+        "ranks_per_point": round(gained / delta, 3) if delta > 0 else 0.0,
+    }
 
 
 # ----------------------------------------------------------------------------------------------

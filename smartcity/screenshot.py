@@ -21,31 +21,27 @@ OUTPUT = REPO_ROOT / "docs" / "krefeld-2025.png"
 PORTAL_OUTPUT = REPO_ROOT / "docs" / "portal-2025.png"
 
 
+def _build(out: Path, *options: str) -> None:
+    """Build reports into ``out`` with the batch runner, quietly."""
+    cmd = [sys.executable, str(REPO_ROOT / "run_reports.py"), *options, "--out", str(out), "--progress", "none"]
+    subprocess.run(cmd, check=True)
+
+
+def _save(image: Image.Image, target: Path) -> None:
+    """Write the PNG next to its target, then rename: the README never shows half an image."""
+    tmp_png = target.with_suffix(".tmp.png")
+    image.save(tmp_png, optimize=True)
+    tmp_png.replace(target)
+    print(f"wrote {target}")
+
+
 def main(pages: int = 3, dpi: int = 45) -> int:
     if shutil.which("pdftoppm") is None:
         print("pdftoppm is missing: install poppler-utils (make does this)", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        subprocess.run(
-            [
-                sys.executable,
-                str(REPO_ROOT / "run_reports.py"),
-                "--city",
-                "Krefeld",
-                "--year",
-                "2025",
-                "--notebook",
-                "city_report",
-                "--format",
-                "pdf",
-                "--out",
-                str(out),
-                "--progress",
-                "none",
-            ],
-            check=True,
-        )
+        _build(out, "--city", "Krefeld", "--year", "2025", "--notebook", "city_report", "--format", "pdf")
         pdf = out / "2025" / "staedte" / "krefeld.pdf"
         subprocess.run(
             ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", str(pages + 1), str(pdf), str(out / "p")], check=True
@@ -57,10 +53,7 @@ def main(pages: int = 3, dpi: int = 45) -> int:
         sheet = Image.new("RGB", (w * len(images) + 10 * (len(images) - 1), h), "white")
         for i, im in enumerate(images):
             sheet.paste(im, (i * (w + 10), 0))
-        tmp_png = OUTPUT.with_suffix(".tmp.png")
-        sheet.save(tmp_png, optimize=True)
-        tmp_png.replace(OUTPUT)
-    print(f"wrote {OUTPUT}")
+        _save(sheet, OUTPUT)
     return 0
 
 
@@ -74,26 +67,19 @@ def portal(width: int = 1280, height: int = 1500) -> int:
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        subprocess.run(
-            [
-                sys.executable,
-                str(REPO_ROOT / "run_reports.py"),
-                "--year",
-                "2024,2025",
-                "--city",
-                "Krefeld",
-                "--notebook",
-                "city_report",
-                "--format",
-                "html",
-                "--config",
-                str(REPO_ROOT / "docs" / "examples" / "report.toml"),
-                "--out",
-                str(out),
-                "--progress",
-                "none",
-            ],
-            check=True,
+        config = str(REPO_ROOT / "docs" / "examples" / "report.toml")
+        _build(
+            out,
+            "--year",
+            "2024,2025",
+            "--city",
+            "Krefeld",
+            "--notebook",
+            "city_report",
+            "--format",
+            "html",
+            "--config",
+            config,
         )
         page = (out / "2025" / "index.html").as_uri() + "#vergleich=krefeld,duesseldorf,duisburg"
         shot = out / "portal.png"
@@ -115,10 +101,7 @@ def portal(width: int = 1280, height: int = 1500) -> int:
         )
         image = Image.open(shot).convert("RGB")
         image = image.resize((width * 3 // 4, height * 3 // 4), Image.Resampling.LANCZOS)
-        tmp_png = PORTAL_OUTPUT.with_suffix(".tmp.png")
-        image.save(tmp_png, optimize=True)
-        tmp_png.replace(PORTAL_OUTPUT)
-    print(f"wrote {PORTAL_OUTPUT}")
+        _save(image, PORTAL_OUTPUT)
     return 0
 
 
