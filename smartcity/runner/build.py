@@ -22,7 +22,7 @@ from smartcity.runner.bundle import build_bundles
 from smartcity.runner.dask_executor import DaskExecutor
 from smartcity.runner.datainfo import DataError, DataInfo, load_info
 from smartcity.runner.discovery import NotebookError, discover_notebooks, find_notebook
-from smartcity.runner.fsutil import atomic_write, remove_stale_temp_files, sha256_bytes, sha256_file, unlink_quiet
+from smartcity.runner.fsutil import atomic_write, output_intact, output_record, remove_stale_temp_files, unlink_quiet
 from smartcity.runner.index_page import write_index
 from smartcity.runner.local import LocalExecutor
 from smartcity.runner.portal import write_site
@@ -145,16 +145,7 @@ def is_up_to_date(job: Job, prev: dict | None, year_dir: Path) -> bool:
     outputs = prev.get("outputs") or {}
     for fmt, rel in job.outputs.items():
         rec = outputs.get(fmt)
-        if not rec or rec.get("path") != rel:
-            return False
-        path = year_dir / rel
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        if st.st_size != rec.get("bytes"):
-            return False
-        if sha256_file(path) != rec.get("sha256"):
+        if not rec or rec.get("path") != rel or not output_intact(year_dir, rec):
             return False
     return True
 
@@ -335,13 +326,13 @@ class Build:
             for fmt, data in res["outputs"].items():
                 rel = job.outputs[fmt]
                 atomic_write(yd / rel, data)
-                outputs[fmt] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data)}
+                outputs[fmt] = output_record(yd, rel, data)
             prev = self.prev.get(job.id) or {}
             for fmt in ALL_FORMATS:  # a format not rebuilt now would be stale ...
                 if fmt in outputs:
                     continue
                 kept = (prev.get("outputs") or {}).get(fmt)
-                if kept and prev.get("key") == job.key and _output_intact(yd, kept):
+                if kept and prev.get("key") == job.key and output_intact(yd, kept):
                     outputs[fmt] = kept  # ... unless it comes from the same inputs (--format summary)
                 else:
                     unlink_quiet(yd / output_path(job.id, fmt))
@@ -560,14 +551,6 @@ class Build:
                     p.log(f"    executed notebook: {self.year_dir / e['failed_notebook']}")
         if interrupted:
             p.log("Interrupted: finished reports are kept; run the same command again to continue.")
-
-
-def _output_intact(year_dir: Path, record: dict) -> bool:
-    path = year_dir / record.get("path", "")
-    try:
-        return path.stat().st_size == record.get("bytes") and sha256_file(path) == record.get("sha256")
-    except OSError:
-        return False
 
 
 def _public_error(err: dict | None) -> dict | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from smartcity.runner import fingerprint
 from smartcity.runner.datainfo import load_dataset_of
-from smartcity.runner.fsutil import atomic_write, sha256_bytes, sha256_file
+from smartcity.runner.fsutil import atomic_write, output_intact, output_record
 
 BUNDLE_DIR = "pakete"
 
@@ -74,12 +74,7 @@ def build_bundles(build, city_jobs) -> int:
         )
         rel = f"{BUNDLE_DIR}/{job.scope_slug}.zip"
         old = entry.get("bundle") or {}
-        if (
-            not build.opts.force
-            and old.get("key") == key
-            and (yd / rel).is_file()
-            and sha256_file(yd / rel) == old.get("sha256")
-        ):
+        if not build.opts.force and old.get("key") == key and old.get("path") == rel and output_intact(yd, old):
             continue
         todo.append((job, entry, key, rel))
     if not todo:
@@ -104,6 +99,6 @@ def build_bundles(build, city_jobs) -> int:
         )
         data = make_zip(members, job.year)
         atomic_write(yd / rel, data)
-        entry["bundle"] = {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data), "key": key}
+        entry["bundle"] = dict(output_record(yd, rel, data), key=key)
         build.progress.log(f"bundle  {rel}")
     return len(todo)
