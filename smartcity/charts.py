@@ -15,6 +15,11 @@ Design rules (see docs/charts.md):
 * an empty input never raises: the function returns a small "Keine Daten" chart
   (:func:`no_data_chart`), never ``None``.
 
+The single words of the charts and their alt texts (axis labels, legend entries, "Keine Daten", ...)
+live in ``[charts.words]`` of ``smartcity/phrases/{de,en}.toml``; the titles the reports show are in
+``[charts]`` there and passed in by the callers. The alt-text sentences and the fallback titles are
+still written here, per language.
+
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot state) and rendered to PNG at
 once, inside the style context, so later changes to ``rcParams`` cannot alter them.
 """
@@ -37,7 +42,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 from matplotlib.figure import Figure
 
-from smartcity import fmt
+from smartcity import fmt, wording
 
 __all__ = [
     "Chart",
@@ -149,59 +154,19 @@ def style() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------------------------
-# texts and number formatting (local on purpose: no dependency on smartcity.fmt)
+# texts ([charts.words] of the phrase tables) and number formatting
 # --------------------------------------------------------------------------------------------
 
 _LOCALES = {"de": "de_DE", "en": "en_GB"}
 
-_T = {
-    "de": {
-        "points": "Punkte",
-        "points_dat": "Punkten",
-        "rank": "Platz",
-        "score": "Punkte",
-        "median": "Median",
-        "top10_mean": "Top-10-Mittel",
-        "top10_threshold": "Top-10-Schwelle",
-        "best": "Bestwert",
-        "no_data": "Keine Daten",
-        "no_data_alt": "Keine Daten für dieses Diagramm.",
-        "edition": "Ausgabe",
-        "of": "von",
-        "and": "und",
-        "cities": "Städte",
-        "city": "Stadt",
-        "missing": "keine Daten",
-        "missing_cell": "weiß = keine Daten",
-        "n_cities": "Anzahl Städte",
-    },
-    "en": {
-        "points": "points",
-        "points_dat": "points",
-        "rank": "Rank",
-        "score": "Points",
-        "median": "Median",
-        "top10_mean": "Top-10 mean",
-        "top10_threshold": "Top-10 threshold",
-        "best": "Best",
-        "no_data": "No data",
-        "no_data_alt": "No data for this chart.",
-        "edition": "Edition",
-        "of": "of",
-        "and": "and",
-        "cities": "cities",
-        "city": "city",
-        "missing": "no data",
-        "missing_cell": "white = no data",
-        "n_cities": "Number of cities",
-    },
-}
-
 
 def _t(lang: str) -> dict[str, str]:
-    if lang not in _T:
+    """The chart words of ``lang``: ``[charts.words]`` of the phrase tables."""
+    # called for every point of an alt text: phrasebook is lru_cached, so this stays two dict
+    # lookups on the parsed table (no copy); the explicit check keeps this module's error message
+    if lang not in wording.LANGS:
         raise ValueError(f"lang must be 'de' or 'en', not {lang!r}")
-    return _T[lang]
+    return wording.phrasebook(lang)["charts"]["words"]
 
 
 def fmt_number(value: float, decimals: int = 1, lang: str = "de") -> str:

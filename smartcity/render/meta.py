@@ -1,4 +1,8 @@
-"""Report metadata and the few words the renderer itself writes (cover, contents, footer)."""
+"""Report metadata and the few words the renderer itself writes (cover, contents, footer).
+
+The words live in ``[render]`` (and the sample-data banner in ``[sample]``) of
+``smartcity/phrases/{de,en}.toml``; ``LABELS`` exposes them per language.
+"""
 
 from __future__ import annotations
 
@@ -10,49 +14,22 @@ from babel.dates import format_date
 
 from smartcity.publisher import Publisher
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
+from smartcity.wording import phrasebook
 
 LANGS = ("de", "en")
 
-#: Words written by the renderer, not by the notebooks. Keys are stable; add a language by adding a dict.
+#: Words written by the renderer, not by the notebooks: ``LABELS[lang][key]``. The texts live in
+#: ``[render]`` of the phrase tables; the banner's sample-data words come from ``[sample]`` through
+#: sample_note, so the banner and the index page cannot disagree. Built once at import into dicts of
+#: their own: the template, the PDF writer and importers index it directly, and an edit to LABELS
+#: cannot leak into the cached phrase table the narrative reads.
 LABELS: dict[str, dict[str, str]] = {
-    "de": {
-        "kind.city": "Stadtbericht",
-        "kind.category": "Kategoriebericht",
-        "kind.edition": "Bundesweite Übersicht",
-        "kind.other": "Bericht",
-        "contents": "Inhalt",
-        "sample": SAMPLE_LABEL["de"],
-        "sample.text": SAMPLE_NOTE["de"],
-        "generated": "Erstellt am {date}",
-        "page": "Seite {page} von {pages}",
-        "error": "Fehler bei der Berechnung",
-        "error.text": "Dieser Abschnitt konnte nicht berechnet werden; das Ergebnis fehlt oder ist unvollständig.",
-        "figure": "Abbildung",
-        "foreword": "Vorwort",
-        "imprint": "Impressum",
-        "published_by": "Herausgegeben von {office}",
-        "subject": "{kind} {title}, Smart City Index {year}",
-        "locale": "de_DE",
-    },
-    "en": {
-        "kind.city": "City report",
-        "kind.category": "Category report",
-        "kind.edition": "National overview",
-        "kind.other": "Report",
-        "contents": "Contents",
-        "sample": SAMPLE_LABEL["en"],
-        "sample.text": SAMPLE_NOTE["en"],
-        "generated": "Created on {date}",
-        "page": "Page {page} of {pages}",
-        "error": "Calculation error",
-        "error.text": "This section could not be computed; its result is missing or incomplete.",
-        "figure": "Figure",
-        "foreword": "Foreword",
-        "imprint": "Imprint",
-        "published_by": "Published by {office}",
-        "subject": "{kind} {title}, Smart City Index {year}",
-        "locale": "en_GB",
-    },
+    lang: {
+        **phrasebook(lang)["render"],
+        "sample": SAMPLE_LABEL[lang],
+        "sample.text": SAMPLE_NOTE[lang],
+    }
+    for lang in LANGS
 }
 
 
