@@ -14,9 +14,7 @@ from babel.dates import format_date
 
 from smartcity.publisher import Publisher
 from smartcity.sample_note import SAMPLE_LABEL, SAMPLE_NOTE
-from smartcity.wording import phrasebook
-
-LANGS = ("de", "en")
+from smartcity.wording import LANGS, phrasebook
 
 #: Words written by the renderer, not by the notebooks: ``LABELS[lang][key]``. The texts live in
 #: ``[render]`` of the phrase tables; the banner's sample-data words come from ``[sample]`` through
