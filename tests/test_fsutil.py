@@ -7,14 +7,12 @@ import os
 import pytest
 
 from smartcity.runner import fsutil
-from smartcity.runner.fsutil import atomic_write, output_intact, output_record
+from smartcity.runner.fsutil import output_intact, write_output
 
 
 @pytest.fixture
 def written(tmp_path):
-    data = b"%PDF- report"
-    atomic_write(tmp_path / "staedte" / "krefeld.pdf", data)
-    return tmp_path, output_record(tmp_path, "staedte/krefeld.pdf", data)
+    return tmp_path, write_output(tmp_path, "staedte/krefeld.pdf", b"%PDF- report")
 
 
 def test_unchanged_output_is_intact_without_reading_it(written, monkeypatch):

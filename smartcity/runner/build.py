@@ -22,7 +22,7 @@ from smartcity.runner.bundle import build_bundles
 from smartcity.runner.dask_executor import DaskExecutor
 from smartcity.runner.datainfo import DataError, DataInfo, load_info
 from smartcity.runner.discovery import NotebookError, discover_notebooks, find_notebook
-from smartcity.runner.fsutil import atomic_write, output_intact, output_record, remove_stale_temp_files, unlink_quiet
+from smartcity.runner.fsutil import atomic_write, output_intact, remove_stale_temp_files, unlink_quiet, write_output
 from smartcity.runner.index_page import write_index
 from smartcity.runner.local import LocalExecutor
 from smartcity.runner.portal import write_site
@@ -325,8 +325,7 @@ class Build:
             outputs = {}
             for fmt, data in res["outputs"].items():
                 rel = job.outputs[fmt]
-                atomic_write(yd / rel, data)
-                outputs[fmt] = output_record(yd, rel, data)
+                outputs[fmt] = write_output(yd, rel, data)
             prev = self.prev.get(job.id) or {}
             for fmt in ALL_FORMATS:  # a format not rebuilt now would be stale ...
                 if fmt in outputs:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from smartcity.runner import fingerprint
 from smartcity.runner.datainfo import load_dataset_of
-from smartcity.runner.fsutil import atomic_write, output_intact, output_record
+from smartcity.runner.fsutil import output_intact, write_output
 
 BUNDLE_DIR = "pakete"
 
@@ -98,7 +98,6 @@ def build_bundles(build, city_jobs) -> int:
             )
         )
         data = make_zip(members, job.year)
-        atomic_write(yd / rel, data)
-        entry["bundle"] = dict(output_record(yd, rel, data), key=key)
+        entry["bundle"] = dict(write_output(yd, rel, data), key=key)
         build.progress.log(f"bundle  {rel}")
     return len(todo)

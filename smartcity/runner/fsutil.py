@@ -66,9 +66,9 @@ def unlink_quiet(path: str | os.PathLike) -> None:
         pass
 
 
-def output_record(year_dir: Path, rel: str, data: bytes) -> dict:
-    """The manifest record of an output just written: checksum, size, and the file's stat signature."""
-    st = (year_dir / rel).stat()
+def write_output(year_dir: Path, rel: str, data: bytes) -> dict:
+    """Write a report output atomically; its manifest record: checksum, size and stat signature."""
+    st = atomic_write(year_dir / rel, data).stat()
     return {"path": rel, "sha256": sha256_bytes(data), "bytes": len(data), "stat": [st.st_mtime_ns, st.st_ino]}
 
 
