@@ -112,7 +112,7 @@ class ChartImages(URLFetcher):
     URL that this fetcher serves from memory; every other URL is fetched as WeasyPrint would.
     Two costs go away: WeasyPrint's HTML parser reading hundreds of kilobytes of base64
     attribute text, and its decoding and compressing every PNG again (a palette PNG twice),
-    together about 0.3 s of a city report's 1 s. A JPEG goes into the PDF as it is; the HTML
+    together about 0.35 s of a city report's 1 s. A JPEG goes into the PDF as it is; the HTML
     keeps the lossless palette PNG. Images with transparency stay PNG (a JPEG has no alpha).
     """
 
