@@ -861,14 +861,7 @@ def _read_wide(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
         city_raw = _text(_cell(row, col["city"]))
         if not city_raw:
             if any(not _is_blank(_cell(row, c)) for c in values):
-                ctx.problem(
-                    table.sheet,
-                    row.number,
-                    col["city"].header,
-                    None,
-                    "The city name is missing.",
-                    "Fill in the city name or delete the row.",
-                )
+                _missing_city(ctx, table, row, col["city"])
             continue
         if year is None:
             continue
@@ -887,6 +880,17 @@ def _read_wide(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int 
             ctx.records.append(rec)
 
 
+def _missing_city(ctx: _Context, table: _Table, row: _Row, column: _Column) -> None:
+    ctx.problem(
+        table.sheet,
+        row.number,
+        column.header,
+        None,
+        "The city name is missing.",
+        "Fill in the city name or delete the row.",
+    )
+
+
 def _read_bitkom(ctx: _Context, table: _Table, col: dict[str, _Column], hint: int | None) -> None:
     category = _table_category(ctx, table)
     level = "category" if category else "overall"
@@ -898,14 +902,7 @@ def _read_bitkom(ctx: _Context, table: _Table, col: dict[str, _Column], hint: in
         rec["rank"] = _rank_of(ctx, table, row, col.get("rank"))
         rec["rank_change"] = _tendency_of(ctx, table, row, col.get("rank_change"))
         if not city_raw:
-            ctx.problem(
-                table.sheet,
-                row.number,
-                col["city"].header,
-                None,
-                "The city name is missing.",
-                "Fill in the city name or delete the row.",
-            )
+            _missing_city(ctx, table, row, col["city"])
             continue
         if score is False or year is None:
             continue

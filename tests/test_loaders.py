@@ -308,6 +308,23 @@ def test_bitkom_table_without_year_is_a_clear_error(tmp_path):
     assert load(path, year=2025)["year"].tolist() == [2025]
 
 
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("bitkom_2025.csv", "Platz;Tendenz;Stadt;Index\n1;+1;Hamburg;90,0\n2;0;;85,0\n"),
+        ("wide_2025.csv", "Stadt;Gesamt\nHamburg;90,0\n;85,0\n"),
+    ],
+)
+def test_row_without_city_names_file_row_and_column(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        load(path, year=2025)
+    message = str(err.value)
+    assert f"{name}, line 3, column 'Stadt'" in message
+    assert "The city name is missing." in message and "Fill in the city name or delete the row." in message
+
+
 # --------------------------------------------------------------------------- partial data, coverage
 
 
