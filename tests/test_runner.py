@@ -445,14 +445,14 @@ def test_kernel_state_restore_in_process():
     import json as json_mod
     import statistics
 
+    import pandas as pd  # before the snapshot, as a warm kernel preloads it
+
     from smartcity.runner import _kernel_state as ks
 
     ks.snapshot()
     try:
         statistics.mean = lambda *a, **k: -1
         json_mod.leaked = True
-        import pandas as pd
-
         pd.DataFrame.leaked = 1
         assert ks.restore() >= 3
         assert statistics.mean([1, 3]) == 2
