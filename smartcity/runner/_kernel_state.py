@@ -24,39 +24,6 @@ import os
 import sys
 import warnings
 
-WATCHED = {
-    "smartcity",
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "seaborn",
-    "scipy",
-    "babel",
-    "PIL",
-    "json",
-    "math",
-    "random",
-    "datetime",
-    "statistics",
-    "decimal",
-    "re",
-    "string",
-    "textwrap",
-    "locale",
-    "os",
-    "posixpath",
-    "csv",
-    "io",
-    "pathlib",
-    "functools",
-    "itertools",
-    "collections",
-    "operator",
-    "time",
-    "calendar",
-    "html",
-    "urllib",
-}
 STDLIB_WATCHED = (
     "json",
     "math",
@@ -80,6 +47,21 @@ STDLIB_WATCHED = (
     "html",
     "urllib.parse",
 )
+# packages whose module and class attributes a report could rebind: the preloaded ones and the
+# standard library modules above (their top-level packages), plus os and its path module
+WATCHED = {
+    "smartcity",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "scipy",
+    "babel",
+    "PIL",
+    "os",
+    "posixpath",
+    *(name.partition(".")[0] for name in STDLIB_WATCHED),
+}
 _SELF = __name__
 _MISSING = object()
 _snap: dict | None = None
