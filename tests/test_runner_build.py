@@ -393,7 +393,16 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_continues(tmp_path, nbdir):
         "--progress",
         "plain",
     ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        # Ctrl-C as in a terminal: a test process (an xdist worker) may ignore SIGINT, and an ignored
+        # SIGINT is inherited, which once let the build run to the end
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     lines = []
     try:
         for line in proc.stdout:  # wait until a few reports are done
